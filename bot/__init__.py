@@ -1,0 +1,1 @@
+"""Liftcoach: a self-hostable Discord bot that coaches resistance training."""

@@ -1,0 +1,69 @@
+"""User-facing text: templates with named placeholders, kept in `prompts/`.
+
+`messages.toml` maps dotted keys to templates (`"Saved {goal}."`); `disclaimer.md` and
+`safety_notice.md` are whole texts. Everything is read once at start-up and checked, so a
+typo in a template fails at boot rather than in front of a user.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+
+class PromptError(Exception):
+    """A template is missing, malformed, or rendered with the wrong placeholders."""
+
+
+def placeholders(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    except ValueError as error:
+        raise PromptError(f"malformed template {template!r}: {error}") from error
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            yield from _flatten(value, f"{dotted}.")
+        elif isinstance(value, str):
+            yield dotted, value
+        else:
+            raise PromptError(f"messages.toml: {dotted} must be text, not {type(value).__name__}")
+
+
+class Prompts:
+    def __init__(self, templates: Mapping[str, str], disclaimer: str, safety_notice: str) -> None:
+        self.templates = dict(templates)
+        self.disclaimer = disclaimer
+        self.safety_notice = safety_notice
+        for template in self.templates.values():
+            placeholders(template)
+
+    @classmethod
+    def load(cls, directory: Path) -> Prompts:
+        try:
+            with (directory / "messages.toml").open("rb") as file:
+                templates = dict(_flatten(tomllib.load(file)))
+            disclaimer = (directory / "disclaimer.md").read_text(encoding="utf-8").strip()
+            safety_notice = (directory / "safety_notice.md").read_text(encoding="utf-8").strip()
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise PromptError(f"cannot read prompts from {directory}: {error}") from error
+        return cls(templates, disclaimer, safety_notice)
+
+    def text(self, key: str, **values: object) -> str:
+        try:
+            template = self.templates[key]
+        except KeyError:
+            raise PromptError(f"no prompt named {key!r}") from None
+        missing = placeholders(template) - values.keys()
+        if missing:
+            raise PromptError(f"prompt {key!r} needs {sorted(missing)}")
+        return template.format_map(values)
+
+    def has(self, key: str) -> bool:
+        return key in self.templates

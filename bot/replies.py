@@ -1,0 +1,99 @@
+"""Reply models: what a command answers, independent of Discord or the terminal.
+
+Handlers build a `Reply`. Only `Outgoing` (a reply with the disclaimer attached) can be
+rendered, and only `bot.app.Liftcoach` makes `Outgoing` objects — so no reply can miss it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Tone(StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class ButtonStyle(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    SUCCESS = "success"
+    DANGER = "danger"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Section(_Frozen):
+    name: str
+    value: str
+    inline: bool = False
+
+
+class Button(_Frozen):
+    label: str
+    action: str
+    style: ButtonStyle = ButtonStyle.SECONDARY
+
+
+class Choice(_Frozen):
+    label: str
+    value: str
+    description: str | None = None
+
+
+class Menu(_Frozen):
+    action: str
+    placeholder: str
+    choices: tuple[Choice, ...]
+
+
+class TextInput(_Frozen):
+    key: str
+    label: str
+    default: str = ""
+    placeholder: str = ""
+    multiline: bool = False
+    required: bool = True
+    max_length: int = 4000
+
+
+class Form(_Frozen):
+    """A form to fill in (a modal in Discord, prompts in the console)."""
+
+    action: str
+    title: str
+    inputs: tuple[TextInput, ...]
+
+
+class Attachment(_Frozen):
+    filename: str
+    data: bytes = Field(repr=False)
+    description: str = ""
+
+
+class Reply(_Frozen):
+    title: str | None = None
+    body: str = ""
+    sections: tuple[Section, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    menu: Menu | None = None
+    attachment: Attachment | None = None
+    form: Form | None = None
+    tone: Tone = Tone.INFO
+    ephemeral: bool = False
+    # For a button or menu: replace the message it sits on instead of answering below it.
+    update_source: bool = False
+
+
+class Outgoing(_Frozen):
+    """A reply ready to show: the disclaimer is always there; the safety notice on first contact."""
+
+    reply: Reply
+    disclaimer: str
+    notices: tuple[str, ...] = ()
