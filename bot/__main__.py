@@ -1,0 +1,116 @@
+"""`python -m bot [run|console|sync|migrate|backup]`.
+
+With no sub-command: `run` when DISCORD_TOKEN is set, else `console`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.coach.rules import RuleTableError
+from bot.config import Settings
+from bot.log import setup_logging
+from bot.prompts import PromptError
+from bot.store.database import Database, DatabaseError
+
+log = logging.getLogger("bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liftcoach", description="Liftcoach, a resistance-training coach bot.")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    console = commands.add_parser("console", help="use Liftcoach in this terminal")
+    console.add_argument("--user", default="you", help="the acting user's name (default: you)")
+    sync = commands.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="register to one server only (instant, for testing)")
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--dry-run", action="store_true", help="list pending migrations, change nothing")
+    backup = commands.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("destination", type=Path)
+    return parser
+
+
+async def _migrate(settings: Settings, dry_run: bool) -> None:
+    async with await Database.open(settings.database_url) as db:
+        if dry_run:
+            pending = await db.pending_migrations()
+            for migration in pending:
+                print(f"pending: {migration.name}")
+            print(f"schema version {await db.version()}, {len(pending)} pending")
+            return
+        for migration in await db.migrate():
+            print(f"applied: {migration.name}")
+        print(f"schema version {await db.version()}, up to date")
+
+
+async def _backup(settings: Settings, destination: Path) -> None:
+    async with await Database.open(settings.database_url) as db:
+        await db.backup(destination)
+    print(f"backup written to {destination}")
+
+
+async def _console(settings: Settings, user: str) -> None:
+    from bot.app import Liftcoach
+    from bot.console import run_console
+
+    app = await Liftcoach.start(settings)
+    try:
+        await run_console(app, user)
+    finally:
+        await app.close()
+
+
+async def _discord(settings: Settings, *, sync: bool, guild: int | None) -> None:
+    from bot.app import Liftcoach
+    from bot.client import LiftcoachBot
+
+    app = await Liftcoach.start(settings)
+    try:
+        async with LiftcoachBot(app) as client:
+            if sync:
+                await client.sync_commands(guild)
+            else:
+                await client.start(settings.discord_token.get_secret_value())
+    finally:
+        await app.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"liftcoach: bad configuration:\n{error}", file=sys.stderr)
+        return 2
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    setup_logging(settings.log_level, token)
+    command = args.command or ("run" if token else "console")
+    if command in {"run", "sync"} and not token:
+        print("liftcoach: DISCORD_TOKEN is not set (see .env.example); try `python -m bot console`.", file=sys.stderr)
+        return 2
+    try:
+        if command == "migrate":
+            asyncio.run(_migrate(settings, args.dry_run))
+        elif command == "backup":
+            asyncio.run(_backup(settings, args.destination))
+        elif command == "console":
+            asyncio.run(_console(settings, getattr(args, "user", "you")))
+        else:
+            asyncio.run(_discord(settings, sync=command == "sync", guild=getattr(args, "guild", None)))
+    except (RuleTableError, PromptError, DatabaseError) as error:
+        print(f"liftcoach: cannot start: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

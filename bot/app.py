@@ -1,0 +1,229 @@
+"""The transport-neutral application: services plus one entry point per kind of input.
+
+Discord cogs and the console both call `run` (a slash command), `interact` (a button,
+menu or form) and `autocomplete`. Every reply leaves through `_outgoing`, the one place
+that attaches the disclaimer, so no reply — errors included — can miss it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from bot.coach.catalogue import Catalogue, load_catalogue
+from bot.coach.planner import Planner
+from bot.coach.rules import RuleBook, load_rulebook
+from bot.commands import register_all
+from bot.commands.base import (
+    ActionHandler,
+    Caller,
+    Command,
+    Context,
+    Interaction,
+    parse_action_id,
+    utc_now,
+)
+from bot.config import Settings
+from bot.errors import UserError
+from bot.prompts import Prompts
+from bot.replies import Outgoing, Reply, Tone
+from bot.store.database import Database
+from bot.store.training_log import TrainingLog
+from bot.store.users import UserProfile, UserStore
+
+log = logging.getLogger(__name__)
+
+class Liftcoach:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        prompts: Prompts,
+        rules: RuleBook,
+        catalogue: Catalogue,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.prompts = prompts
+        self.rules = rules
+        self.catalogue = catalogue
+        self.clock = clock
+        self.users = UserStore(db)
+        self.log = TrainingLog(db)
+        self.planner = Planner(rules, catalogue)
+        self.commands: dict[str, Command] = {}
+        self.actions: dict[str, ActionHandler] = {}
+        self.notice_hooks: list[Callable[[UserProfile], Awaitable[str | None]]] = []
+        register_all(self)
+
+    @classmethod
+    async def start(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Liftcoach:
+        """Load and validate every data file, open the database and bring it up to date."""
+        prompts = Prompts.load(settings.prompts_dir)
+        rules = load_rulebook()
+        catalogue = load_catalogue()
+        db = await Database.open(settings.database_url)
+        try:
+            await db.migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return cls(settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, clock=clock)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    def add_command(self, command: Command) -> None:
+        if command.name in self.commands:
+            raise ValueError(f"two commands named {command.name!r}")
+        self.commands[command.name] = command
+
+    def add_action(self, name: str, handler: ActionHandler) -> None:
+        if name in self.actions or ":" in name:
+            raise ValueError(f"bad or duplicate action {name!r}")
+        self.actions[name] = handler
+
+    # -- entry points -------------------------------------------------------------------
+
+    async def run(self, caller: Caller, name: str, options: Mapping[str, object]) -> Outgoing:
+        """A slash command by name ("goal", "remind set") with raw option values."""
+        command = self.commands.get(name)
+        if command is None:
+            return await self._failure(caller, UserError("errors.unknown_command", command=name))
+        supplied = {key: value for key, value in options.items() if value is not None}
+        try:
+            parsed = command.options.model_validate(supplied)
+        except ValidationError as error:
+            return await self._failure(caller, self._explain(name, error))
+        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
+
+    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction = Interaction()) -> Outgoing:
+        """A button press, menu choice or form submission carrying one of our action ids."""
+        parsed = parse_action_id(custom_id)
+        if parsed is None or parsed[0] not in self.actions:
+            return await self._failure(caller, UserError("errors.stale_button"))
+        name, owner, argument = parsed
+        if owner != caller.user_id:
+            return await self._failure(caller, UserError("errors.not_your_button"))
+        handler = self.actions[name]
+        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction))
+
+    async def autocomplete(self, caller: Caller, name: str, option: str, typed: str) -> list[tuple[str, str]]:
+        """Up to 25 (label, value) suggestions; never raises, since Discord gives 3 s and no retry."""
+        command = self.commands.get(name)
+        completer = command.completers.get(option) if command else None
+        if completer is None:
+            return []
+        try:
+            profile = await self.users.get(caller.user_id)
+            context = Context(self, caller, profile or _guest(caller.user_id, self.clock()), self.clock())
+            return (await completer(context, typed))[:25]
+        except Exception:
+            log.exception("autocomplete %s.%s failed", name, option)
+            return []
+
+    def error_reply(self, key: str = "errors.unexpected", **values: object) -> Outgoing:
+        """For failures found outside `run` (e.g. by Discord's own option checks)."""
+        return self._outgoing(self._error(UserError(key, **values)), notices=())
+
+    # -- the one path every reply takes -----------------------------------------------------
+
+    async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
+        now = self.clock()
+        try:
+            # One transaction per command: a UserError rolls back every write, so bad input
+            # changes nothing, and the first-contact bookkeeping commits with the reply.
+            async with self.db.transaction():
+                profile = await self.users.ensure(caller.user_id, now)
+                reply = await call(Context(self, caller, profile, now))
+                notices = await self._notices(profile)
+        except UserError as error:
+            return await self._failure(caller, error)
+        except Exception:
+            return self._unexpected(caller)
+        return self._outgoing(reply, notices)
+
+    async def _failure(self, caller: Caller, error: UserError) -> Outgoing:
+        try:
+            return self._outgoing(self._error(error), notices=())
+        except Exception:
+            return self._unexpected(caller)
+
+    def _unexpected(self, caller: Caller) -> Outgoing:
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("unexpected error %s for user %s", error_id, caller.user_id)
+        return self._outgoing(self._error(UserError("errors.unexpected", error_id=error_id)), notices=())
+
+    async def _notices(self, profile: UserProfile) -> tuple[str, ...]:
+        notices: list[str] = []
+        if not profile.safety_notice_seen:
+            await self.users.mark_safety_notice_seen(profile.user_id)
+            notices.append(self.prompts.safety_notice)
+        for hook in self.notice_hooks:
+            notice = await hook(profile)
+            if notice:
+                notices.append(notice)
+        return tuple(notices)
+
+    def _error(self, error: UserError) -> Reply:
+        return Reply(
+            title=self.prompts.text("errors.title"),
+            body=self.prompts.text(error.key, **error.values),
+            tone=Tone.ERROR,
+            ephemeral=True,
+        )
+
+    def _outgoing(self, reply: Reply, notices: tuple[str, ...]) -> Outgoing:
+        return Outgoing(reply=reply, disclaimer=self.prompts.disclaimer, notices=notices)
+
+    def _explain(self, command: str, error: ValidationError) -> UserError:
+        """Turn pydantic's first complaint into a sentence that says what is allowed."""
+        problem = error.errors()[0]
+        option = str(problem["loc"][0]) if problem["loc"] else command
+        context = problem.get("ctx", {})
+        kind = problem["type"]
+        if kind == "extra_forbidden":
+            allowed = ", ".join(self.commands[command].options.model_fields) or "-"
+            return UserError("errors.unknown_option", option=option, command=command, allowed=allowed)
+        if kind in {"enum", "literal_error"}:
+            return UserError("errors.choice", option=option, allowed=context.get("expected", ""))
+        bounds = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "less_than": "lt"}
+        if kind in bounds:
+            field_info = self.commands[command].options.model_fields[option]
+            low, high = _bounds(field_info)
+            return UserError("errors.range", option=option, low=low, high=high)
+        if kind in {"int_parsing", "int_from_float", "float_parsing", "int_type", "float_type"}:
+            return UserError("errors.number", option=option)
+        if kind == "missing":
+            return UserError("errors.required", option=option)
+        if kind in {"string_too_long"}:
+            return UserError("errors.too_long", option=option, limit=context.get("max_length", ""))
+        if kind == "value_error" and isinstance(context.get("error"), UserError):
+            return context["error"]
+        return UserError("errors.invalid", option=option, problem=problem.get("msg", ""))
+
+
+def _bounds(field_info) -> tuple[object, object]:
+    low = high = "-"
+    for item in field_info.metadata:
+        low = getattr(item, "ge", None) if getattr(item, "ge", None) is not None else low
+        high = getattr(item, "le", None) if getattr(item, "le", None) is not None else high
+    return _plain(low), _plain(high)
+
+
+def _plain(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _guest(user_id: int, now: datetime) -> UserProfile:
+    """Defaults for someone not yet stored (autocomplete never writes)."""
+    from bot.coach.vocabulary import Equipment, Experience, Unit
+
+    stamp = now.isoformat()
+    return UserProfile(user_id, None, Experience.NOVICE, 3, Equipment.GYM, Unit.KG, "UTC", 0, False, stamp, stamp)

@@ -1,0 +1,174 @@
+"""The Discord adapter: the bot, its command tree with one error path, and persistent components."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import Liftcoach
+from bot.commands.base import ACTION_PREFIX, Caller, Interaction
+from bot.embeds import build_modal_payload, message_kwargs
+from bot.replies import Outgoing
+
+log = logging.getLogger(__name__)
+
+ACTION_PATTERN = rf"(?P<custom_id>{ACTION_PREFIX}:[a-z-]+:-?\d+:[^\s]*)"
+
+
+def point_at(api_base: str, gateway_url: str) -> None:
+    """Send REST to `api_base` (Discord, or an HTTP rate-limit proxy) and, in tests, the gateway elsewhere."""
+    discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def caller_of(interaction: discord.Interaction) -> Caller:
+    in_dm = interaction.guild_id is None
+    return Caller(
+        user_id=interaction.user.id,
+        name=interaction.user.display_name,
+        in_dm=in_dm,
+        dm_channel_id=interaction.channel_id if interaction.context.dm_channel else None,
+    )
+
+
+async def respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
+    """Answer an interaction with a rendered reply: modal, in-place update, message or follow-up."""
+    reply = outgoing.reply
+    if reply.form is not None and not interaction.response.is_done():
+        action, title, inputs = build_modal_payload(outgoing)
+        await interaction.response.send_modal(ActionModal(action, title, inputs))
+        return
+    kwargs = message_kwargs(outgoing)
+    if reply.update_source and interaction.message is not None and not interaction.response.is_done():
+        kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
+        kwargs.setdefault("view", None)
+        await interaction.response.edit_message(**kwargs)
+    elif not interaction.response.is_done():
+        await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+    else:
+        await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=ACTION_PATTERN):
+    """Every Liftcoach button; the custom id carries the action, so it survives restarts."""
+
+    def __init__(self, custom_id: str, **button_options) -> None:
+        super().__init__(discord.ui.Button(custom_id=custom_id, **button_options))
+        self.action = custom_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ActionButton:
+        return cls(match["custom_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        app: Liftcoach = interaction.client.app
+        await respond(interaction, await app.interact(caller_of(interaction), self.action))
+
+
+class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=ACTION_PATTERN):
+    def __init__(self, custom_id: str, **select_options) -> None:
+        super().__init__(discord.ui.Select(custom_id=custom_id, **select_options))
+        self.action = custom_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ActionSelect:
+        return cls(match["custom_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        app: Liftcoach = interaction.client.app
+        values = tuple(interaction.data.get("values", ()))
+        await respond(interaction, await app.interact(caller_of(interaction), self.action, Interaction(values=values)))
+
+
+class ActionModal(discord.ui.Modal):
+    def __init__(self, action: str, title: str, inputs: list[discord.ui.TextInput]) -> None:
+        super().__init__(title=title, custom_id=action, timeout=900)
+        self.action = action
+        for text_input in inputs:
+            self.add_item(text_input)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        form = {child.custom_id: child.value for child in self.children if isinstance(child, discord.ui.TextInput)}
+        app: Liftcoach = interaction.client.app
+        await respond(interaction, await app.interact(caller_of(interaction), self.action, Interaction(form=form)))
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report_unexpected(interaction, error)
+
+
+async def report_unexpected(interaction: discord.Interaction, error: BaseException) -> None:
+    app: Liftcoach = interaction.client.app
+    error_id = uuid.uuid4().hex[:8]
+    log.error("unexpected error %s in interaction %s", error_id, interaction.id, exc_info=error)
+    await _send_error(interaction, app.error_reply("errors.unexpected", error_id=error_id))
+
+
+async def _send_error(interaction: discord.Interaction, outgoing: Outgoing) -> None:
+    try:
+        await respond(interaction, outgoing)
+    except discord.HTTPException:
+        # The interaction expired or was answered elsewhere; nothing more can reach the user.
+        log.warning("could not deliver an error reply for interaction %s", interaction.id)
+
+
+class LiftcoachTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """The one error path for slash commands: known problems get a friendly private reply."""
+        app: Liftcoach = interaction.client.app
+        if isinstance(error, app_commands.TransformerError):
+            outgoing = app.error_reply("errors.invalid", option=error.transformer.__class__.__name__, problem=error.value)
+        elif isinstance(error, app_commands.CommandOnCooldown):
+            outgoing = app.error_reply("errors.cooldown", seconds=round(error.retry_after))
+        elif isinstance(error, app_commands.CheckFailure):
+            outgoing = app.error_reply("errors.not_allowed")
+        else:
+            original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+            await report_unexpected(interaction, original)
+            return
+        await _send_error(interaction, outgoing)
+
+
+class LiftcoachBot(commands.Bot):
+    def __init__(self, app: Liftcoach) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # slash commands need no privileged intents
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=LiftcoachTree,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            help_command=None,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
+        )
+        self.app = app
+        point_at(app.settings.discord_api_base, app.settings.discord_gateway_url)
+
+    async def setup_hook(self) -> None:
+        from bot.cogs import load_cogs
+
+        self.add_dynamic_items(ActionButton, ActionSelect)
+        await load_cogs(self)
+
+    async def sync_commands(self, guild_id: int | None) -> None:
+        """Register the slash commands (on request only, never on every boot)."""
+        await self.login(self.app.settings.discord_token.get_secret_value())
+        if guild_id is None:
+            synced = await self.tree.sync()
+        else:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        print(f"synced {len(synced)} commands " + (f"to guild {guild_id}" if guild_id else "globally"))
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s)", self.user, self.user.id if self.user else "?")

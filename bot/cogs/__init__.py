@@ -1,0 +1,31 @@
+"""Thin Discord adapters: declare slash commands, hand the options to the app, render the reply."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.client import caller_of, respond
+
+if TYPE_CHECKING:
+    from bot.client import LiftcoachBot
+
+
+async def run_command(interaction: discord.Interaction, name: str, **options: object) -> None:
+    app = interaction.client.app
+    plain = {key: getattr(value, "value", value) for key, value in options.items()}
+    await respond(interaction, await app.run(caller_of(interaction), name, plain))
+
+
+async def complete(interaction: discord.Interaction, command: str, option: str, typed: str) -> list[app_commands.Choice[str]]:
+    app = interaction.client.app
+    suggestions = await app.autocomplete(caller_of(interaction), command, option, typed)
+    return [app_commands.Choice(name=label[:100], value=value[:100]) for label, value in suggestions]
+
+
+async def load_cogs(bot: LiftcoachBot) -> None:
+    from bot.cogs.core import CoreCog
+
+    await bot.add_cog(CoreCog())

@@ -1,0 +1,20 @@
+"""Command handlers: each module lists its COMMANDS and ACTIONS; `register_all` wires them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands import core, training
+
+if TYPE_CHECKING:
+    from bot.app import Liftcoach
+
+MODULES = (core, training)
+
+
+def register_all(app: Liftcoach) -> None:
+    for module in MODULES:
+        for command in module.COMMANDS:
+            app.add_command(command)
+        for name, handler in module.ACTIONS.items():
+            app.add_action(name, handler)

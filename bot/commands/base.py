@@ -1,0 +1,79 @@
+"""What command handlers are given and what they declare: callers, contexts, commands, actions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from bot.replies import Reply
+from bot.store.users import UserProfile
+
+if TYPE_CHECKING:
+    from bot.app import Liftcoach
+
+ACTION_PREFIX = "lc"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking, as the transport knows them."""
+
+    user_id: int
+    name: str = ""
+    in_dm: bool = False
+    dm_channel_id: int | None = None
+
+
+@dataclass
+class Context:
+    app: Liftcoach
+    caller: Caller
+    profile: UserProfile
+    now: datetime
+
+    def text(self, key: str, **values: object) -> str:
+        return self.app.prompts.text(key, **values)
+
+    def action(self, name: str, argument: str = "") -> str:
+        return action_id(name, self.caller.user_id, argument)
+
+
+Handler = Callable[[Context, Any], Awaitable[Reply]]
+ActionHandler = Callable[[Context, str, "Interaction"], Awaitable[Reply]]
+Completer = Callable[[Context, str], Awaitable[list[tuple[str, str]]]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    options: type[BaseModel]
+    handler: Handler
+    completers: Mapping[str, Completer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """What came with a button press, menu choice or form submission."""
+
+    values: Sequence[str] = ()
+    form: Mapping[str, str] = field(default_factory=dict)
+
+
+def action_id(name: str, owner: int, argument: str = "") -> str:
+    """`lc:<action>:<owner>:<argument>`; the owner makes a button useless to anyone else."""
+    return f"{ACTION_PREFIX}:{name}:{owner}:{argument}"
+
+
+def parse_action_id(custom_id: str) -> tuple[str, int, str] | None:
+    parts = custom_id.split(":", 3)
+    if len(parts) != 4 or parts[0] != ACTION_PREFIX or not parts[2].lstrip("-").isdigit():
+        return None
+    return parts[1], int(parts[2]), parts[3]

@@ -1,0 +1,111 @@
+"""Today's session with loads: the planner's prescription moved by the user's own log."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.coach.catalogue import Exercise
+from bot.coach.onerm import best_estimate
+from bot.coach.planner import PlannedExercise, PlanRequest, Session
+from bot.coach.progression import Progression, SessionResult, next_working_load
+from bot.coach.vocabulary import Muscle
+from bot.commands.base import Context
+from bot.store.training_log import LogEntry
+
+ESTIMATE_WINDOW = timedelta(weeks=12)
+
+
+@dataclass(frozen=True)
+class TodaysPlan:
+    session: Session
+    progressions: dict[str, Progression]
+
+
+def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
+    profile = ctx.profile
+    assert profile.goal is not None
+    return PlanRequest(
+        goal=profile.goal,
+        experience=profile.experience,
+        days_per_week=profile.days_per_week,
+        equipment=profile.equipment,
+        rotation_index=profile.rotation_index if rotation_index is None else rotation_index,
+        unit=profile.units,
+    )
+
+
+def local_date(moment: datetime, zone: ZoneInfo):
+    return moment.astimezone(zone).date()
+
+
+def session_results(entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo) -> list[SessionResult]:
+    """One SessionResult per local training day: the heaviest load's sets that day."""
+    by_day: dict = defaultdict(list)
+    for entry in entries:
+        by_day[local_date(entry.logged_at, zone)].append(entry)
+    results = []
+    for day, day_entries in sorted(by_day.items()):
+        top = max(entry.weight_kg for entry in day_entries)
+        working = [entry for entry in day_entries if entry.weight_kg == top]
+        reps = tuple(entry.reps for entry in working for _ in range(entry.sets))
+        first = working[0]
+        results.append(
+            SessionResult(
+                date=day,
+                load_kg=top,
+                reps=reps,
+                target_low=first.target_low or planned.reps_low,
+                target_high=first.target_high or planned.reps_high,
+                prescribed_sets=first.prescribed_sets or len(reps),
+            )
+        )
+    return results
+
+
+async def estimated_1rm(ctx: Context, exercise_key: str) -> float | None:
+    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=ctx.now - ESTIMATE_WINDOW)
+    estimate = best_estimate((entry.weight_kg, entry.reps) for entry in entries if entry.weight_kg > 0)
+    return estimate.e1rm_kg if estimate else None
+
+
+async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
+    """Plan once to learn the exercises, then again with each one's working load."""
+    request = plan_request(ctx, rotation_index)
+    draft = ctx.app.planner.session(request)
+    zone = ZoneInfo(ctx.profile.timezone)
+    working: dict[str, float] = {}
+    progressions: dict[str, Progression] = {}
+    for planned in draft.exercises:
+        exercise = planned.exercise
+        if not exercise.loadable:
+            continue
+        history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
+        e1rm = await estimated_1rm(ctx, exercise.key)
+        progression = next_working_load(
+            session_results(history, planned, zone),
+            request.goal,
+            exercise.increment_kg,
+            e1rm,
+            (planned.pct_low + planned.pct_high) / 2,
+            (planned.reps_low, planned.reps_high),
+        )
+        progressions[exercise.key] = progression
+        if progression.next_load_kg is not None:
+            working[exercise.key] = progression.next_load_kg
+    session = ctx.app.planner.session(replace(request, working_load_kg=working))
+    return TodaysPlan(session, progressions)
+
+
+def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:
+    """Weekly hard sets per muscle, counted the way the planner counts them (primary muscles)."""
+    totals: dict[Muscle, float] = defaultdict(float)
+    for entry in entries:
+        exercise = exercises.get(entry.exercise)
+        if exercise is None:
+            continue
+        for muscle in exercise.primary:
+            totals[muscle] += entry.sets
+    return dict(totals)

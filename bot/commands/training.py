@@ -1,0 +1,453 @@
+"""/log, /undo, /history, /progress and /1rm, plus the log buttons on /today."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from bot.charts import ChartText, render_progress_chart
+from bot.coach.catalogue import Exercise
+from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
+from bot.coach.units import format_load, from_kg, round_load, to_kg
+from bot.coach.vocabulary import Goal, Unit
+from bot.commands.base import Command, Context, Interaction
+from bot.commands.core import Options, goal_picker
+from bot.commands.formatting import number, span
+from bot.commands.planning import hard_sets_by_muscle, local_date, todays_plan
+from bot.errors import UserError
+from bot.replies import Attachment, Button, ButtonStyle, Form, Reply, Section, TextInput, Tone
+from bot.store.training_log import LogEntry, NewEntry
+
+MAX_LOAD_KG = 500.0
+MAX_NOTE_LENGTH = 200
+HISTORY_DAYS_PER_PAGE = 7
+GENERIC_BARBELL_INCREMENT_KG = 2.5
+CHART_LIFTS = 5
+
+
+class LogOptions(Options):
+    exercise: str = Field(min_length=1, max_length=100)
+    weight: float = Field(ge=0, le=1200)
+    reps: int = Field(ge=1, le=100)
+    sets: int = Field(default=1, ge=1, le=20)
+    rpe: float | None = Field(default=None, ge=1, le=10)
+    note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
+
+
+class HistoryOptions(Options):
+    exercise: str | None = Field(default=None, max_length=100)
+    days: int = Field(default=30, ge=1, le=365)
+
+
+class ProgressOptions(Options):
+    exercise: str | None = Field(default=None, max_length=100)
+    weeks: int = Field(default=12, ge=1, le=104)
+
+
+class OneRepMaxOptions(Options):
+    weight: float = Field(gt=0, le=1200)
+    reps: int = Field(ge=1, le=30)
+    formula: Formula = Formula.EPLEY
+
+
+class UndoOptions(Options):
+    pass
+
+
+def find_exercise(ctx: Context, text: str) -> Exercise:
+    exercise = ctx.app.catalogue.find(text)
+    if exercise is not None:
+        return exercise
+    suggestions = ctx.app.catalogue.suggest(text)
+    if suggestions:
+        raise UserError("errors.unknown_exercise_suggest", exercise=text,
+                        suggestions=", ".join(f"`{s.name}`" for s in suggestions))
+    raise UserError("errors.unknown_exercise", exercise=text)
+
+
+def show_load(ctx: Context, kg: float, increment_kg: float = GENERIC_BARBELL_INCREMENT_KG) -> str:
+    unit = ctx.profile.units
+    return format_load(round_load(kg, unit, increment_kg), unit)
+
+
+def show_exact(ctx: Context, kg: float) -> str:
+    """A stored load shown back as the user typed it (no plate rounding)."""
+    unit = ctx.profile.units
+    return format_load(round(from_kg(kg, unit), 2), unit)
+
+
+def check_load(ctx: Context, weight: float) -> float:
+    weight_kg = to_kg(weight, ctx.profile.units)
+    if weight_kg > MAX_LOAD_KG + 1e-9:
+        raise UserError("errors.too_heavy", limit=format_load(round(from_kg(MAX_LOAD_KG, ctx.profile.units)), ctx.profile.units))
+    return weight_kg
+
+
+def week_start_utc(ctx: Context) -> datetime:
+    zone = ZoneInfo(ctx.profile.timezone)
+    local = ctx.now.astimezone(zone)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return monday.astimezone(ZoneInfo("UTC"))
+
+
+async def weekly_volume_lines(ctx: Context, exercise: Exercise) -> list[str]:
+    entries = await ctx.app.log.entries(ctx.caller.user_id, since=week_start_utc(ctx))
+    totals = hard_sets_by_muscle(entries, {e.key: e for e in ctx.app.catalogue})
+    target = None
+    if ctx.profile.goal is not None:
+        band = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
+        target = span(band.low, band.high)
+    lines = []
+    for muscle in exercise.primary:
+        done = number(totals.get(muscle, 0))
+        if target:
+            lines.append(ctx.text("log.week_line_target", muscle=muscle.value, done=done, target=target))
+        else:
+            lines.append(ctx.text("log.week_line", muscle=muscle.value, done=done))
+    return lines
+
+
+def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> list[str]:
+    """Keys of the records this set beats: heaviest load, best estimated 1RM, most reps at a load."""
+    if not previous:
+        return []
+    broken = []
+    if weight_kg > max(entry.weight_kg for entry in previous):
+        broken.append("log.record_heaviest")
+    if weight_kg > 0 and is_reliable(reps):
+        best = max((estimate_1rm(e.weight_kg, e.reps) for e in previous if e.weight_kg > 0 and is_reliable(e.reps)),
+                   default=0.0)
+        if estimate_1rm(weight_kg, reps) > best:
+            broken.append("log.record_e1rm")
+    at_load = [entry.reps for entry in previous if entry.weight_kg >= weight_kg]
+    if at_load and reps > max(at_load):
+        broken.append("log.record_reps")
+    return broken
+
+
+async def log_set(ctx: Context, options: LogOptions) -> Reply:
+    exercise = find_exercise(ctx, options.exercise)
+    weight_kg = check_load(ctx, options.weight)
+    previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
+    target = None
+    if ctx.profile.goal is not None:
+        plan = await todays_plan(ctx)
+        target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
+    [entry] = await ctx.app.log.add(
+        ctx.caller.user_id,
+        [NewEntry(
+            exercise=exercise.key, weight_kg=weight_kg, entered_unit=ctx.profile.units, reps=options.reps,
+            sets=options.sets, rpe=options.rpe, note=options.note,
+            target_low=target.reps_low if target else None, target_high=target.reps_high if target else None,
+            prescribed_sets=target.sets if target else None,
+        )],
+        ctx.now,
+    )
+    lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
+                      exercise=exercise.name)]
+    if options.rpe is not None:
+        lines.append(ctx.text("log.rpe", rpe=number(options.rpe)))
+    if weight_kg > 0:
+        e1rm = estimate_1rm(weight_kg, options.reps)
+        key = "log.e1rm" if is_reliable(options.reps) else "log.e1rm_rough"
+        lines.append(ctx.text(key, e1rm=show_exact(ctx, round(e1rm, 1)), limit=ACCURATE_REP_LIMIT))
+    records = records_broken(previous, weight_kg, options.reps)
+    sections = []
+    if records:
+        sections.append(Section(name=ctx.text("log.records_title"), value="\n".join(ctx.text(k) for k in records)))
+    sections.append(Section(name=ctx.text("log.week_title"), value="\n".join(await weekly_volume_lines(ctx, exercise))))
+    return Reply(title=ctx.text("log.title"), body="\n".join(lines), sections=tuple(sections), tone=Tone.SUCCESS,
+                 ephemeral=True)
+
+
+async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
+    own = await ctx.app.log.exercises_logged(ctx.caller.user_id)
+    catalogue = ctx.app.catalogue
+    mine = [catalogue.get(key) for key in own if key in {e.key for e in catalogue}]
+    lowered = typed.strip().lower()
+    ranked = [e for e in mine if lowered in e.name.lower()] + catalogue.search(typed, limit=25)
+    seen, choices = set(), []
+    for exercise in ranked:
+        if exercise.key not in seen:
+            seen.add(exercise.key)
+            choices.append((exercise.name, exercise.name))
+    return choices[:25]
+
+
+async def undo(ctx: Context, options: UndoOptions) -> Reply:
+    removed = await ctx.app.log.undo_last(ctx.caller.user_id)
+    if removed is None:
+        raise UserError("errors.nothing_to_undo")
+    exercise = ctx.app.catalogue.get(removed.exercise)
+    return Reply(
+        title=ctx.text("undo.title"),
+        body=ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
+                      load=show_exact(ctx, removed.weight_kg), exercise=exercise.name),
+        tone=Tone.SUCCESS,
+        ephemeral=True,
+    )
+
+
+# -- /history --------------------------------------------------------------------------------
+
+
+async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
+    since = ctx.now - timedelta(days=days)
+    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=since, newest_first=True)
+    if not entries:
+        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
+    zone = ZoneInfo(ctx.profile.timezone)
+    by_day: dict = defaultdict(list)
+    for entry in entries:
+        by_day[local_date(entry.logged_at, zone)].append(entry)
+    day_keys = list(by_day)
+    pages = (len(day_keys) + HISTORY_DAYS_PER_PAGE - 1) // HISTORY_DAYS_PER_PAGE
+    page = max(0, min(page, pages - 1))
+    sections = []
+    for day in day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]:
+        lines = [
+            ctx.text("history.line", exercise=ctx.app.catalogue.get(e.exercise).name, sets=e.sets, reps=e.reps,
+                     load=show_exact(ctx, e.weight_kg))
+            + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
+            for e in reversed(by_day[day])
+        ]
+        sections.append(Section(name=day.strftime("%a %d %b %Y"), value="\n".join(lines)[:1024]))
+    argument = f"{exercise_key or ''}|{days}|"
+    buttons = []
+    if page > 0:
+        buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
+    if page < pages - 1:
+        buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
+    return Reply(
+        title=ctx.text("history.title"),
+        body=ctx.text("history.page", page=page + 1, pages=pages, days=days),
+        sections=tuple(sections),
+        buttons=tuple(buttons),
+        ephemeral=True,
+        update_source=True,
+    )
+
+
+async def history(ctx: Context, options: HistoryOptions) -> Reply:
+    key = find_exercise(ctx, options.exercise).key if options.exercise else None
+    return (await history_page(ctx, key, options.days, 0)).model_copy(update={"update_source": False})
+
+
+async def history_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    try:
+        key, days, page = argument.split("|")
+        return await history_page(ctx, key or None, int(days), int(page))
+    except ValueError:
+        raise UserError("errors.stale_button") from None
+
+
+# -- /progress -------------------------------------------------------------------------------
+
+
+async def progress(ctx: Context, options: ProgressOptions) -> Reply:
+    since = ctx.now - timedelta(weeks=options.weeks)
+    only = find_exercise(ctx, options.exercise).key if options.exercise else None
+    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=only, since=since)
+    zone = ZoneInfo(ctx.profile.timezone)
+    unit = ctx.profile.units
+    catalogue = ctx.app.catalogue
+    counts: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        if entry.weight_kg > 0:
+            counts[entry.exercise] += 1
+    chosen = sorted(counts, key=lambda key: -counts[key])[:CHART_LIFTS]
+    lifts, records = {}, {}
+    for key in chosen:
+        best_by_day: dict = {}
+        for entry in entries:
+            if entry.exercise == key and entry.weight_kg > 0 and is_reliable(entry.reps):
+                day = local_date(entry.logged_at, zone)
+                value = from_kg(estimate_1rm(entry.weight_kg, entry.reps), unit)
+                best_by_day[day] = max(best_by_day.get(day, 0.0), value)
+        points = sorted(best_by_day.items())
+        name = catalogue.get(key).name
+        lifts[name] = points
+        running, marks = 0.0, []
+        for day, value in points:
+            if value > running:
+                running = value
+                marks.append((day, value))
+        records[name] = marks[1:] if len(marks) > 1 else marks
+    weekly: dict = defaultdict(lambda: defaultdict(float))
+    exercises = {e.key: e for e in catalogue}
+    for entry in entries:
+        day = local_date(entry.logged_at, zone)
+        monday = day - timedelta(days=day.weekday())
+        for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
+            weekly[monday][muscle.value] += sets
+    band = (0.0, 0.0)
+    if ctx.profile.goal is not None:
+        rules = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
+        band = (float(rules.low), float(rules.high))
+    text = ChartText(
+        e1rm_axis=ctx.text("progress.axis_e1rm"),
+        weekly_sets_axis=ctx.text("progress.axis_sets"),
+        target_band=ctx.text("progress.band"),
+        records=ctx.text("progress.records"),
+        no_data=ctx.text("progress.no_data"),
+    )
+    title = ctx.text("progress.chart_title", weeks=options.weeks)
+    png = await asyncio.to_thread(
+        render_progress_chart, lifts, records, sorted((k, dict(v)) for k, v in weekly.items()), band, unit.value,
+        title, text,
+    )
+    summary = [
+        ctx.text("progress.lift_line", exercise=name, best=format_load(round(max(v for _, v in points), 1), unit))
+        for name, points in lifts.items() if points
+    ]
+    return Reply(
+        title=ctx.text("progress.title"),
+        body="\n".join(summary) or ctx.text("progress.no_data"),
+        attachment=Attachment(filename="progress.png", data=png, description=title),
+    )
+
+
+# -- /1rm ------------------------------------------------------------------------------------
+
+
+async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
+    weight_kg = check_load(ctx, options.weight)
+    try:
+        e1rm = estimate_1rm(weight_kg, options.reps, options.formula)
+    except ValueError:
+        raise UserError("errors.formula_range", formula=options.formula.value) from None
+    percent_rows = [
+        ctx.text("onerm.pct_row", reps=row.reps, pct=number(row.pct_1rm), load=show_load(ctx, row.load_kg))
+        for row in load_table(e1rm)
+    ]
+    rpe_reps = min(options.reps, 12)
+    rpe_rows = [
+        ctx.text("onerm.rpe_row", rpe=number(row.rpe), pct=number(row.pct_1rm), load=show_load(ctx, row.load_kg))
+        for row in rpe_load_table(e1rm, rpe_reps)
+    ]
+    body = [ctx.text("onerm.estimate", e1rm=show_exact(ctx, round(e1rm, 1)), formula=options.formula.value,
+                     weight=show_exact(ctx, weight_kg), reps=options.reps)]
+    if not is_reliable(options.reps):
+        body.append(ctx.text("onerm.warning", limit=ACCURATE_REP_LIMIT))
+    return Reply(
+        title=ctx.text("onerm.title"),
+        body="\n".join(body),
+        sections=(
+            Section(name=ctx.text("onerm.pct_title"), value="\n".join(percent_rows), inline=True),
+            Section(name=ctx.text("onerm.rpe_title", reps=rpe_reps), value="\n".join(rpe_rows), inline=True),
+        ),
+    )
+
+
+# -- logging a whole session from /today --------------------------------------------------------
+
+_FORM_LINE = re.compile(r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?)\s*(?:kg|lb)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$", re.I)
+
+
+async def _finish_session(ctx: Context, rotation: int, entries: list[NewEntry], source: str) -> Reply:
+    plan = await todays_plan(ctx, rotation)
+    assert ctx.profile.goal is not None
+    session_id = await ctx.app.users.complete_session(
+        ctx.caller.user_id, rotation, plan.session.day_label, ctx.profile.goal, ctx.now, source=source
+    )
+    if session_id is None:
+        raise UserError("errors.session_already_logged", day=plan.session.day_label)
+    await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now, session_id=session_id)
+    ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
+    following = await todays_plan(ctx)
+    return Reply(
+        title=ctx.text("today.done_title"),
+        body=ctx.text("log.session_logged", count=len(entries), day=plan.session.day_label,
+                      next_day=following.session.day_label),
+        tone=Tone.SUCCESS,
+    )
+
+
+def _rotation(ctx: Context, argument: str) -> int:
+    if ctx.profile.goal is None or not argument.isdigit():
+        raise UserError("errors.stale_button")
+    return int(argument)
+
+
+async def log_as_prescribed(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    rotation = _rotation(ctx, argument)
+    plan = await todays_plan(ctx, rotation)
+    unit = ctx.profile.units
+    entries = []
+    for planned in plan.session.exercises:
+        if planned.exercise.loadable and planned.load is None:
+            continue  # no known load yet: the user logs it with /log or the form
+        weight_kg = to_kg(planned.load, unit) if planned.load is not None else 0.0
+        entries.append(NewEntry(
+            exercise=planned.exercise.key, weight_kg=weight_kg, entered_unit=unit, reps=planned.reps_high,
+            sets=planned.sets, target_low=planned.reps_low, target_high=planned.reps_high,
+            prescribed_sets=planned.sets,
+        ))
+    if not entries:
+        raise UserError("errors.nothing_prescribed_to_log")
+    return await _finish_session(ctx, rotation, entries, source="logged-as-prescribed")
+
+
+async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    rotation = _rotation(ctx, argument)
+    plan = await todays_plan(ctx, rotation)
+    unit = ctx.profile.units
+    lines = []
+    for planned in plan.session.exercises:
+        load = number(planned.load) if planned.load is not None else "0"
+        reps = ", ".join([str(planned.reps_high)] * planned.sets)
+        lines.append(f"{planned.exercise.name}: {load} x {reps}")
+    return Reply(form=Form(
+        action=ctx.action("log-form", str(rotation)),
+        title=ctx.text("log.form_title"),
+        inputs=(TextInput(key="sets", label=ctx.text("log.form_label", unit=unit.value), default="\n".join(lines),
+                          placeholder=ctx.text("log.form_placeholder"), multiline=True),),
+    ))
+
+
+async def submit_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    rotation = _rotation(ctx, argument)
+    plan = await todays_plan(ctx, rotation)
+    planned_by_key = {p.exercise.key: p for p in plan.session.exercises}
+    entries = []
+    for number_, line in enumerate(interaction.form.get("sets", "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _FORM_LINE.match(line)
+        if match is None:
+            raise UserError("errors.form_line", line=number_, text=line.strip()[:80])
+        exercise = find_exercise(ctx, match["name"])
+        weight_kg = check_load(ctx, float(match["weight"].replace(",", ".")))
+        planned = planned_by_key.get(exercise.key)
+        for reps_text in filter(None, re.split(r"[\s,]+", match["reps"].strip())):
+            reps = int(reps_text)
+            if not 1 <= reps <= 100:
+                raise UserError("errors.range", option="reps", low=1, high=100)
+            entries.append(NewEntry(
+                exercise=exercise.key, weight_kg=weight_kg, entered_unit=ctx.profile.units, reps=reps, sets=1,
+                target_low=planned.reps_low if planned else None, target_high=planned.reps_high if planned else None,
+                prescribed_sets=planned.sets if planned else None,
+            ))
+    if not entries:
+        raise UserError("errors.form_empty")
+    return await _finish_session(ctx, rotation, entries, source="logged-by-form")
+
+
+COMMANDS = (
+    Command("log", LogOptions, log_set, completers={"exercise": complete_exercise}),
+    Command("undo", UndoOptions, undo),
+    Command("history", HistoryOptions, history, completers={"exercise": complete_exercise}),
+    Command("progress", ProgressOptions, progress, completers={"exercise": complete_exercise}),
+    Command("1rm", OneRepMaxOptions, one_rep_max),
+)
+ACTIONS = {
+    "history": history_button,
+    "log-plan": log_as_prescribed,
+    "log-open": open_log_form,
+    "log-form": submit_log_form,
+}

@@ -1,0 +1,157 @@
+"""The application core: the disclaimer on every reply, errors that change nothing, users kept apart."""
+
+import logging
+
+import pytest
+
+from bot.coach.vocabulary import Goal
+from bot.commands.base import Caller, Interaction, action_id
+from bot.replies import Tone
+from tests.helpers import ALICE, BOB, press, run, snapshot
+
+VALID_CALLS = [
+    ("help", {}),
+    ("goal", {}),
+    ("goal", {"goal": "hypertrophy", "days": 4}),
+    ("compare", {}),
+    ("compare", {"first": "endurance", "second": "health"}),
+    ("today", {}),
+    ("settings", {}),
+    ("settings", {"units": "lb", "timezone": "Europe/Berlin"}),
+    ("log", {"exercise": "bench", "weight": 60, "reps": 8}),
+    ("history", {}),
+    ("progress", {}),
+    ("1rm", {"weight": 100, "reps": 5}),
+    ("undo", {}),
+]
+
+BAD_CALLS = [
+    ("goal", {"days": 9}, "between 2 and 6"),
+    ("goal", {"goal": "bulking"}, "strength"),
+    ("goal", {"experience": "expert"}, "novice"),
+    ("goal", {"equipment": "spaceship"}, "gym"),
+    ("goal", {"colour": "red"}, "no option"),
+    ("settings", {"timezone": "Mars/Olympus"}, "time zone"),
+    ("settings", {"units": "stone"}, "kg"),
+    ("compare", {"first": "power"}, "strength"),
+    ("log", {"exercise": "bench", "weight": -5, "reps": 5}, "between 0"),
+    ("log", {"exercise": "bench", "weight": 600, "reps": 5}, "more than"),
+    ("log", {"exercise": "bench", "weight": 60, "reps": 0}, "between 1 and 100"),
+    ("log", {"exercise": "bench", "weight": 60, "reps": 101}, "between 1 and 100"),
+    ("log", {"exercise": "bench", "weight": 60, "reps": 5, "sets": 21}, "between 1 and 20"),
+    ("log", {"exercise": "bench", "weight": 60, "reps": 5, "rpe": 11}, "between 1 and 10"),
+    ("log", {"exercise": "bensh pres", "weight": 60, "reps": 5}, "Did you mean"),
+    ("log", {"exercise": "bench", "weight": 60, "reps": 5, "note": "x" * 201}, "too long"),
+    ("log", {"exercise": "bench", "weight": "heavy", "reps": 5}, "number"),
+    ("log", {"weight": 60, "reps": 5}, "required"),
+    ("history", {"days": 0}, "between 1 and 365"),
+    ("progress", {"weeks": 500}, "between 1 and 104"),
+    ("1rm", {"weight": 100, "reps": 40}, "between 1 and 30"),
+    ("nosuchcommand", {}, "no command"),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), VALID_CALLS)
+async def test_every_reply_carries_the_disclaimer(app, name, options):
+    outgoing = await run(app, name, **options)
+    assert outgoing.disclaimer == app.prompts.disclaimer
+    assert outgoing.reply.tone is not Tone.ERROR or name == "undo"
+
+
+@pytest.mark.parametrize(("name", "options", "says"), BAD_CALLS)
+async def test_bad_input_gets_a_clear_private_error_and_changes_nothing(app, name, options, says):
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    before = await snapshot(app)
+    outgoing = await run(app, name, **options)
+    assert outgoing.reply.tone is Tone.ERROR
+    assert outgoing.reply.ephemeral
+    assert says.lower() in outgoing.reply.body.lower()
+    assert outgoing.disclaimer == app.prompts.disclaimer
+    assert await snapshot(app) == before
+
+
+async def test_the_first_reply_shows_the_safety_notice_once(app):
+    first = await run(app, "help")
+    second = await run(app, "help")
+    assert first.notices == (app.prompts.safety_notice,)
+    assert second.notices == ()
+
+
+async def test_a_button_pressed_by_someone_else_is_refused(app):
+    today = await run(app, "goal", goal="strength")
+    button = today.reply.buttons[0]
+    outgoing = await app.interact(BOB, button.action)
+    assert outgoing.reply.tone is Tone.ERROR
+    assert "someone else" in outgoing.reply.body
+
+
+async def test_unknown_or_malformed_buttons_get_a_friendly_error(app):
+    for custom_id in ("lc:nosuch:1001:", "garbage", action_id("done", ALICE.user_id, "x")):
+        outgoing = await app.interact(ALICE, custom_id)
+        assert outgoing.reply.tone is Tone.ERROR
+        assert outgoing.disclaimer == app.prompts.disclaimer
+
+
+async def test_users_never_see_each_others_data(app):
+    await run(app, "goal", goal="strength", caller=ALICE)
+    await run(app, "log", exercise="deadlift", weight=180, reps=3, caller=ALICE)
+    history = await run(app, "history", caller=BOB)
+    assert "deadlift" not in history.reply.body.lower() + str(history.reply.sections).lower()
+    undo = await run(app, "undo", caller=BOB)
+    assert undo.reply.tone is Tone.ERROR
+    alice_history = await run(app, "history", caller=ALICE)
+    assert "Barbell deadlift" in str(alice_history.reply.sections)
+
+
+async def test_an_unexpected_error_is_logged_with_an_id_and_shown_politely(app, caplog, monkeypatch):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(app.users, "update", broken)
+    with caplog.at_level(logging.ERROR):
+        outgoing = await run(app, "goal", goal="strength")
+    assert outgoing.reply.tone is Tone.ERROR
+    assert "database on fire" not in outgoing.reply.body
+    error_id = outgoing.reply.body.split("`")[-2]
+    assert error_id in caplog.text and "database on fire" in caplog.text
+
+
+async def test_autocomplete_never_raises_and_caps_at_25(app):
+    zones = await app.autocomplete(ALICE, "settings", "timezone", "america")
+    assert 0 < len(zones) <= 25
+    assert await app.autocomplete(ALICE, "settings", "nosuch", "x") == []
+    exercises = await app.autocomplete(ALICE, "log", "exercise", "")
+    assert 0 < len(exercises) <= 25
+
+
+async def test_goal_picker_for_a_new_user_and_choosing_from_it(app):
+    picker = await run(app, "today")
+    assert picker.reply.menu is not None
+    values = {choice.value for choice in picker.reply.menu.choices}
+    assert values == {"strength", "hypertrophy", "endurance", "health"}
+    chosen = await app.interact(ALICE, picker.reply.menu.action, Interaction(values=("hypertrophy",)))
+    assert chosen.reply.title.startswith(app.rules.table(Goal.HYPERTROPHY).title)
+    assert chosen.reply.update_source
+    session = await run(app, "today")
+    assert session.reply.title.startswith("Today:")
+
+
+async def test_done_advances_the_rotation_once(app):
+    await run(app, "goal", goal="health", days=2)
+    first = await run(app, "today")
+    done = await press(app, first, "buttons.done")
+    assert done.reply.tone is Tone.SUCCESS
+    again = await press(app, first, "buttons.done")
+    assert again.reply.tone is Tone.WARNING
+    second = await run(app, "today")
+    assert second.reply.title != first.reply.title
+    profile = await app.users.get(ALICE.user_id)
+    assert profile.rotation_index == 1
+
+
+async def test_console_and_discord_callers_are_separate_users(app):
+    discord_user = Caller(user_id=42, name="x")
+    await run(app, "goal", goal="endurance", caller=discord_user)
+    assert (await app.users.get(42)).goal.value == "endurance"
+    assert await app.users.get(ALICE.user_id) is None
