@@ -1,0 +1,163 @@
+"""/log, /undo, /history, /progress, /1rm and progression in /today, through the real app."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from bot.coach.units import KG_PER_LB
+from bot.replies import Tone
+from tests.helpers import ALICE, press, run, snapshot
+
+
+def loads_in(outgoing) -> dict[str, float]:
+    """Exercise name -> load shown by /today."""
+    loads = {}
+    for section in outgoing.reply.sections:
+        match = re.search(r"Load: \*\*([\d.]+) (kg|lb)\*\*", section.value)
+        if match:
+            loads[section.name.split(". ", 1)[1]] = float(match.group(1))
+    return loads
+
+
+async def test_log_stores_kilograms_and_reports_e1rm_records_and_weekly_sets(app):
+    await run(app, "goal", goal="hypertrophy")
+    first = await run(app, "log", exercise="bench", weight=80, reps=5, sets=3)
+    assert "Estimated 1RM: **93.3 kg**" in first.reply.body
+    assert "of 10–20 a week" in str(first.reply.sections) or "a week" in str(first.reply.sections)
+    second = await run(app, "log", exercise="Bench Press", weight=85, reps=5)
+    records = str(second.reply.sections)
+    assert "Heaviest load" in records and "Best estimated 1RM" in records
+    [entry, _] = await app.log.entries(ALICE.user_id)
+    assert entry.weight_kg == 80 and entry.entered_unit.value == "kg"
+
+
+async def test_pounds_are_stored_as_kilograms_and_switching_units_changes_no_data(app):
+    await run(app, "settings", units="lb")
+    await run(app, "log", exercise="squat", weight=225, reps=5)
+    before = await snapshot(app)
+    [entry] = await app.log.entries(ALICE.user_id)
+    assert entry.weight_kg == pytest.approx(225 * KG_PER_LB)
+    await run(app, "settings", units="kg")
+    after = await snapshot(app)
+    assert after["set_logs"] == before["set_logs"]
+    history = await run(app, "history")
+    assert "102.06 kg" in str(history.reply.sections)
+
+
+async def test_undo_removes_only_the_latest_entry(app):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    await run(app, "log", exercise="deadlift", weight=140, reps=3)
+    undone = await run(app, "undo")
+    assert "Barbell deadlift" in undone.reply.body
+    assert [e.exercise for e in await app.log.entries(ALICE.user_id)] == ["barbell-back-squat"]
+
+
+async def test_history_pages_through_long_histories(app, clock):
+    for day in range(20):
+        await run(app, "log", exercise="squat", weight=100 + day, reps=5)
+        clock.advance(days=1)
+    first = await run(app, "history", days=30)
+    assert "page 1 of 3" in first.reply.body
+    older = await press(app, first, "buttons.older")
+    assert "page 2 of 3" in older.reply.body
+    assert older.reply.update_source
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [("epley", "116.67"), ("brzycki", "112.5"), ("lander", "113.71"), ("lombardi", "117.46"),
+     ("mayhew", "119.01"), ("oconner", "112.5"), ("wathan", "116.58")],
+)
+async def test_one_rep_max_matches_the_reference_worked_values(app, formula, expected):
+    outgoing = await run(app, "1rm", weight=100, reps=5, formula=formula)
+    shown = re.search(r"\*\*([\d.]+) kg\*\*", outgoing.reply.body).group(1)
+    assert float(shown) == pytest.approx(float(expected), abs=0.05)
+    assert len(outgoing.reply.sections[0].value.splitlines()) == 12
+
+
+async def test_one_rep_max_warns_above_ten_reps_and_rounds_to_plates(app):
+    outgoing = await run(app, "1rm", weight=60, reps=15)
+    assert "lose accuracy" in outgoing.reply.body
+    await run(app, "settings", units="lb")
+    pounds = await run(app, "1rm", weight=225, reps=5)
+    for row in pounds.reply.sections[0].value.splitlines():
+        assert float(row.rsplit("· ", 1)[1].split()[0]) % 5 == 0
+
+
+async def test_progress_attaches_a_png(app):
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    outgoing = await run(app, "progress")
+    assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
+    assert "Barbell back squat" in outgoing.reply.body
+
+
+async def test_log_as_prescribed_records_the_session_and_advances_the_rotation(app):
+    await run(app, "goal", goal="hypertrophy", days=3)
+    await run(app, "1rm", weight=100, reps=5)
+    for exercise, weight in (("squat", 100), ("bench", 70), ("deadlift", 120), ("row", 60), ("ohp", 40)):
+        await run(app, "log", exercise=exercise, weight=weight, reps=5)
+    today = await run(app, "today")
+    logged = await press(app, today, "buttons.log_plan")
+    assert logged.reply.tone is Tone.SUCCESS, logged.reply.body
+    assert (await app.users.get(ALICE.user_id)).rotation_index == 1
+    again = await press(app, today, "buttons.log_plan")
+    assert again.reply.tone is Tone.ERROR
+
+
+async def test_the_log_form_rejects_a_bad_line_and_stores_nothing(app):
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    before = await snapshot(app)
+    failed = await press(app, today, "buttons.log_form", sets="Barbell back squat: heavy")
+    assert failed.reply.tone is Tone.ERROR and "Line 1" in failed.reply.body
+    assert await snapshot(app) == before
+
+
+async def _follow_for_weeks(app, clock, goal, perform, weeks=8):
+    """A user who runs /today three times a week and logs what `perform` says they did."""
+    await run(app, "goal", goal=goal, days=3, experience="intermediate")
+    await run(app, "log", exercise="squat", weight=100, reps=8)
+    squat_loads = []
+    for _ in range(weeks * 3):
+        clock.advance(days=2)
+        today = await run(app, "today")
+        loads = loads_in(today)
+        if "Barbell back squat" in loads:
+            squat_loads.append(loads["Barbell back squat"])
+        lines = []
+        for section in today.reply.sections:
+            name = section.name.split(". ", 1)[1]
+            sets, reps_low, reps_high = map(int, re.match(r"(\d+) × (\d+)–(\d+)", section.value).groups())
+            load = loads.get(name, 20.0)
+            reps = perform(sets, reps_low, reps_high)
+            lines.append(f"{name}: {load:g} x {', '.join(map(str, reps))}")
+        logged = await press(app, today, "buttons.log_form", sets="\n".join(lines))
+        assert logged.reply.tone is Tone.SUCCESS, logged.reply.body
+    return squat_loads
+
+
+def _steps(loads):
+    return [b / a - 1 for a, b in zip(loads, loads[1:])]
+
+
+async def test_eight_weeks_of_hypertrophy_rise_by_double_progression(app, clock):
+    loads = await _follow_for_weeks(app, clock, "hypertrophy", lambda sets, low, high: [high] * sets)
+    assert loads[-1] > loads[0]
+    assert all(abs(step) <= 0.10 + 1e-9 for step in _steps(loads))
+
+
+async def test_eight_weeks_of_strength_rise_by_the_two_for_two_rule(app, clock):
+    loads = await _follow_for_weeks(app, clock, "strength", lambda sets, low, high: [high] * (sets - 1) + [high + 2])
+    assert loads[-1] > loads[0]
+    assert all(abs(step) <= 0.10 + 1e-9 for step in _steps(loads))
+
+
+async def test_failed_sessions_hold_then_cut_the_load(app, clock):
+    loads = await _follow_for_weeks(app, clock, "hypertrophy", lambda sets, low, high: [low - 1] * sets, weeks=3)
+    assert loads[1] == loads[0]
+    assert min(loads) < loads[0]
+    cut = next(b for a, b in zip(loads, loads[1:]) if b < a)
+    assert cut == pytest.approx(loads[0] * 0.9, abs=2.5)
+    assert all(abs(step) <= 0.10 + 1e-9 for step in _steps(loads))

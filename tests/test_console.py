@@ -1,0 +1,110 @@
+"""Console mode drives the real command handlers and renders the same replies for a terminal."""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.coach.vocabulary import Experience, Goal
+from bot.commands.formatting import duration_span, span
+from bot.console import ConsoleSession, console_user_id, parse_line, run_console
+
+KNOWN = ["goal", "today", "remind set", "remind off", "log"]
+
+
+@pytest.mark.parametrize(
+    ("line", "parsed"),
+    [
+        ("/today", ("today", {})),
+        ("/goal goal:strength days:3", ("goal", {"goal": "strength", "days": "3"})),
+        ("/remind set days:mon,thu time:18:00", ("remind set", {"days": "mon,thu", "time": "18:00"})),
+        ('/log exercise:"bench press" weight:60 reps:8', ("log", {"exercise": "bench press", "weight": "60", "reps": "8"})),
+        ("/log exercise:bench press weight:60 reps:8 note:felt good", ("log", {"exercise": "bench press", "weight": "60", "reps": "8", "note": "felt good"})),
+        ("/goal strength", None),
+        ("   ", None),
+    ],
+)
+def test_parse_line(line, parsed):
+    assert parse_line(line, KNOWN) == parsed
+
+
+def test_console_users_get_stable_negative_ids():
+    assert console_user_id("sam") == console_user_id("sam") < 0
+    assert console_user_id("sam") != console_user_id("kim")
+
+
+async def test_strength_novice_three_days_prints_the_strength_table_session(app):
+    output = io.StringIO()
+    script = io.StringIO("/goal goal:strength experience:novice days:3\n/today\n")
+    await run_console(app, "sam", script, output)
+    text = output.getvalue()
+    rules = app.rules.level(Goal.STRENGTH, Experience.NOVICE)
+    assert f"{span(rules.reps.low, rules.reps.high)} reps" in text
+    assert f"{span(rules.intensity_pct.low, rules.intensity_pct.high)}% 1RM" in text
+    today = text.split("== Today:")[1]
+    for line in today.splitlines():
+        if " × " in line:
+            sets = int(line.split(" × ")[0])
+            assert rules.sets.low <= sets <= rules.sets.high
+            rest = line.split("rest ")[1]
+            assert rest in {duration_span(s, s) for s in range(int(rules.rest_seconds.low), int(rules.rest_seconds.high) + 1)}
+    assert text.count(app.prompts.disclaimer) == 2
+
+
+async def test_buttons_menus_and_forms_work_in_the_console(app):
+    output = io.StringIO()
+    script = io.StringIO(
+        "/today\n"
+        "/select hypertrophy\n"
+        "/today\n"
+        "/click 2\n"
+        "Barbell bench press: 50 x 10, 10, 9\n"
+        "/history\n"
+        "/click 9\n"
+    )
+    await run_console(app, "sam", script, output)
+    text = output.getvalue()
+    assert "What are you training for?" in text
+    assert "Logged 3 entries" in text
+    assert "Barbell bench press: 1 × 10 at 50 kg" in text
+    assert "There is no such button" in text
+
+
+async def test_progress_writes_a_png_and_prints_its_path(app, settings):
+    session = ConsoleSession(app, "sam", io.StringIO())
+    await session.handle("/log exercise:squat weight:100 reps:5")
+    await session.handle("/progress")
+    text = session.output.getvalue()
+    path = settings.charts_dir / "progress.png"
+    assert f"[file] {path}" in text
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_switching_user_keeps_data_apart(app):
+    session = ConsoleSession(app, "sam", io.StringIO())
+    await session.handle("/log exercise:squat weight:100 reps:5")
+    await session.handle("/user kim")
+    await session.handle("/undo")
+    assert "nothing in your log" in session.output.getvalue()
+
+
+async def test_bad_syntax_gets_a_clear_reply(app):
+    session = ConsoleSession(app, "sam", io.StringIO())
+    await session.handle("/goal strength")
+    text = session.output.getvalue()
+    assert "name:value" in text and app.prompts.disclaimer in text
+
+
+def test_the_real_entry_point_runs_console_mode_without_a_token(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="/goal goal:strength experience:novice days:3\n/today\n",
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "== Today: Full body A ==" in result.stdout
+    assert "not medical advice" in result.stdout
