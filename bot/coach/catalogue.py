@@ -1,0 +1,198 @@
+"""The exercise catalogue: what each exercise trains, what it needs, and how to find it by name."""
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.coach.vocabulary import Equipment, Muscle
+
+DEFAULT_CATALOGUE_PATH = Path(__file__).parent / "data" / "exercises.toml"
+
+
+class Pattern(StrEnum):
+    """Movement patterns; the planner fills session slots by pattern."""
+
+    SQUAT = "squat"
+    HINGE = "hinge"
+    LUNGE = "lunge"
+    HIP_THRUST = "hip_thrust"
+    HORIZONTAL_PUSH = "horizontal_push"
+    VERTICAL_PUSH = "vertical_push"
+    HORIZONTAL_PULL = "horizontal_pull"
+    VERTICAL_PULL = "vertical_pull"
+    REAR_DELT = "rear_delt"
+    LATERAL_RAISE = "lateral_raise"
+    CHEST_FLY = "chest_fly"
+    ELBOW_FLEXION = "elbow_flexion"
+    ELBOW_EXTENSION = "elbow_extension"
+    KNEE_FLEXION = "knee_flexion"
+    KNEE_EXTENSION = "knee_extension"
+    CALF_RAISE = "calf_raise"
+    CORE = "core"
+    CARRY = "carry"
+
+
+class Gear(StrEnum):
+    """What one exercise is performed with (the user's profile is `Equipment`)."""
+
+    BARBELL = "barbell"
+    DUMBBELL = "dumbbell"
+    MACHINE = "machine"
+    CABLE = "cable"
+    BODYWEIGHT = "bodyweight"
+    KETTLEBELL = "kettlebell"
+    BAND = "band"
+
+
+class Kind(StrEnum):
+    COMPOUND = "compound"
+    ISOLATION = "isolation"
+
+
+GEAR_BY_PROFILE: dict[Equipment, frozenset[Gear]] = {
+    Equipment.GYM: frozenset(Gear),
+    Equipment.DUMBBELLS: frozenset({Gear.DUMBBELL, Gear.KETTLEBELL, Gear.BAND, Gear.BODYWEIGHT}),
+    Equipment.BODYWEIGHT: frozenset({Gear.BODYWEIGHT, Gear.BAND}),
+}
+
+
+class CatalogueError(Exception):
+    """The catalogue file is malformed; the message names the file, the exercise and the field."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case and drop everything but letters and digits: 'Pull-Up' == 'pullup' == 'pull up'."""
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+class Exercise(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    pattern: Pattern
+    primary: tuple[Muscle, ...] = Field(min_length=1)
+    secondary: tuple[Muscle, ...] = ()
+    equipment: Gear
+    kind: Kind
+    increment_kg: float = Field(ge=0, le=20, strict=True)
+    loadable: bool = Field(strict=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Exercise":
+        if self.loadable != (self.increment_kg > 0):
+            raise ValueError("a loadable exercise needs increment_kg > 0, a non-loadable one 0")
+        if set(self.primary) & set(self.secondary):
+            raise ValueError("a muscle cannot be both primary and secondary")
+        return self
+
+    @property
+    def muscles(self) -> tuple[Muscle, ...]:
+        return self.primary + self.secondary
+
+
+class Catalogue:
+    """Lookup over a validated list of exercises; iteration keeps file order (the planner's preference)."""
+
+    def __init__(self, exercises: list[Exercise]) -> None:
+        self._exercises = tuple(exercises)
+        self._by_key = {exercise.key: exercise for exercise in exercises}
+        self._by_name: dict[str, Exercise] = {}
+        for exercise in exercises:
+            for label in (exercise.key, exercise.name, *exercise.aliases):
+                self._by_name[normalise(label)] = exercise
+
+    def __iter__(self) -> Iterator[Exercise]:
+        return iter(self._exercises)
+
+    def __len__(self) -> int:
+        return len(self._exercises)
+
+    def get(self, key: str) -> Exercise:
+        """The exercise with exactly this key; KeyError otherwise."""
+        return self._by_key[key]
+
+    def find(self, text: str) -> Exercise | None:
+        """By key, name or alias, ignoring case, spaces, hyphens and punctuation."""
+        return self._by_name.get(normalise(text))
+
+    def suggest(self, text: str, limit: int = 3) -> list[Exercise]:
+        """Closest exercises to a misspelt name, best first ("did you mean")."""
+        matches = difflib.get_close_matches(normalise(text), list(self._by_name), n=limit * 4, cutoff=0.6)
+        return _unique([self._by_name[match] for match in matches])[:limit]
+
+    def search(self, text: str, limit: int = 25) -> list[Exercise]:
+        """For autocomplete: exact, then prefix, then substring matches on any label, in file order."""
+        query = normalise(text)
+        if not query:
+            return list(self._exercises[:limit])
+        ranked: list[tuple[int, int, Exercise]] = []
+        for position, exercise in enumerate(self._exercises):
+            labels = [normalise(label) for label in (exercise.name, exercise.key, *exercise.aliases)]
+            if query in labels:
+                rank = 0
+            elif any(label.startswith(query) for label in labels):
+                rank = 1
+            elif any(query in label for label in labels):
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, position, exercise))
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        return [exercise for _, _, exercise in ranked[:limit]]
+
+    def available(self, equipment: Equipment) -> list[Exercise]:
+        """Exercises the user can do with this equipment profile, in file order."""
+        gear = GEAR_BY_PROFILE[equipment]
+        return [exercise for exercise in self._exercises if exercise.equipment in gear]
+
+
+def _unique(exercises: list[Exercise]) -> list[Exercise]:
+    seen: set[str] = set()
+    result = []
+    for exercise in exercises:
+        if exercise.key not in seen:
+            seen.add(exercise.key)
+            result.append(exercise)
+    return result
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """Read and validate the catalogue (default: the packaged exercises.toml)."""
+    path = path or DEFAULT_CATALOGUE_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{path.name}: not valid TOML: {error}") from error
+    entries = raw.get("exercise")
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError(f"{path.name}: no [[exercise]] entries")
+
+    exercises: list[Exercise] = []
+    owner_of_label: dict[str, str] = {}
+    keys: set[str] = set()
+    for index, entry in enumerate(entries):
+        label = entry.get("key", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
+        try:
+            exercise = Exercise.model_validate(entry)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "(entry)"
+            raise CatalogueError(f"{path.name}: exercise '{label}', field {field}: {first['msg']}") from error
+        if exercise.key in keys:
+            raise CatalogueError(f"{path.name}: exercise '{exercise.key}', field key: duplicate key")
+        keys.add(exercise.key)
+        for name in {normalise(text) for text in (exercise.key, exercise.name, *exercise.aliases)}:
+            owner = owner_of_label.setdefault(name, exercise.key)
+            if owner != exercise.key:
+                raise CatalogueError(
+                    f"{path.name}: exercise '{exercise.key}', field aliases: '{name}' already names '{owner}'"
+                )
+        exercises.append(exercise)
+    return Catalogue(exercises)

@@ -1,0 +1,191 @@
+import itertools
+
+import pytest
+
+from bot.coach.catalogue import Catalogue, Kind, load_catalogue
+from bot.coach.planner import (
+    CONSTRAINED_MUSCLES,
+    PlannedExercise,
+    Planner,
+    PlanRequest,
+    Session,
+    split_name,
+    weekly_sets_per_muscle,
+)
+from bot.coach.rules import RuleBook, load_rulebook
+from bot.coach.units import increment_in
+from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
+
+DAYS = range(MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK + 1)
+COMBINATIONS = list(itertools.product(Goal, Experience, DAYS, Equipment))
+
+
+@pytest.fixture(scope="module")
+def rulebook() -> RuleBook:
+    return load_rulebook()
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def planner(rulebook: RuleBook, catalogue: Catalogue) -> Planner:
+    return Planner(rulebook, catalogue)
+
+
+def request(goal=Goal.STRENGTH, experience=Experience.NOVICE, days=3, equipment=Equipment.GYM, rotation=0, **extra):
+    return PlanRequest(goal, experience, days, equipment, rotation, **extra)
+
+
+def find(session: Session, key: str) -> PlannedExercise:
+    return next(planned for planned in session.exercises if planned.exercise.key == key)
+
+
+@pytest.mark.parametrize(("goal", "experience", "days", "equipment"), COMBINATIONS)
+def test_every_combination_follows_its_table(
+    planner: Planner,
+    rulebook: RuleBook,
+    catalogue: Catalogue,
+    goal: Goal,
+    experience: Experience,
+    days: int,
+    equipment: Equipment,
+) -> None:
+    rules = rulebook.level(goal, experience)
+    available = {exercise.key for exercise in catalogue.available(equipment)}
+    for start in range(days):  # every rotation index gives a full, valid week
+        week = planner.week(request(goal, experience, days, equipment, start))
+        assert len(week) == days
+        assert sorted(session.day_number for session in week) == list(range(1, days + 1))
+        for session in week:
+            count = rules.selection.exercises_per_session
+            assert count.low <= len(session.exercises) <= count.high
+            compound = sum(1 for planned in session.exercises if planned.exercise.kind is Kind.COMPOUND)
+            assert compound >= rules.selection.min_compound_share.value * len(session.exercises)
+            assert len({planned.exercise.key for planned in session.exercises}) == len(session.exercises)
+            for planned in session.exercises:
+                assert planned.exercise.key in available
+                assert rules.sets.low <= planned.sets <= rules.sets.high
+                assert (planned.reps_low, planned.reps_high) == (rules.reps.low, rules.reps.high)
+                assert (planned.pct_low, planned.pct_high) == (rules.intensity_pct.low, rules.intensity_pct.high)
+                assert (planned.rir_low, planned.rir_high) == (rules.rir.low, rules.rir.high)
+                assert rules.rest_seconds.low <= planned.rest_seconds <= rules.rest_seconds.high
+                assert planned.load is None  # no estimates given
+        totals = weekly_sets_per_muscle(week)
+        weekly = rules.weekly_sets_per_muscle
+        for muscle in CONSTRAINED_MUSCLES:
+            assert weekly.low <= totals[muscle] <= weekly.high, (muscle, totals[muscle], start)
+            trained_days = sum(
+                1 for session in week if any(muscle in planned.exercise.primary for planned in session.exercises)
+            )
+            assert trained_days >= rules.selection.min_days_per_muscle.value
+        patterns = {planned.exercise.pattern for session in week for planned in session.exercises}
+        assert set(rules.selection.weekly_patterns.value) <= patterns
+
+
+def test_multi_joint_before_single_joint(planner: Planner) -> None:
+    for goal, experience, days, equipment in COMBINATIONS[::7]:
+        for session in planner.week(request(goal, experience, days, equipment)):
+            kinds = [planned.exercise.kind for planned in session.exercises]
+            assert kinds == sorted(kinds, key=lambda kind: kind is not Kind.COMPOUND)
+
+
+def test_full_body_starts_with_legs(planner: Planner) -> None:
+    session = planner.session(request(days=2))
+    assert session.day_label == "Full body A"
+    assert session.exercises[0].exercise.key == "barbell-back-squat"
+
+
+def test_deterministic(rulebook: RuleBook, catalogue: Catalogue) -> None:
+    first = Planner(rulebook, catalogue).week(request(Goal.HYPERTROPHY, Experience.INTERMEDIATE, 5, Equipment.DUMBBELLS))
+    second = Planner(rulebook, catalogue).week(request(Goal.HYPERTROPHY, Experience.INTERMEDIATE, 5, Equipment.DUMBBELLS))
+    assert first == second
+
+
+def test_rotation_wraps_and_labels(planner: Planner) -> None:
+    labels = [planner.session(request(days=4, rotation=index)).day_label for index in range(5)]
+    assert labels == ["Upper A", "Lower A", "Upper B", "Lower B", "Upper A"]
+    assert planner.session(request(days=6, rotation=9)).day_label == "Push B"
+    assert planner.session(request(days=6, rotation=9)).day_number == 4
+    assert planner.session(request(days=6, rotation=9)).rotation_index == 9
+    assert [s.day_label for s in planner.week(request(days=5))] == ["Push", "Pull", "Legs", "Upper", "Lower"]
+    assert [s.day_label for s in planner.week(request(days=3, rotation=2))] == [
+        "Full body C",
+        "Full body A",
+        "Full body B",
+    ]
+
+
+def test_split_names() -> None:
+    assert split_name(2) == "Full body A/B"
+    assert split_name(3) == "Full body A/B/C"
+    assert split_name(4) == "Upper/lower"
+    assert split_name(5) == "Push/pull/legs + upper/lower"
+    assert split_name(6) == "Push/pull/legs"
+    with pytest.raises(ValueError):
+        split_name(7)
+
+
+@pytest.mark.parametrize("days", [1, 7])
+def test_days_out_of_range_rejected(days: int) -> None:
+    with pytest.raises(ValueError, match="days_per_week"):
+        request(days=days)
+
+
+def test_load_from_estimated_1rm_in_kg(planner: Planner, rulebook: RuleBook) -> None:
+    session = planner.session(request(estimated_1rm_kg={"barbell-back-squat": 101.0, "barbell-bench-press": 73.0}))
+    pct = rulebook.level(Goal.STRENGTH, Experience.NOVICE).intensity_pct.low
+    squat, bench = find(session, "barbell-back-squat"), find(session, "barbell-bench-press")
+    assert squat.load == round(101.0 * pct / 100 / 2.5) * 2.5  # 80.8 kg -> 80 kg
+    assert bench.load == round(73.0 * pct / 100 / 2.5) * 2.5  # 58.4 kg -> 57.5 kg
+    assert find(session, "barbell-row").load is None  # no estimate: effort cue instead
+
+
+def test_load_rounded_to_lb_plates(planner: Planner) -> None:
+    session = planner.session(request(unit=Unit.LB, estimated_1rm_kg={"barbell-back-squat": 100.0}))
+    squat = find(session, "barbell-back-squat")
+    step = increment_in(Unit.LB, squat.exercise.increment_kg)
+    assert step == 5.0
+    assert squat.load is not None and squat.load % step == 0
+    assert squat.load == 175.0  # 80 kg = 176.4 lb -> 175 lb
+
+
+def test_working_load_wins_over_1rm(planner: Planner) -> None:
+    session = planner.session(
+        request(estimated_1rm_kg={"barbell-bench-press": 100.0}, working_load_kg={"barbell-bench-press": 61.0})
+    )
+    assert find(session, "barbell-bench-press").load == 60.0
+
+
+def test_dumbbell_loads_use_dumbbell_steps(planner: Planner) -> None:
+    week = planner.week(request(equipment=Equipment.DUMBBELLS, working_load_kg={"goblet-squat": 23.0}))
+    goblet = find(week[0], "goblet-squat")
+    assert goblet.load == 24.0  # 2 kg steps
+    lb = planner.week(request(equipment=Equipment.DUMBBELLS, unit=Unit.LB, working_load_kg={"goblet-squat": 23.0}))
+    assert find(lb[0], "goblet-squat").load == 50.0  # 50.7 lb -> 5 lb steps
+
+
+def test_bodyweight_exercises_never_get_a_load(planner: Planner) -> None:
+    session = planner.session(
+        request(equipment=Equipment.BODYWEIGHT, estimated_1rm_kg={"push-up": 80.0}, working_load_kg={"push-up": 40.0})
+    )
+    assert all(planned.load is None for planned in session.exercises)
+    assert find(session, "push-up").load is None
+
+
+def test_compound_lifts_rest_longer(planner: Planner, rulebook: RuleBook) -> None:
+    rest = rulebook.level(Goal.HYPERTROPHY, Experience.NOVICE).rest_seconds
+    week = planner.week(request(Goal.HYPERTROPHY, days=2))
+    for planned in (planned for session in week for planned in session.exercises):
+        expected = rest.high if planned.exercise.kind is Kind.COMPOUND else rest.low
+        assert planned.rest_seconds == expected
+
+
+def test_weekly_sets_counts_secondary_as_half(planner: Planner, catalogue: Catalogue) -> None:
+    bench = catalogue.get("barbell-bench-press")
+    planned = PlannedExercise(bench, 4, 6, 12, 70, 80, 1, 2, 90, None)
+    totals = weekly_sets_per_muscle([Session("Push", 0, 1, (planned,))])
+    assert totals[bench.primary[0]] == 4
+    assert all(totals[muscle] == 2 for muscle in bench.secondary)
