@@ -27,5 +27,7 @@ async def complete(interaction: discord.Interaction, command: str, option: str, 
 
 async def load_cogs(bot: LiftcoachBot) -> None:
     from bot.cogs.core import CoreCog
+    from bot.cogs.training import TrainingCog
 
     await bot.add_cog(CoreCog())
+    await bot.add_cog(TrainingCog())

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.coach.catalogue import Exercise
 from bot.coach.onerm import best_estimate
-from bot.coach.planner import PlannedExercise, PlanRequest, Session
+from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, next_working_load
 from bot.coach.vocabulary import Muscle
 from bot.commands.base import Context
@@ -100,12 +100,10 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
 
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:
-    """Weekly hard sets per muscle, counted the way the planner counts them (primary muscles)."""
-    totals: dict[Muscle, float] = defaultdict(float)
+    """Logged sets per muscle, counted as the planner budgets them (primary 1, secondary 0.5)."""
+    totals = {muscle: 0.0 for muscle in Muscle}
     for entry in entries:
         exercise = exercises.get(entry.exercise)
-        if exercise is None:
-            continue
-        for muscle in exercise.primary:
-            totals[muscle] += entry.sets
-    return dict(totals)
+        if exercise is not None:
+            add_sets(totals, exercise, entry.sets)
+    return {muscle: sets for muscle, sets in totals.items() if sets}
