@@ -24,6 +24,7 @@ from bot.commands.base import (
     Command,
     Context,
     Interaction,
+    clock_from,
     parse_action_id,
     utc_now,
 )
@@ -32,6 +33,7 @@ from bot.errors import UserError
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.database import Database
+from bot.store.reminders import ReminderStore
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
 
@@ -56,14 +58,16 @@ class Liftcoach:
         self.clock = clock
         self.users = UserStore(db)
         self.log = TrainingLog(db)
+        self.reminders = ReminderStore(db)
         self.planner = Planner(rules, catalogue)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
-        self.notice_hooks: list[Callable[[UserProfile], Awaitable[str | None]]] = []
+        # Run inside every command's transaction; each may return a notice for the user.
+        self.command_hooks: list[Callable[[Context], Awaitable[str | None]]] = []
         register_all(self)
 
     @classmethod
-    async def start(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Liftcoach:
+    async def start(cls, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> Liftcoach:
         """Load and validate every data file, open the database and bring it up to date."""
         prompts = Prompts.load(settings.prompts_dir)
         rules = load_rulebook()
@@ -74,6 +78,7 @@ class Liftcoach:
         except BaseException:
             await db.close()
             raise
+        clock = clock or clock_from(settings.clock_start)
         return cls(settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, clock=clock)
 
     async def close(self) -> None:
@@ -140,9 +145,9 @@ class Liftcoach:
             # One transaction per command: a UserError rolls back every write, so bad input
             # changes nothing, and the first-contact bookkeeping commits with the reply.
             async with self.db.transaction():
-                profile = await self.users.ensure(caller.user_id, now)
-                reply = await call(Context(self, caller, profile, now))
-                notices = await self._notices(profile)
+                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
+                reply = await call(context)
+                notices = await self._notices(context)
         except UserError as error:
             return await self._failure(caller, error)
         except Exception:
@@ -160,16 +165,22 @@ class Liftcoach:
         log.exception("unexpected error %s for user %s", error_id, caller.user_id)
         return self._outgoing(self._error(UserError("errors.unexpected", error_id=error_id)), notices=())
 
-    async def _notices(self, profile: UserProfile) -> tuple[str, ...]:
+    async def _notices(self, context: Context) -> tuple[str, ...]:
         notices: list[str] = []
-        if not profile.safety_notice_seen:
-            await self.users.mark_safety_notice_seen(profile.user_id)
+        if not context.profile.safety_notice_seen:
+            await self.users.mark_safety_notice_seen(context.caller.user_id)
             notices.append(self.prompts.safety_notice)
-        for hook in self.notice_hooks:
-            notice = await hook(profile)
+        for hook in self.command_hooks:
+            notice = await hook(context)
             if notice:
                 notices.append(notice)
         return tuple(notices)
+
+    async def compose(self, user_id: int, build: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
+        """A message the bot sends on its own (a reminder DM), through the same disclaimer path."""
+        now = self.clock()
+        profile = await self.users.get(user_id) or _guest(user_id, now)
+        return self._outgoing(await build(Context(self, Caller(user_id, in_dm=True), profile, now)), notices=())
 
     def _error(self, error: UserError) -> Reply:
         return Reply(

@@ -6,7 +6,7 @@ The token has no default and is a SecretStr, so it never shows up in a repr or a
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     reminder_rate_per_second: float = Field(default=40.0, gt=0, le=50)
     reminder_grace_hours: float = Field(default=3.0, ge=0)
     reminder_poll_seconds: float = Field(default=30.0, gt=0)
+    # For tests and demos: the clock starts at this instant and runs on in real time.
+    clock_start: datetime | None = None
 
     @field_validator("log_level")
     @classmethod
@@ -40,6 +42,13 @@ class Settings(BaseSettings):
         if not isinstance(logging.getLevelName(level), int):
             raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("CLOCK_START needs a UTC offset, e.g. 2026-03-29T00:59:58+00:00")
+        return value
 
     @property
     def reminder_grace(self) -> timedelta:

@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +22,7 @@ from bot.replies import Outgoing, Reply
 
 _OPTION = re.compile(r'(\w+):(?:"([^"]*)"|(.*?))(?=\s+\w+:|\s*$)')
 _MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_DISCORD_TIMESTAMP = re.compile(r"<t:(\d+):[a-zA-Z]>")
 
 
 def console_user_id(name: str) -> int:
@@ -51,8 +53,13 @@ def parse_line(line: str, known: Iterable[str]) -> tuple[str, dict[str, str]] | 
     return name, options
 
 
+def _utc(match: re.Match[str]) -> str:
+    return datetime.fromtimestamp(int(match.group(1)), UTC).strftime("%a %d %b %Y %H:%M UTC")
+
+
 def _plain(text: str) -> str:
-    text = _MARKDOWN_BOLD.sub(r"\1", text)
+    """Discord markdown and timestamps as a terminal shows them."""
+    text = _DISCORD_TIMESTAMP.sub(_utc, _MARKDOWN_BOLD.sub(r"\1", text))
     return "\n".join(line.removeprefix("-# ") for line in text.splitlines())
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands import core, training
+from bot.commands import core, reminders, training
 
 if TYPE_CHECKING:
     from bot.app import Liftcoach
 
-MODULES = (core, training)
+MODULES = (core, training, reminders)
 
 
 def register_all(app: Liftcoach) -> None:
@@ -18,3 +18,4 @@ def register_all(app: Liftcoach) -> None:
             app.add_command(command)
         for name, handler in module.ACTIONS.items():
             app.add_action(name, handler)
+        app.command_hooks.extend(getattr(module, "COMMAND_HOOKS", ()))

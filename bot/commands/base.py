@@ -22,6 +22,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def clock_from(start: datetime | None) -> Callable[[], datetime]:
+    """The real clock, or one that starts at `start` and runs on in real time."""
+    if start is None:
+        return utc_now
+    offset = start - utc_now()
+    return lambda: utc_now() + offset
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who is asking, as the transport knows them."""

@@ -12,7 +12,7 @@ from bot.coach.units import format_load
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.formatting import duration_span, span
-from bot.commands.planning import todays_plan
+from bot.commands.planning import adherence_line, todays_plan
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
@@ -249,7 +249,8 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="today.needs_goal")
     plan = await todays_plan(ctx)
-    return session_reply(ctx, plan.session, extra_lines=progression_lines(ctx, plan))
+    lines = (await adherence_line(ctx), *progression_lines(ctx, plan))
+    return session_reply(ctx, plan.session, extra_lines=lines)
 
 
 async def today_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:

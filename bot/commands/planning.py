@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.coach.adherence import adherence
 from bot.coach.catalogue import Exercise
 from bot.coach.onerm import best_estimate
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
@@ -16,6 +17,7 @@ from bot.commands.base import Context
 from bot.store.training_log import LogEntry
 
 ESTIMATE_WINDOW = timedelta(weeks=12)
+ADHERENCE_HISTORY = timedelta(weeks=104)
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,17 @@ def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise])
         if exercise is not None:
             add_sets(totals, exercise, entry.sets)
     return {muscle: sets for muscle, sets in totals.items() if sets}
+
+
+async def adherence_line(ctx: Context) -> str:
+    zone = ZoneInfo(ctx.profile.timezone)
+    done = await ctx.app.users.completed_session_times(ctx.caller.user_id, ctx.now - ADHERENCE_HISTORY)
+    summary = adherence(done, zone, ctx.profile.days_per_week, ctx.now)
+    return ctx.text(
+        "adherence.line",
+        done=summary.sessions_this_week,
+        target=summary.target,
+        days=summary.training_days_this_week,
+        guideline=summary.guideline,
+        streak=summary.streak_weeks,
+    )

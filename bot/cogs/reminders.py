@@ -1,0 +1,112 @@
+"""/remind set|off|status, and the dispatcher that sends reminder DMs through Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import Liftcoach
+from bot.cogs import complete, run_command
+from bot.commands.reminders import reminder_message
+from bot.embeds import message_kwargs
+from bot.reminders import UNDELIVERABLE_ERROR_CODES, Delivery, ReminderDispatcher
+from bot.store.reminders import DueReminder
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_CHANNEL = 10003
+
+
+class DiscordReminderSender:
+    """Turns a due reminder into one DM: rendered by the app, sent with a nonce Discord de-duplicates."""
+
+    def __init__(self, client: discord.Client, app: Liftcoach) -> None:
+        self.client = client
+        self.app = app
+
+    async def _channel_id(self, reminder: DueReminder) -> int:
+        if reminder.dm_channel_id is not None:
+            return reminder.dm_channel_id
+        channel = await self.client.create_dm(discord.Object(reminder.user_id))
+        async with self.app.db.transaction():
+            await self.app.reminders.set_dm_channel(reminder.user_id, channel.id, self.app.clock())
+        return channel.id
+
+    async def __call__(self, reminder: DueReminder) -> Delivery:
+        try:
+            channel_id = await self._channel_id(reminder)
+            outgoing = await self.app.compose(reminder.user_id, lambda ctx: reminder_message(ctx, reminder))
+            channel = self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+            await channel.send(nonce=reminder.nonce, **message_kwargs(outgoing))
+        except discord.HTTPException as error:
+            if error.code in UNDELIVERABLE_ERROR_CODES:
+                log.info("DMs closed for user %s (code %s); pausing reminders", reminder.user_id, error.code)
+                return Delivery.UNDELIVERABLE
+            if error.code == UNKNOWN_CHANNEL:
+                async with self.app.db.transaction():
+                    await self.app.db.connection.execute(
+                        "UPDATE reminders SET dm_channel_id = NULL WHERE user_id = ?", (reminder.user_id,)
+                    )
+            log.warning("reminder DM to user %s failed (%s %s); will retry", reminder.user_id, error.status, error.code)
+            return Delivery.RETRY
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            log.warning("reminder DM to user %s failed (%r); will retry", reminder.user_id, error)
+            return Delivery.RETRY
+        return Delivery.SENT
+
+
+class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM reminders on your training days"):
+    def __init__(self, client: discord.Client, app: Liftcoach) -> None:
+        self.app = app
+        settings = app.settings
+        self.dispatcher = ReminderDispatcher(
+            app.reminders,
+            DiscordReminderSender(client, app),
+            clock=app.clock,
+            rate_per_second=settings.reminder_rate_per_second,
+            grace=settings.reminder_grace,
+            poll_interval=settings.reminder_poll_seconds,
+        )
+        self.stop = asyncio.Event()
+        self.task: asyncio.Task | None = None
+
+    async def cog_load(self) -> None:
+        # REST is ready once logged in; reminders need no gateway events, so no wait for on_ready.
+        self.task = asyncio.create_task(self.dispatcher.run_forever(self.stop), name="reminder-dispatcher")
+
+    async def cog_unload(self) -> None:
+        self.stop.set()
+        if self.task is not None:
+            await self.task
+
+    @app_commands.command(name="set", description="Get a DM on your training days")
+    @app_commands.describe(
+        days="Days, e.g. mon,thu (default: two days that fit your plan)",
+        time="Local time HH:MM (default 18:00)",
+        timezone="Your time zone, e.g. Europe/Berlin (default: from /settings)",
+    )
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[str, 1, 100] | None = None,
+        time: app_commands.Range[str, 1, 20] | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+    ) -> None:
+        await run_command(interaction, "remind set", days=days, time=time, timezone=timezone)
+
+    @set_.autocomplete("timezone")
+    async def set_timezone(self, interaction: discord.Interaction, current: str):
+        return await complete(interaction, "remind set", "timezone", current)
+
+    @app_commands.command(name="off", description="Stop reminder DMs")
+    async def off(self, interaction: discord.Interaction) -> None:
+        await run_command(interaction, "remind off")
+
+    @app_commands.command(name="status", description="Your next reminders")
+    async def status(self, interaction: discord.Interaction) -> None:
+        await run_command(interaction, "remind status")
