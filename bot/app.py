@@ -108,7 +108,7 @@ class Liftcoach:
             return await self._failure(caller, self._explain(name, error))
         return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
 
-    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction = Interaction()) -> Outgoing:
+    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
@@ -117,7 +117,7 @@ class Liftcoach:
         if owner != caller.user_id:
             return await self._failure(caller, UserError("errors.not_your_button"))
         handler = self.actions[name]
-        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction))
+        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()))
 
     async def autocomplete(self, caller: Caller, name: str, option: str, typed: str) -> list[tuple[str, str]]:
         """Up to 25 (label, value) suggestions; never raises, since Discord gives 3 s and no retry."""

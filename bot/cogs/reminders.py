@@ -54,7 +54,7 @@ class DiscordReminderSender:
                     )
             log.warning("reminder DM to user %s failed (%s %s); will retry", reminder.user_id, error.status, error.code)
             return Delivery.RETRY
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
             log.warning("reminder DM to user %s failed (%r); will retry", reminder.user_id, error)
             return Delivery.RETRY
         return Delivery.SENT

@@ -14,13 +14,12 @@ from bot.charts import ChartText, render_progress_chart
 from bot.coach.catalogue import Exercise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.units import format_load, from_kg, round_load, to_kg
-from bot.coach.vocabulary import Goal, Unit
 from bot.commands.base import Command, Context, Interaction
-from bot.commands.core import Options, goal_picker
+from bot.commands.core import Options
 from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, todays_plan
 from bot.errors import UserError
-from bot.replies import Attachment, Button, ButtonStyle, Form, Reply, Section, TextInput, Tone
+from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
 from bot.store.training_log import LogEntry, NewEntry
 
 MAX_LOAD_KG = 500.0

@@ -1,7 +1,6 @@
 """/log, /undo, /history, /progress, /1rm and progression in /today, through the real app."""
 
 import re
-from datetime import timedelta
 
 import pytest
 
