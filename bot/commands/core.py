@@ -100,6 +100,9 @@ def rule_table_reply(ctx: Context, goal: Goal, experience: Experience, *, saved:
         equipment=ctx.text(f"equipment.{profile.equipment.value}"),
         split=split_name(profile.days_per_week),
     )
+    sessions = rules.sessions_per_week
+    if not sessions.low <= profile.days_per_week <= sessions.high:
+        intro += "\n" + ctx.text("goal.days_outside", days=profile.days_per_week, range=span(sessions.low, sessions.high))
     return Reply(
         title=ctx.text("goal.title", goal=table.title, experience=ctx.text(f"experience.{experience.value}")),
         body=f"{table.summary}\n\n{intro}",
