@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.coach.catalogue import CatalogueError
 from bot.coach.rules import RuleTableError
 from bot.config import Settings
 from bot.log import setup_logging
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_console(settings, getattr(args, "user", "you")))
         else:
             asyncio.run(_discord(settings, sync=command == "sync", guild=getattr(args, "guild", None)))
-    except (RuleTableError, PromptError, DatabaseError) as error:
+    except (RuleTableError, CatalogueError, PromptError, DatabaseError) as error:
         print(f"liftcoach: cannot start: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,0 +1,66 @@
+"""The command line: sub-commands, start-up failures as one readable line, no token leaks."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          env={**base, **env}, cwd=REPO, timeout=60)
+
+
+def test_migrate_then_dry_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert main(["migrate", "--dry-run"]) == 0
+    assert "pending: 0001_initial" in capsys.readouterr().out
+    assert main(["migrate"]) == 0
+    assert "applied: 0001_initial" in capsys.readouterr().out
+    assert main(["migrate", "--dry-run"]) == 0
+    assert "0 pending" in capsys.readouterr().out
+
+
+def test_backup_writes_a_usable_copy(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["migrate"]) == 0
+    assert main(["backup", str(tmp_path / "copy.db")]) == 0
+    tables = sqlite3.connect(tmp_path / "copy.db").execute("SELECT name FROM sqlite_master").fetchall()
+    assert ("users",) in tables
+
+
+def test_run_without_a_token_says_what_to_do(tmp_path):
+    result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN is not set" in result.stderr
+
+
+def test_a_database_newer_than_the_code_stops_start_up_clearly(tmp_path):
+    path = tmp_path / "future.db"
+    sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()
+    result = run_cli("console", env={"DATABASE_URL": f"sqlite:///{path}"}, stdin="/help\n")
+    assert result.returncode == 1
+    assert "cannot start" in result.stderr and "version 99" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_prompts_folder_stops_start_up_clearly(tmp_path):
+    result = run_cli("console", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "PROMPTS_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "cannot read prompts" in result.stderr
+
+
+@pytest.mark.parametrize("level", ["LOUD"])
+def test_bad_configuration_is_reported(tmp_path, level):
+    result = run_cli("console", env={"LOG_LEVEL": level})
+    assert result.returncode == 2
+    assert "log level" in result.stderr
