@@ -146,8 +146,8 @@ class Liftcoach:
             # changes nothing, and the first-contact bookkeeping commits with the reply.
             async with self.db.transaction():
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
-                reply = await call(context)
                 notices = await self._notices(context)
+                reply = await call(context)
         except UserError as error:
             return await self._failure(caller, error)
         except Exception:

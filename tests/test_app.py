@@ -155,3 +155,17 @@ async def test_console_and_discord_callers_are_separate_users(app):
     await run(app, "goal", goal="endurance", caller=discord_user)
     assert (await app.users.get(42)).goal.value == "endurance"
     assert await app.users.get(ALICE.user_id) is None
+
+
+async def test_forget_deletes_everything_after_confirmation(app):
+    await run(app, "goal", goal="strength", caller=ALICE)
+    await run(app, "log", exercise="squat", weight=100, reps=5, caller=ALICE)
+    await run(app, "remind set", caller=ALICE)
+    await run(app, "log", exercise="squat", weight=80, reps=5, caller=BOB)
+    asked = await run(app, "forget", caller=ALICE)
+    assert await app.log.entries(ALICE.user_id), "asking alone deletes nothing"
+    done = await app.interact(ALICE, asked.reply.buttons[0].action)
+    assert done.reply.tone is Tone.SUCCESS
+    tables = await snapshot(app)
+    assert not any(ALICE.user_id in row for rows in tables.values() for row in rows)
+    assert len(await app.log.entries(BOB.user_id)) == 1

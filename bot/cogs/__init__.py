@@ -27,9 +27,11 @@ async def complete(interaction: discord.Interaction, command: str, option: str, 
 
 async def load_cogs(bot: LiftcoachBot) -> None:
     from bot.cogs.core import CoreCog
+    from bot.cogs.privacy import PrivacyCog
     from bot.cogs.reminders import RemindersCog
     from bot.cogs.training import TrainingCog
 
     await bot.add_cog(CoreCog())
     await bot.add_cog(TrainingCog())
     await bot.add_cog(RemindersCog(bot, bot.app))
+    await bot.add_cog(PrivacyCog())

@@ -78,6 +78,11 @@ class UserStore:
         assert profile is not None
         return profile
 
+    async def delete(self, user_id: int) -> bool:
+        """Forget the user: settings, log, sessions and reminders go with the row (ON DELETE CASCADE)."""
+        cursor = await self.db.connection.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        return cursor.rowcount > 0
+
     async def mark_safety_notice_seen(self, user_id: int) -> None:
         await self.db.connection.execute("UPDATE users SET safety_notice_seen = 1 WHERE user_id = ?", (user_id,))
 

@@ -1,0 +1,15 @@
+"""/forget."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs import run_command
+
+
+class PrivacyCog(commands.Cog):
+    @app_commands.command(name="forget", description="Delete everything Liftcoach stores about you")
+    async def forget(self, interaction: discord.Interaction) -> None:
+        await run_command(interaction, "forget")
