@@ -74,7 +74,7 @@ async def _discord(settings: Settings, *, sync: bool, guild: int | None) -> None
 
     app = await Liftcoach.start(settings)
     try:
-        async with LiftcoachBot(app) as client:
+        async with LiftcoachBot(app, send_reminders=not sync) as client:
             if sync:
                 await client.sync_commands(guild)
             else:

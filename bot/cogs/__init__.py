@@ -33,5 +33,5 @@ async def load_cogs(bot: LiftcoachBot) -> None:
 
     await bot.add_cog(CoreCog())
     await bot.add_cog(TrainingCog())
-    await bot.add_cog(RemindersCog(bot, bot.app))
+    await bot.add_cog(RemindersCog(bot, bot.app, send_reminders=bot.send_reminders))
     await bot.add_cog(PrivacyCog())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 import aiohttp
 import discord
@@ -61,8 +62,9 @@ class DiscordReminderSender:
 
 
 class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM reminders on your training days"):
-    def __init__(self, client: discord.Client, app: Liftcoach) -> None:
+    def __init__(self, client: discord.Client, app: Liftcoach, *, send_reminders: bool) -> None:
         self.app = app
+        self.send_reminders = send_reminders
         settings = app.settings
         self.dispatcher = ReminderDispatcher(
             app.reminders,
@@ -70,14 +72,15 @@ class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM
             clock=app.clock,
             rate_per_second=settings.reminder_rate_per_second,
             grace=settings.reminder_grace,
-            poll_interval=settings.reminder_poll_seconds,
+            poll_interval=timedelta(seconds=settings.reminder_poll_seconds),
         )
         self.stop = asyncio.Event()
         self.task: asyncio.Task | None = None
 
     async def cog_load(self) -> None:
         # REST is ready once logged in; reminders need no gateway events, so no wait for on_ready.
-        self.task = asyncio.create_task(self.dispatcher.run_forever(self.stop), name="reminder-dispatcher")
+        if self.send_reminders:
+            self.task = asyncio.create_task(self.dispatcher.run_forever(self.stop), name="reminder-dispatcher")
 
     async def cog_unload(self) -> None:
         self.stop.set()

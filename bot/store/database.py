@@ -136,6 +136,15 @@ class Database:
             finally:
                 self._owner = None
 
+    async def write(self, sql: str, parameters: object = ()) -> aiosqlite.Cursor:
+        """One statement in its own transaction (a savepoint inside another one).
+
+        Never a bare execute on the shared connection: that would silently join whatever
+        transaction another task has open, and roll back with it.
+        """
+        async with self.transaction() as connection:
+            return await connection.execute(sql, parameters)
+
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
         self._depth += 1

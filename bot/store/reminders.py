@@ -126,7 +126,7 @@ class ReminderStore:
         zone = load_zone(timezone)
         day_tuple = tuple(sorted(set(days)))
         due = next_due(now_utc, day_tuple, local_time, zone)
-        await self._connection.execute(
+        await self._db.write(
             """
             INSERT INTO reminders (user_id, days, local_time, timezone, enabled, paused_reason,
                                    next_due_utc, pending_notice, updated_at)
@@ -154,7 +154,7 @@ class ReminderStore:
         async with self._db.transaction() as connection:
             cursor = await connection.execute(
                 "UPDATE reminders SET enabled = 0, next_due_utc = NULL, snooze_due_utc = NULL, updated_at = ? "
-                "WHERE user_id = ? AND days IS NOT NULL",
+                "WHERE user_id = ? AND days IS NOT NULL AND enabled = 1",
                 (_iso(now_utc), user_id),
             )
             await connection.execute(
@@ -190,7 +190,7 @@ class ReminderStore:
         if settings is None or not settings.active:
             return None
         due = next_due(now_utc, settings.days, settings.local_time, load_zone(settings.timezone))
-        await self._connection.execute(
+        await self._db.write(
             "UPDATE reminders SET next_due_utc = ?, updated_at = ? WHERE user_id = ?",
             (_iso(due), _iso(now_utc), user_id),
         )
@@ -202,7 +202,7 @@ class ReminderStore:
         None when the user's reminders are off or paused (an old DM's button must not revive them).
         """
         due = now_utc + delta
-        cursor = await self._connection.execute(
+        cursor = await self._db.write(
             "UPDATE reminders SET snooze_due_utc = ?, updated_at = ? "
             "WHERE user_id = ? AND enabled = 1 AND paused_reason IS NULL",
             (_iso(due), _iso(now_utc), user_id),
@@ -250,7 +250,7 @@ class ReminderStore:
     # --- DM channel and undeliverable users -------------------------------------------------
 
     async def set_dm_channel(self, user_id: int, channel_id: int, now_utc: datetime) -> None:
-        await self._connection.execute(
+        await self._db.write(
             "INSERT INTO reminders (user_id, dm_channel_id, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET dm_channel_id = excluded.dm_channel_id, "
             "updated_at = excluded.updated_at",
@@ -280,7 +280,7 @@ class ReminderStore:
 
     async def pop_pending_notice(self, user_id: int) -> bool:
         """True once after reminders were paused for closed DMs (tell the user on their next command)."""
-        cursor = await self._connection.execute(
+        cursor = await self._db.write(
             "UPDATE reminders SET pending_notice = 0 WHERE user_id = ? AND pending_notice = 1", (user_id,)
         )
         return cursor.rowcount > 0
@@ -397,7 +397,7 @@ class ReminderStore:
 
     async def mark_sending(self, reminder: DueReminder, now_utc: datetime) -> bool:
         """Committed before each send; False if the slot was cancelled meanwhile (then do not send)."""
-        cursor = await self._connection.execute(
+        cursor = await self._db.write(
             "UPDATE reminder_deliveries SET state = 'sending', attempts = attempts + 1, attempted_at = ?, "
             "updated_at = ? WHERE user_id = ? AND slot_utc = ? AND state IN ('claimed', 'sending')",
             (_iso(now_utc), _iso(now_utc), reminder.user_id, _iso(reminder.slot_utc)),
@@ -405,7 +405,7 @@ class ReminderStore:
         return cursor.rowcount > 0
 
     async def mark_sent(self, reminder: DueReminder, now_utc: datetime) -> None:
-        await self._connection.execute(
+        await self._db.write(
             "UPDATE reminder_deliveries SET state = 'sent', error = NULL, updated_at = ? "
             "WHERE user_id = ? AND slot_utc = ? AND state = 'sending'",
             (_iso(now_utc), reminder.user_id, _iso(reminder.slot_utc)),
@@ -415,7 +415,7 @@ class ReminderStore:
         self, reminder: DueReminder, now_utc: datetime, error: str, retry_at: datetime | None
     ) -> None:
         """Retry at `retry_at`, or give the slot up for good when it is None."""
-        await self._connection.execute(
+        await self._db.write(
             "UPDATE reminder_deliveries SET state = ?, next_attempt_utc = ?, error = ?, updated_at = ? "
             "WHERE user_id = ? AND slot_utc = ? AND state = 'sending'",
             (
@@ -448,7 +448,7 @@ class ReminderStore:
 
     async def prune_deliveries(self, before_utc: datetime) -> int:
         """Forget finished deliveries of slots before `before_utc`; the ledger grows by every slot."""
-        cursor = await self._connection.execute(
+        cursor = await self._db.write(
             "DELETE FROM reminder_deliveries WHERE slot_utc < ? AND state NOT IN ('claimed', 'sending')",
             (_iso(before_utc),),
         )

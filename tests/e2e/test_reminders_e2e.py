@@ -1,0 +1,189 @@
+"""Reminder DMs from the real bot process: arrival, Done / Snooze / Skip, closed DMs, and a crash mid-dispatch.
+
+`CLOCK_START` puts the bot's clock a moment before Monday 2026-11-23 18:00 UTC, so a reminder
+"for the next minute" is due after a second or three of real time. Time zones, DST and pacing
+of 10,000 users are covered at unit level (`tests/coach/test_schedule.py`, `tests/test_reminders.py`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from driver import Driver
+from fake_discord import FakeDiscord, FakeMessage, FakeUser, RecordedRequest
+from harness import BotHarness
+from liftcoach_ui import DISCLAIMER, action_ids, button_labels, main_embed, messages_missing_disclaimer
+
+from bot.store.database import Database
+from bot.store.reminders import ReminderStore, reminder_nonce
+from bot.store.users import UserStore
+
+SLOT = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # a Monday
+MONDAY = 0
+REMINDER_BUTTONS = ["Done", "Snooze 1 h", "Skip"]
+SEND_MESSAGE = "POST /channels/{channel}/messages"
+RUN_HEADER = "===== python -m bot run ====="
+
+
+@pytest.fixture
+async def bot(fake_discord: FakeDiscord, synced_commands, tmp_path: Path) -> AsyncIterator[BotHarness]:
+    """Like the shared `bot` fixture, but not started: each test sets the reminder clock and pace first."""
+    fake_discord.preload_commands(
+        synced_commands.global_commands,
+        {fake_discord.guilds[index].id: commands for index, commands in synced_commands.guild_commands_by_index.items()},
+    )
+    harness = BotHarness(fake_discord, tmp_path)
+    try:
+        yield harness
+    finally:
+        await harness.kill()
+    harness.assert_token_not_logged()
+    missing = messages_missing_disclaimer(fake_discord)
+    if missing:
+        pytest.fail("messages without the disclaimer footer:\n  " + "\n  ".join(missing), pytrace=False)
+
+
+async def start_at(bot: BotHarness, clock_start: datetime, **settings: object) -> None:
+    bot.extra_env = {
+        "CLOCK_START": clock_start.isoformat(),
+        "REMINDER_POLL_SECONDS": "0.5",
+        **{name.upper(): str(value) for name, value in settings.items()},
+    }
+    await bot.start()
+
+
+async def seed_reminders(bot: BotHarness, users: Iterable[FakeUser], dm_channels: dict[int, int]) -> None:
+    """Monday 18:00 UTC reminders for `users`, written before the bot starts (no race with its clock)."""
+    now = SLOT - timedelta(minutes=5)
+    async with await Database.open(f"sqlite:///{bot.database_path}") as db:
+        await db.migrate()
+        for user in users:
+            await UserStore(db).ensure(user.id, now)
+            await ReminderStore(db).set_schedule(user.id, (MONDAY,), time(18, 0), "UTC", now)
+            if user.id in dm_channels:
+                await ReminderStore(db).set_dm_channel(user.id, dm_channels[user.id], now)
+
+
+async def delivery_states(bot: BotHarness, user: FakeUser) -> list[str]:
+    """Every reminder slot's state for `user`, read beside the running bot (SQLite WAL allows it)."""
+    async with await Database.open(f"sqlite:///{bot.database_path}") as db:
+        async with db.connection.execute(
+            "SELECT d.state, r.next_due_utc FROM reminder_deliveries AS d JOIN reminders AS r USING (user_id) "
+            "WHERE user_id = ?",
+            (user.id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+    assert all(row["next_due_utc"] is None for row in rows), "a paused user has no next reminder"
+    return [row["state"] for row in rows]
+
+
+def nonce_for(user: FakeUser) -> str:
+    return reminder_nonce(user.id, SLOT)
+
+
+def log_of_current_run(bot: BotHarness) -> str:
+    return bot.log_text().rsplit(RUN_HEADER, 1)[-1]
+
+
+def assert_is_reminder(dm: FakeMessage, user: FakeUser) -> None:
+    assert main_embed(dm)["footer"]["text"] == DISCLAIMER
+    assert button_labels(dm) == REMINDER_BUTTONS
+    assert set(action_ids(dm)) == {"rem-done", "rem-snooze", "rem-skip"}
+    assert dm.raw.get("nonce") == nonce_for(user), "sent with the slot's nonce, so Discord can drop a repeat"
+
+
+async def test_a_reminder_for_the_next_minute_arrives_and_its_buttons_work_across_a_restart(
+    fake_discord: FakeDiscord, bot: BotHarness, discord: Driver
+) -> None:
+    await start_at(bot, SLOT - timedelta(seconds=3))
+    user = fake_discord.default_user
+    await discord.slash("goal", {"goal": "health", "days": 2})
+    saved = await discord.slash("remind set", {"days": "mon", "time": "18:00"})
+    assert f"<t:{int(SLOT.timestamp())}:F>" in main_embed(saved)["fields"][0]["value"], "set before the slot"
+
+    [dm] = await discord.wait_for_dms(user, timeout=60)
+    assert_is_reminder(dm, user)
+    reminder = main_embed(dm)
+    assert reminder["title"].startswith("Training day: ")
+    assert "Time to train!" in reminder["description"] and "This week: 0 of 2 planned sessions" in reminder["description"]
+    [preview] = reminder["fields"]
+    assert preview["name"] == "Today's session" and " × " in preview["value"]
+
+    snoozed = await discord.click(dm, action_ids(dm)["rem-snooze"])
+    in_an_hour = int((SLOT + timedelta(hours=1)).timestamp())
+    assert f"I will remind you again <t:{in_an_hour}:F>" in main_embed(snoozed)["description"]
+
+    await bot.kill()
+    await start_at(bot, SLOT + timedelta(seconds=30))
+
+    done = await discord.click(dm, action_ids(dm)["rem-done"])
+    assert main_embed(done)["title"] == "Session done"
+    assert "This week: 1 of 2 planned sessions" in main_embed(done)["description"]
+    again = await discord.click(dm, action_ids(dm)["rem-done"])
+    assert again.response.ephemeral and "already marked done" in main_embed(again)["description"]
+
+    skip = await discord.click(dm, action_ids(dm)["rem-skip"])
+    assert skip.response.type == 9, "Skip opens a form"
+    reason = await discord.submit_modal(skip, None, {"reason": "sharp knee pain"})
+    assert main_embed(reason)["title"] == "Take care of yourself"
+    assert "see a doctor or physiotherapist" in main_embed(reason)["description"]
+    assert discord.dms(user) == [dm], "the restart sent no second reminder for the slot"
+
+
+async def test_closed_dms_pause_reminders_after_one_attempt_and_the_next_command_says_so(
+    fake_discord: FakeDiscord, bot: BotHarness, discord: Driver
+) -> None:
+    user = discord.user("closed")
+    await seed_reminders(bot, [user], {user.id: fake_discord.dm_channel_id(user)})
+    fake_discord.close_dms(user)
+    await start_at(bot, SLOT - timedelta(seconds=1))
+
+    await bot.wait_for_log(f"DMs closed for user {user.id} (code 50007)", timeout=10)
+    await bot.wait_for_log("undeliverable=1")
+    [attempt] = fake_discord.requests_about(user)
+    assert (attempt.route, attempt.status) == (f"POST /channels/{fake_discord.dm_channel_id(user)}/messages", 403)
+
+    status = await discord.slash("remind status", user=user)
+    text = status.response.text()
+    assert "Your reminders are paused" in text, "the paused notice comes with the next command"
+    assert "**Paused:** I couldn't DM you" in main_embed(status)["description"]
+    later = await discord.slash("help", user=user)
+    assert "Your reminders are paused" not in later.response.text(), "the notice is shown once"
+
+    # Nothing is left to retry: the slot is closed and no next reminder is scheduled until `/remind set`.
+    assert await delivery_states(bot, user) == ["undeliverable"]
+    assert fake_discord.requests_about(user) == [attempt], "no further DM attempts for that user"
+    assert discord.dms(user) == []
+
+
+async def test_killed_mid_dispatch_then_restarted_every_due_user_gets_exactly_one_dm(
+    fake_discord: FakeDiscord, bot: BotHarness, discord: Driver
+) -> None:
+    users = [discord.user(f"lifter{number}") for number in range(30)]
+    # Only every third user has a DM channel stored; the bot opens the others' channels first.
+    known_channels = {user.id: fake_discord.dm_channel_id(user) for user in users[::3]}
+    await seed_reminders(bot, users, known_channels)
+    await start_at(bot, SLOT - timedelta(seconds=1), reminder_rate_per_second=10)
+
+    def sends() -> list[RecordedRequest]:
+        return [request for request in fake_discord.requests_matching(SEND_MESSAGE) if request.status == 200]
+
+    await fake_discord.wait_until(lambda: len(sends()) >= 10, 10, "10 reminder DMs")
+    await bot.kill()
+    assert len(sends()) < len(users), "the kill came in the middle of the dispatch"
+
+    await start_at(bot, SLOT + timedelta(seconds=5), reminder_rate_per_second=10)
+    await fake_discord.wait_until(lambda: all(discord.dms(user) for user in users), 10, "a DM for every user")
+    await fake_discord.wait_until(lambda: "reminders dispatched" in log_of_current_run(bot), 5, "the dispatch to end")
+
+    for user in users:
+        [dm] = discord.dms(user)
+        assert_is_reminder(dm, user)
+    # Sends are sequential, so at most the one in flight at the kill went out twice; the fake dropped the copy.
+    nonces = Counter(request.json["nonce"] for request in sends())
+    assert set(nonces) == {nonce_for(user) for user in users}
+    assert sum(nonces.values()) - len(users) <= 1
