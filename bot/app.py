@@ -32,6 +32,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
+from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.reminders import ReminderStore
 from bot.store.training_log import TrainingLog
@@ -59,6 +60,7 @@ class Liftcoach:
         self.users = UserStore(db)
         self.log = TrainingLog(db)
         self.reminders = ReminderStore(db)
+        self.custom_exercises = CustomExercises(db)
         self.planner = Planner(rules, catalogue)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}

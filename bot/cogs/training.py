@@ -22,6 +22,7 @@ class TrainingCog(commands.Cog):
         sets="How many such sets (default 1)",
         rpe="How hard it felt, 1-10 (10 = nothing left)",
         note="Anything worth remembering",
+        custom="Log it as your own exercise if it is not in the list",
     )
     async def log(
         self,
@@ -32,8 +33,11 @@ class TrainingCog(commands.Cog):
         sets: app_commands.Range[int, 1, 20] | None = None,
         rpe: app_commands.Range[float, 1.0, 10.0] | None = None,
         note: app_commands.Range[str, 1, 200] | None = None,
+        custom: bool | None = None,
     ) -> None:
-        await run_command(interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note)
+        await run_command(
+            interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note, custom=custom
+        )
 
     @app_commands.command(name="undo", description="Remove your most recent log entry")
     async def undo(self, interaction: discord.Interaction) -> None:

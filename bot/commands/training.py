@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from bot.charts import ChartText, render_progress_chart
-from bot.coach.catalogue import Exercise
+from bot.coach.catalogue import Exercise, normalise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.commands.base import Command, Context, Interaction
@@ -20,6 +20,7 @@ from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, todays_plan
 from bot.errors import UserError
 from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
+from bot.store.custom_exercises import CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
 MAX_LOAD_KG = 500.0
@@ -36,6 +37,7 @@ class LogOptions(Options):
     sets: int = Field(default=1, ge=1, le=20)
     rpe: float | None = Field(default=None, ge=1, le=10)
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
+    custom: bool = False
 
 
 class HistoryOptions(Options):
@@ -58,15 +60,27 @@ class UndoOptions(Options):
     pass
 
 
-def find_exercise(ctx: Context, text: str) -> Exercise:
+async def find_exercise(ctx: Context, text: str) -> Exercise | CustomExercise:
+    """A catalogue exercise, or one of the user's own; else a "did you mean" error."""
     exercise = ctx.app.catalogue.find(text)
     if exercise is not None:
         return exercise
+    wanted = normalise(text)
+    for custom in await ctx.app.custom_exercises.all(ctx.caller.user_id):
+        if normalise(custom.name) == wanted:
+            return custom
     suggestions = ctx.app.catalogue.suggest(text)
     if suggestions:
         raise UserError("errors.unknown_exercise_suggest", exercise=text,
                         suggestions=", ".join(f"`{s.name}`" for s in suggestions))
     raise UserError("errors.unknown_exercise", exercise=text)
+
+
+async def exercise_names(ctx: Context) -> dict[str, str]:
+    """Key -> display name for the catalogue and this user's own exercises."""
+    names = {exercise.key: exercise.name for exercise in ctx.app.catalogue}
+    names.update({custom.key: custom.name for custom in await ctx.app.custom_exercises.all(ctx.caller.user_id)})
+    return names
 
 
 def show_load(ctx: Context, kg: float, increment_kg: float = GENERIC_BARBELL_INCREMENT_KG) -> str:
@@ -94,7 +108,7 @@ def week_start_utc(ctx: Context) -> datetime:
     return monday.astimezone(ZoneInfo("UTC"))
 
 
-async def weekly_volume_lines(ctx: Context, exercise: Exercise) -> list[str]:
+async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise) -> list[str]:
     entries = await ctx.app.log.entries(ctx.caller.user_id, since=week_start_utc(ctx))
     totals = hard_sets_by_muscle(entries, {e.key: e for e in ctx.app.catalogue})
     target = None
@@ -130,8 +144,13 @@ def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> lis
 
 
 async def log_set(ctx: Context, options: LogOptions) -> Reply:
-    exercise = find_exercise(ctx, options.exercise)
     weight_kg = check_load(ctx, options.weight)
+    try:
+        exercise = await find_exercise(ctx, options.exercise)
+    except UserError:
+        if not options.custom:
+            raise
+        exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
     target = None
     if ctx.profile.goal is not None:
@@ -165,28 +184,25 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
 
 
 async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
-    own = await ctx.app.log.exercises_logged(ctx.caller.user_id)
-    catalogue = ctx.app.catalogue
-    mine = [catalogue.get(key) for key in own if key in {e.key for e in catalogue}]
-    lowered = typed.strip().lower()
-    ranked = [e for e in mine if lowered in e.name.lower()] + catalogue.search(typed, limit=25)
-    seen, choices = set(), []
-    for exercise in ranked:
-        if exercise.key not in seen:
-            seen.add(exercise.key)
-            choices.append((exercise.name, exercise.name))
-    return choices[:25]
+    """The user's own recent and custom exercises first, then the catalogue's matches."""
+    names = await exercise_names(ctx)
+    wanted = normalise(typed)
+    mine = [names[key] for key in await ctx.app.log.exercises_logged(ctx.caller.user_id) if key in names]
+    mine += [custom.name for custom in await ctx.app.custom_exercises.all(ctx.caller.user_id)]
+    ranked = [name for name in mine if wanted in normalise(name)]
+    ranked += [exercise.name for exercise in ctx.app.catalogue.search(typed, limit=25)]
+    return [(name, name) for name in dict.fromkeys(ranked)][:25]
 
 
 async def undo(ctx: Context, options: UndoOptions) -> Reply:
     removed = await ctx.app.log.undo_last(ctx.caller.user_id)
     if removed is None:
         raise UserError("errors.nothing_to_undo")
-    exercise = ctx.app.catalogue.get(removed.exercise)
+    name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
     return Reply(
         title=ctx.text("undo.title"),
         body=ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
-                      load=show_exact(ctx, removed.weight_kg), exercise=exercise.name),
+                      load=show_exact(ctx, removed.weight_kg), exercise=name),
         tone=Tone.SUCCESS,
         ephemeral=True,
     )
@@ -201,6 +217,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     if not entries:
         return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
     zone = ZoneInfo(ctx.profile.timezone)
+    names = await exercise_names(ctx)
     by_day: dict = defaultdict(list)
     for entry in entries:
         by_day[local_date(entry.logged_at, zone)].append(entry)
@@ -210,7 +227,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     sections = []
     for day in day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]:
         lines = [
-            ctx.text("history.line", exercise=ctx.app.catalogue.get(e.exercise).name, sets=e.sets, reps=e.reps,
+            ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
                      load=show_exact(ctx, e.weight_kg))
             + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
             for e in reversed(by_day[day])
@@ -233,7 +250,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
 
 
 async def history(ctx: Context, options: HistoryOptions) -> Reply:
-    key = find_exercise(ctx, options.exercise).key if options.exercise else None
+    key = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
     return (await history_page(ctx, key, options.days, 0)).model_copy(update={"update_source": False})
 
 
@@ -250,11 +267,12 @@ async def history_button(ctx: Context, argument: str, interaction: Interaction) 
 
 async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     since = ctx.now - timedelta(weeks=options.weeks)
-    only = find_exercise(ctx, options.exercise).key if options.exercise else None
+    only = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
     entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=only, since=since)
     zone = ZoneInfo(ctx.profile.timezone)
     unit = ctx.profile.units
     catalogue = ctx.app.catalogue
+    names = await exercise_names(ctx)
     counts: dict[str, int] = defaultdict(int)
     for entry in entries:
         if entry.weight_kg > 0:
@@ -269,7 +287,7 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
                 value = from_kg(estimate_1rm(entry.weight_kg, entry.reps), unit)
                 best_by_day[day] = max(best_by_day.get(day, 0.0), value)
         points = sorted(best_by_day.items())
-        name = catalogue.get(key).name
+        name = names.get(key, key)
         lifts[name] = points
         running, marks = 0.0, []
         for day, value in points:
@@ -420,7 +438,7 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
         match = _FORM_LINE.match(line)
         if match is None:
             raise UserError("errors.form_line", line=number_, text=line.strip()[:80])
-        exercise = find_exercise(ctx, match["name"])
+        exercise = await find_exercise(ctx, match["name"])
         weight_kg = check_load(ctx, float(match["weight"].replace(",", ".")))
         planned = planned_by_key.get(exercise.key)
         for reps_text in filter(None, re.split(r"[\s,]+", match["reps"].strip())):

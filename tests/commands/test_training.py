@@ -5,6 +5,7 @@ import re
 import pytest
 
 from bot.coach.units import KG_PER_LB
+from bot.coach.vocabulary import Experience, Goal
 from bot.replies import Tone
 from tests.helpers import ALICE, press, run, snapshot
 
@@ -160,3 +161,29 @@ async def test_failed_sessions_hold_then_cut_the_load(app, clock):
     cut = next(b for a, b in zip(loads, loads[1:]) if b < a)
     assert cut == pytest.approx(loads[0] * 0.9, abs=2.5)
     assert all(abs(step) <= 0.10 + 1e-9 for step in _steps(loads))
+
+
+async def test_custom_exercises_are_logged_on_request_and_offered_back(app):
+    refused = await run(app, "log", exercise="Zercher carry", weight=60, reps=8)
+    assert refused.reply.tone is Tone.ERROR and "custom:True" in refused.reply.body
+    logged = await run(app, "log", exercise="Zercher carry", weight=60, reps=8, custom=True)
+    assert logged.reply.tone is Tone.SUCCESS
+    again = await run(app, "log", exercise="zercher  CARRY", weight=62.5, reps=8)
+    assert again.reply.tone is Tone.SUCCESS and "Heaviest load" in str(again.reply.sections)
+    choices = await app.autocomplete(ALICE, "log", "exercise", "zer")
+    assert choices[0] == ("Zercher carry", "Zercher carry")
+    history = await run(app, "history", exercise="Zercher carry")
+    assert "Zercher carry: 1 × 8 at 62.5 kg" in str(history.reply.sections)
+
+
+async def test_changing_goal_rederives_loads_from_the_estimated_1rm(app, clock):
+    await run(app, "goal", goal="hypertrophy", days=3)
+    await run(app, "log", exercise="squat", weight=100, reps=8)
+    clock.advance(days=2)
+    size = loads_in(await run(app, "today"))["Barbell back squat"]
+    await run(app, "goal", goal="strength")
+    strength = loads_in(await run(app, "today"))["Barbell back squat"]
+    e1rm = 100 * (1 + 8 / 30)
+    rules = app.rules.level(Goal.STRENGTH, Experience.NOVICE)
+    assert strength > size
+    assert rules.intensity_pct.low / 100 * e1rm - 2.5 <= strength <= rules.intensity_pct.high / 100 * e1rm + 2.5
