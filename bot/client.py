@@ -56,51 +56,54 @@ async def respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
         await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
 
 
-class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=ACTION_PATTERN):
-    """Every Liftcoach button; the custom id carries the action, so it survives restarts."""
+class ActionItem(discord.ui.DynamicItem[discord.ui.Item], template=ACTION_PATTERN):
+    """Every Liftcoach button and menu; the custom id carries the action, so it survives restarts.
 
-    def __init__(self, custom_id: str, **button_options) -> None:
-        super().__init__(discord.ui.Button(custom_id=custom_id, **button_options))
-        self.action = custom_id
+    One class for both kinds: discord.py keeps one handler per template, so a second class with
+    the same template would take over the other's clicks.
+    """
 
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ActionButton:
-        return cls(match["custom_id"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        app: Liftcoach = interaction.client.app
-        await respond(interaction, await app.interact(caller_of(interaction), self.action))
-
-
-class ActionSelect(discord.ui.DynamicItem[discord.ui.Select], template=ACTION_PATTERN):
-    def __init__(self, custom_id: str, **select_options) -> None:
-        super().__init__(discord.ui.Select(custom_id=custom_id, **select_options))
-        self.action = custom_id
+    def __init__(self, item: discord.ui.Button | discord.ui.Select) -> None:
+        super().__init__(item)
+        self.action = item.custom_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ActionSelect:
-        return cls(match["custom_id"])
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]) -> ActionItem:
+        return cls(item)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         app: Liftcoach = interaction.client.app
         values = tuple(interaction.data.get("values", ()))
-        await respond(interaction, await app.interact(caller_of(interaction), self.action, Interaction(values=values)))
+        try:
+            await respond(interaction, await app.interact(caller_of(interaction), self.action, Interaction(values=values)))
+        except Exception as error:
+            # discord.py would only log it, and the user would see "This interaction failed".
+            await report_unexpected(interaction, error)
 
 
 class ActionModal(discord.ui.Modal):
+    """A form; `LiftcoachBot.on_interaction` answers its submission from the custom id alone, like the
+    buttons, so a form opened before a restart or left open for a long time still works."""
+
     def __init__(self, action: str, title: str, inputs: list[discord.ui.TextInput]) -> None:
-        super().__init__(title=title, custom_id=action, timeout=900)
-        self.action = action
+        super().__init__(title=title, custom_id=action, timeout=None)
         for text_input in inputs:
             self.add_item(text_input)
+        # Stopped before it is sent, so discord.py keeps no in-memory copy that would be lost on restart.
+        self.stop()
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        form = {child.custom_id: child.value for child in self.children if isinstance(child, discord.ui.TextInput)}
-        app: Liftcoach = interaction.client.app
-        await respond(interaction, await app.interact(caller_of(interaction), self.action, Interaction(form=form)))
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await report_unexpected(interaction, error)
+def submitted_form(components: list[dict]) -> dict[str, str]:
+    """Text-input values of a modal submission by custom id (inside action rows or labels)."""
+    form: dict[str, str] = {}
+    for component in components:
+        if component.get("type") == discord.ComponentType.action_row.value:
+            form.update(submitted_form(component.get("components", [])))
+        elif component.get("type") == discord.ComponentType.label.value:
+            form.update(submitted_form([component["component"]]))
+        elif component.get("type") == discord.ComponentType.text_input.value:
+            form[component["custom_id"]] = component.get("value", "")
+    return form
 
 
 async def report_unexpected(interaction: discord.Interaction, error: BaseException) -> None:
@@ -123,7 +126,7 @@ class LiftcoachTree(app_commands.CommandTree):
         """The one error path for slash commands: known problems get a friendly private reply."""
         app: Liftcoach = interaction.client.app
         if isinstance(error, app_commands.TransformerError):
-            outgoing = app.error_reply("errors.invalid", option=error.transformer.__class__.__name__, problem=error.value)
+            outgoing = app.error_reply("errors.invalid_value", value=error.value)
         elif isinstance(error, app_commands.CommandOnCooldown):
             outgoing = app.error_reply("errors.cooldown", seconds=round(error.retry_after))
         elif isinstance(error, app_commands.CheckFailure):
@@ -136,7 +139,7 @@ class LiftcoachTree(app_commands.CommandTree):
 
 
 class LiftcoachBot(commands.Bot):
-    def __init__(self, app: Liftcoach) -> None:
+    def __init__(self, app: Liftcoach, *, send_reminders: bool = True) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # slash commands need no privileged intents
         super().__init__(
@@ -151,12 +154,14 @@ class LiftcoachBot(commands.Bot):
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
         )
         self.app = app
+        # False for `sync`: a short-lived login must not act as a second reminder dispatcher.
+        self.send_reminders = send_reminders
         point_at(app.settings.discord_api_base, app.settings.discord_gateway_url)
 
     async def setup_hook(self) -> None:
         from bot.cogs import load_cogs
 
-        self.add_dynamic_items(ActionButton, ActionSelect)
+        self.add_dynamic_items(ActionItem)
         await load_cogs(self)
 
     async def sync_commands(self, guild_id: int | None) -> None:
@@ -169,6 +174,18 @@ class LiftcoachBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
         print(f"synced {len(synced)} commands " + (f"to guild {guild_id}" if guild_id else "globally"))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Form submissions (see `ActionModal`); slash commands and components are dispatched by discord.py."""
+        custom_id = (interaction.data or {}).get("custom_id", "")
+        if interaction.type is not discord.InteractionType.modal_submit or not re.fullmatch(ACTION_PATTERN, custom_id):
+            return
+        try:
+            form = submitted_form(interaction.data.get("components", []))
+            outgoing = await self.app.interact(caller_of(interaction), custom_id, Interaction(form=form))
+            await respond(interaction, outgoing)
+        except Exception as error:
+            await report_unexpected(interaction, error)
 
     async def on_ready(self) -> None:
         log.info("connected as %s (%s)", self.user, self.user.id if self.user else "?")

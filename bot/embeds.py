@@ -67,7 +67,7 @@ def build_embeds(outgoing: Outgoing) -> list[discord.Embed]:
 
 def build_view(outgoing: Outgoing) -> discord.ui.View | None:
     """Components as persistent dynamic items, so they keep working after a restart."""
-    from bot.client import ActionButton, ActionSelect
+    from bot.client import ActionItem
 
     reply = outgoing.reply
     if not reply.buttons and reply.menu is None:
@@ -75,11 +75,13 @@ def build_view(outgoing: Outgoing) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for index, button in enumerate(reply.buttons[: BUTTONS_PER_ROW * 4]):
         view.add_item(
-            ActionButton(
-                button.action,
-                label=clip(button.label, BUTTON_LABEL_LIMIT),
-                style=BUTTON_STYLES[button.style],
-                row=index // BUTTONS_PER_ROW,
+            ActionItem(
+                discord.ui.Button(
+                    custom_id=button.action,
+                    label=clip(button.label, BUTTON_LABEL_LIMIT),
+                    style=BUTTON_STYLES[button.style],
+                    row=index // BUTTONS_PER_ROW,
+                )
             )
         )
     if reply.menu is not None:
@@ -91,7 +93,9 @@ def build_view(outgoing: Outgoing) -> discord.ui.View | None:
             )
             for choice in reply.menu.choices[:SELECT_OPTION_LIMIT]
         ]
-        view.add_item(ActionSelect(reply.menu.action, placeholder=clip(reply.menu.placeholder, 150), options=options))
+        placeholder = clip(reply.menu.placeholder, 150)
+        menu = discord.ui.Select(custom_id=reply.menu.action, placeholder=placeholder, options=options)
+        view.add_item(ActionItem(menu))
     return view
 
 

@@ -29,3 +29,5 @@ def setup_logging(level: str, *secrets: str) -> None:
     root.setLevel(level)
     # discord.py's HTTP debug lines include request bodies; keep them out unless asked for.
     logging.getLogger("discord.http").setLevel(max(logging.getLevelName(level), logging.INFO))
+    # aiosqlite logs every statement at DEBUG, drowning everything else.
+    logging.getLogger("aiosqlite").setLevel(max(logging.getLevelName(level), logging.INFO))

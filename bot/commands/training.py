@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from bot.charts import ChartText, render_progress_chart
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.units import format_load, from_kg, round_load, to_kg
@@ -266,6 +265,9 @@ async def history_button(ctx: Context, argument: str, interaction: Interaction) 
 
 
 async def progress(ctx: Context, options: ProgressOptions) -> Reply:
+    # Imported here: matplotlib costs ~0.4 s at start-up, and only /progress needs it.
+    from bot.charts import ChartText, render_progress_chart
+
     since = ctx.now - timedelta(weeks=options.weeks)
     only = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
     entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=only, since=since)

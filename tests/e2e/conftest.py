@@ -2,7 +2,12 @@
 
 `fake_discord` fails the test at teardown if Discord's rules were broken (limits, 3 s deadline,
 unanswered interactions, calls the fake does not know). `bot` runs `python -m bot run` with
-commands already synced (one `python -m bot sync` per session); `discord` is the `Driver`.
+commands already synced (one `python -m bot sync` per session) and also fails the test if any
+message the bot sent or edited lacks the disclaimer footer; `discord` is the `Driver`.
+
+Starting the bot takes about a second, so modules whose tests only talk to it share one:
+`shared_bot` is one fake and one bot process per module, and `shared_discord` gives each test
+a user of its own and holds it to the same rules, counting only what happened during the test.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
+import pytest_asyncio
 from driver import Driver
 from fake_discord import FakeDiscord, Json
 from harness import BOT_ENTRY_POINT, BotHarness
+from liftcoach_ui import messages_missing_disclaimer
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,8 @@ class SyncedCommands:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     report = yield
-    harness = getattr(item, "funcargs", {}).get("bot")
+    funcargs = getattr(item, "funcargs", {})
+    harness = funcargs.get("bot") or funcargs.get("shared_bot")
     if report.failed and isinstance(harness, BotHarness):
         report.sections.append(("bot log (last 200 lines)", harness.log_tail()))
     return report
@@ -69,12 +76,22 @@ async def _sync_once(workdir: Path) -> SyncedCommands:
         )
 
 
+def _preload(fake: FakeDiscord, synced: SyncedCommands) -> None:
+    fake.preload_commands(
+        synced.global_commands,
+        {fake.guilds[index].id: commands for index, commands in synced.guild_commands_by_index.items()},
+    )
+
+
+def _fail_on_missing_disclaimer(fake: FakeDiscord, since_request: int = 0) -> None:
+    missing = messages_missing_disclaimer(fake, since_request)
+    if missing:
+        pytest.fail("messages without the disclaimer footer:\n  " + "\n  ".join(missing), pytrace=False)
+
+
 @pytest.fixture
 async def bot(fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path) -> AsyncIterator[BotHarness]:
-    fake_discord.preload_commands(
-        synced_commands.global_commands,
-        {fake_discord.guilds[index].id: commands for index, commands in synced_commands.guild_commands_by_index.items()},
-    )
+    _preload(fake_discord, synced_commands)
     harness = BotHarness(fake_discord, tmp_path)
     try:
         await harness.start()
@@ -82,8 +99,44 @@ async def bot(fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_pa
     finally:
         await harness.kill()
     harness.assert_token_not_logged()
+    _fail_on_missing_disclaimer(fake_discord)
 
 
 @pytest.fixture
 def discord(fake_discord: FakeDiscord, bot: BotHarness) -> Driver:
     return Driver(fake_discord)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_bot(
+    synced_commands: SyncedCommands, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotHarness]:
+    """One fake and one `python -m bot run` per module; its tests need `pytest.mark.asyncio(loop_scope="module")`."""
+    async with FakeDiscord() as fake:
+        _preload(fake, synced_commands)
+        harness = BotHarness(fake, tmp_path_factory.mktemp("shared-bot"))
+        try:
+            await harness.start()
+            yield harness
+        finally:
+            await harness.kill()
+    harness.assert_token_not_logged()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def shared_discord(shared_bot: BotHarness) -> AsyncIterator[Driver]:
+    """A driver on the module's bot whose default user is new, so no state leaks between tests."""
+    fake = shared_bot.fake
+    fake.default_user = fake.user(f"lifter-{fake.new_id()}")
+    first_request, first_violation = len(fake.requests), len(fake.violations)
+    earlier_interactions = set(fake.interactions)
+    yield Driver(fake)
+    problems = [str(violation) for violation in fake.violations[first_violation:]]
+    problems += [
+        f"interaction never answered: {record}"
+        for token, record in fake.interactions.items()
+        if token not in earlier_interactions and record.response is None and not record.expect_no_answer
+    ]
+    if problems:
+        pytest.fail("Discord's rules were broken during the test:\n  " + "\n  ".join(problems), pytrace=False)
+    _fail_on_missing_disclaimer(fake, first_request)

@@ -1,0 +1,270 @@
+"""/log, /undo, /history, /progress, /1rm and the /today log buttons and form, through the real bot process."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from driver import Driver
+from fake_discord import InteractionRecord
+from harness import BotHarness
+from liftcoach_ui import PNG_SIGNATURE, action_ids, button_labels, field_names, main_embed, seed_log
+
+BENCH = "Barbell bench press"
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture
+def discord(shared_discord: Driver) -> Driver:
+    """One bot process for the whole module; each test acts as a new user of its own."""
+    return shared_discord
+
+
+async def _session(discord: Driver, goal: str = "strength") -> InteractionRecord:
+    await discord.slash("goal", {"goal": goal})
+    return await discord.slash("today")
+
+
+def _day(record: InteractionRecord) -> str:
+    return main_embed(record)["title"].removeprefix("Today: ")
+
+
+def _exercises(record: InteractionRecord) -> list[str]:
+    """Exercise names from the session's numbered fields ("1. Barbell back squat")."""
+    return [name.split(". ", 1)[1] for name in field_names(record)]
+
+
+# -- /log and /undo ------------------------------------------------------------------------------
+
+
+async def test_log_records_a_set_privately_with_an_estimated_1rm(discord: Driver) -> None:
+    options = {"exercise": BENCH, "weight": 60.0, "reps": 5, "sets": 3, "rpe": 8.0, "note": "felt fast"}
+    record = await discord.slash("log", options)
+
+    assert record.response.type == 4 and record.response.ephemeral
+    logged = main_embed(record)
+    assert logged["title"] == "Logged"
+    assert "3 × 5 at 60 kg: Barbell bench press." in logged["description"]
+    assert "RPE 8." in logged["description"]
+    assert "Estimated 1RM: **70 kg** (Epley)." in logged["description"]
+    assert field_names(record) == ["Hard sets this week"]
+
+
+async def test_a_heavier_log_reports_new_records_in_a_guild(discord: Driver) -> None:
+    await discord.slash("log", {"exercise": BENCH, "weight": 60.0, "reps": 5}, guild=True)
+    record = await discord.slash("log", {"exercise": "bench press", "weight": 65.0, "reps": 5}, guild=True)
+
+    assert record.response.ephemeral
+    assert field_names(record)[0] == "New records"
+    assert "Heaviest load on this exercise." in main_embed(record)["fields"][0]["value"]
+
+
+async def test_log_of_an_unknown_exercise_suggests_close_names(discord: Driver) -> None:
+    record = await discord.slash("log", {"exercise": "benhc prss", "weight": 60.0, "reps": 5})
+
+    assert record.response.ephemeral
+    assert main_embed(record)["title"] == "That didn't work"
+    assert "Did you mean" in main_embed(record)["description"]
+    assert f"`{BENCH}`" in main_embed(record)["description"]
+
+
+async def test_log_converts_pounds_and_refuses_an_impossible_load(discord: Driver) -> None:
+    await discord.slash("settings", {"units": "lb"})
+    logged = await discord.slash("log", {"exercise": BENCH, "weight": 135.0, "reps": 5})
+    assert "1 × 5 at 135 lb" in main_embed(logged)["description"]
+
+    refused = await discord.slash("log", {"exercise": BENCH, "weight": 1200.0, "reps": 1})
+    assert refused.response.ephemeral
+    assert "more than I accept" in main_embed(refused)["description"]
+
+
+async def test_exercise_autocomplete_for_log_history_and_progress(discord: Driver) -> None:
+    for command in ("log", "history", "progress"):
+        choices = await discord.autocomplete(command, {"exercise": "bench"}, focused="exercise")
+        assert 0 < len(choices) <= 25
+        assert {"name": BENCH, "value": BENCH} in choices
+    everything = await discord.autocomplete("log", {"exercise": ""}, focused="exercise")
+    assert len(everything) == 25, "an empty box offers a full page of exercises"
+
+
+async def test_exercise_autocomplete_puts_the_users_own_lifts_first(discord: Driver) -> None:
+    await discord.slash("log", {"exercise": "Dumbbell bench press", "weight": 20.0, "reps": 10})
+    choices = await discord.autocomplete("history", {"exercise": "bench"}, focused="exercise")
+    assert choices[0]["value"] == "Dumbbell bench press"
+
+
+async def test_undo_removes_the_latest_entry_then_says_there_is_nothing_left(discord: Driver) -> None:
+    await discord.slash("log", {"exercise": BENCH, "weight": 60.0, "reps": 5})
+    removed = await discord.slash("undo")
+    assert removed.response.ephemeral
+    assert main_embed(removed)["description"] == "Removed 1 × 5 at 60 kg: Barbell bench press."
+
+    nothing = await discord.slash("undo", guild=True)
+    assert nothing.response.ephemeral
+    assert "nothing in your log to undo" in main_embed(nothing)["description"]
+
+
+# -- /history ------------------------------------------------------------------------------------
+
+
+async def test_history_is_empty_for_a_new_user(discord: Driver) -> None:
+    record = await discord.slash("history")
+    assert record.response.ephemeral
+    assert "Nothing logged in the last 30 days" in main_embed(record)["description"]
+    assert record.original.components == []
+
+
+async def test_history_pages_with_older_and_newer_buttons_in_place(shared_bot: BotHarness, discord: Driver) -> None:
+    lifter = discord.fake.default_user
+    await discord.slash("settings")  # creates the user the seeded rows belong to
+    days_ago = range(1, 11)  # ten training days: seven on page 1, three on page 2
+    rows = [("barbell-back-squat", 100.0 + day, 5, day) for day in days_ago]
+    await seed_log(shared_bot, lifter.id, rows, datetime.now(UTC))
+
+    record = await discord.slash("history")
+    assert record.response.ephemeral
+    assert "page 1 of 2" in main_embed(record)["description"]
+    assert len(field_names(record)) == 7
+    assert button_labels(record.original) == ["Older"]
+
+    older = await discord.click(record, action_ids(record.original)["history"])
+    assert older.response.type == 7 and older.original is record.original
+    assert "page 2 of 2" in main_embed(record.original)["description"]
+    assert len(main_embed(record.original)["fields"]) == 3
+    assert "Barbell back squat: 1 × 5 at 110 kg" in main_embed(record.original)["fields"][-1]["value"]
+    assert button_labels(record.original) == ["Newer"]
+
+    newer = await discord.click(record, action_ids(record.original)["history"])
+    assert newer.response.type == 7
+    assert "page 1 of 2" in main_embed(record.original)["description"]
+
+
+async def test_history_of_one_exercise_over_fewer_days(shared_bot: BotHarness, discord: Driver) -> None:
+    lifter = discord.fake.default_user
+    await discord.slash("settings")
+    rows = [("barbell-back-squat", 100.0, 5, 2), ("barbell-deadlift", 140.0, 3, 3), ("barbell-back-squat", 95.0, 5, 20)]
+    await seed_log(shared_bot, lifter.id, rows, datetime.now(UTC))
+
+    record = await discord.slash("history", {"exercise": "Barbell back squat", "days": 7}, guild=True)
+    text = record.response.text()
+    assert "Last 7 days · page 1 of 1" in text
+    assert "Barbell back squat: 1 × 5 at 100 kg" in text
+    assert "deadlift" not in text.lower() and "95 kg" not in text
+    assert record.original.components == [], "a single page needs no paging buttons"
+
+
+# -- /progress and /1rm --------------------------------------------------------------------------
+
+
+async def test_progress_attaches_a_png_chart_shown_in_the_embed(discord: Driver) -> None:
+    await discord.slash("log", {"exercise": BENCH, "weight": 60.0, "reps": 5, "sets": 3})
+    record = await discord.slash("progress")
+
+    assert record.response.type == 4
+    [chart] = record.response.files
+    assert chart.filename == "progress.png"
+    assert chart.data.startswith(PNG_SIGNATURE)
+    assert main_embed(record)["image"]["url"] == "attachment://progress.png"
+    assert record.original.attachments[0]["filename"] == "progress.png"
+    assert "Barbell bench press: best estimated 1RM 70 kg" in main_embed(record)["description"]
+
+
+async def test_progress_for_one_exercise_in_a_guild_without_data(discord: Driver) -> None:
+    record = await discord.slash("progress", {"exercise": "Barbell deadlift", "weeks": 4}, guild=True)
+    [chart] = record.response.files
+    assert chart.data.startswith(PNG_SIGNATURE)
+    assert main_embed(record)["description"] == "Nothing to draw yet: log a few sessions with /log."
+
+
+async def test_one_rep_max_estimate_with_load_tables(discord: Driver) -> None:
+    record = await discord.slash("1rm", {"weight": 100.0, "reps": 5})
+    table = main_embed(record)
+    assert "100 kg × 5 → **116.7 kg** (epley formula)." in table["description"]
+    assert field_names(record) == ["Loads by reps (NSCA %1RM)", "Sets of 5 by RPE (RTS chart)"]
+
+    rough = await discord.slash("1rm", {"weight": 60.0, "reps": 15, "formula": "lombardi"}, guild=True)
+    assert "lombardi formula" in main_embed(rough)["description"]
+    assert "treat this as a rough guide" in main_embed(rough)["description"]
+
+
+# -- the /today buttons and the log form ---------------------------------------------------------
+
+
+async def test_log_as_prescribed_logs_the_loaded_exercises_and_advances_the_rotation(discord: Driver) -> None:
+    first = await _session(discord)
+    day_one = _day(first)
+    lead_lift = _exercises(first)[0]
+    await discord.slash("log", {"exercise": lead_lift, "weight": 80.0, "reps": 5})
+    with_load = await discord.slash("today")
+    assert _day(with_load) == day_one
+    assert "Load: **" in main_embed(with_load)["fields"][0]["value"], "a logged lift gets a working load"
+
+    logged = await discord.click(with_load, action_ids(with_load.original)["log-plan"])
+    assert logged.response.type == 4
+    assert main_embed(logged)["title"] == "Session done"
+    assert re.search(rf"Logged \d+ entries for {re.escape(day_one)}\. Next up: ", main_embed(logged)["description"])
+    following = await discord.slash("today")
+    assert _day(following) != day_one
+
+    again = await discord.click(with_load, action_ids(with_load.original)["log-plan"])
+    assert again.response.ephemeral
+    assert f"{day_one} was already logged" in main_embed(again)["description"]
+
+
+async def test_log_as_prescribed_without_any_known_load_explains_what_to_do(discord: Driver) -> None:
+    session = await _session(discord)
+    refused = await discord.click(session, action_ids(session.original)["log-plan"])
+    assert refused.response.ephemeral
+    assert "nothing to log as prescribed" in main_embed(refused)["description"]
+
+
+async def test_log_what_i_lifted_opens_a_prefilled_form_and_submitting_it_logs_the_session(discord: Driver) -> None:
+    session = await _session(discord)
+    day_one, exercises = _day(session), _exercises(session)
+
+    opened = await discord.click(session, action_ids(session.original)["log-open"])
+    assert opened.response.type == 9
+    assert opened.response.title == "What did you lift?"
+    assert opened.response.custom_id == action_ids(session.original)["log-open"].replace("log-open", "log-form")
+    [row] = opened.response.data["components"]
+    form_field = row["components"][0] if row["type"] == 1 else row["component"]
+    assert form_field["custom_id"] == "sets"
+    assert form_field["value"].splitlines()[0].startswith(f"{exercises[0]}: 0 x ")
+
+    lines = f"{exercises[0]}: 60 x 5, 5, 4\n{exercises[1]}: 40 x 8"
+    submitted = await discord.submit_modal(opened, None, {"sets": lines})
+    assert submitted.response.type == 4
+    assert main_embed(submitted)["title"] == "Session done"
+    assert f"Logged 4 entries for {day_one}." in main_embed(submitted)["description"]
+
+    following = await discord.slash("today")
+    assert _day(following) != day_one
+    history = await discord.slash("history")
+    assert f"{exercises[0]}: 1 × 4 at 60 kg" in history.response.text()
+
+
+async def test_a_form_line_that_cannot_be_read_logs_nothing(discord: Driver) -> None:
+    session = await _session(discord)
+    opened = await discord.click(session, action_ids(session.original)["log-open"])
+    refused = await discord.submit_modal(opened, None, {"sets": "squats, lots of them"})
+
+    assert refused.response.ephemeral
+    assert "Line 1 (`squats, lots of them`)" in main_embed(refused)["description"]
+    nothing = await discord.slash("history")
+    assert "Nothing logged" in main_embed(nothing)["description"]
+
+
+async def test_mark_done_advances_the_rotation_once(discord: Driver) -> None:
+    session = await _session(discord, goal="health")
+    day_one = _day(session)
+
+    done = await discord.click(session, action_ids(session.original)["done"])
+    assert done.response.type == 4 and not done.response.ephemeral
+    assert main_embed(done)["title"] == "Session done"
+    assert main_embed(done)["description"].startswith(f"{day_one} recorded. Next up: ")
+
+    twice = await discord.click(session, action_ids(session.original)["done"])
+    assert twice.response.ephemeral
+    assert f"{day_one} is already marked done" in main_embed(twice)["description"]
