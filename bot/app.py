@@ -102,22 +102,22 @@ class Liftcoach:
         """A slash command by name ("goal", "remind set") with raw option values."""
         command = self.commands.get(name)
         if command is None:
-            return await self._failure(caller, UserError("errors.unknown_command", command=name))
+            return self._failure(caller, UserError("errors.unknown_command", command=name))
         supplied = {key: value for key, value in options.items() if value is not None}
         try:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
-            return await self._failure(caller, self._explain(name, error))
+            return self._failure(caller, self._explain(name, error))
         return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
 
     async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
-            return await self._failure(caller, UserError("errors.stale_button"))
+            return self._failure(caller, UserError("errors.stale_button"))
         name, owner, argument = parsed
         if owner != caller.user_id:
-            return await self._failure(caller, UserError("errors.not_your_button"))
+            return self._failure(caller, UserError("errors.not_your_button"))
         handler = self.actions[name]
         return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()))
 
@@ -151,12 +151,12 @@ class Liftcoach:
                 notices = await self._notices(context)
                 reply = await call(context)
         except UserError as error:
-            return await self._failure(caller, error)
+            return self._failure(caller, error)
         except Exception:
             return self._unexpected(caller)
         return self._outgoing(reply, notices)
 
-    async def _failure(self, caller: Caller, error: UserError) -> Outgoing:
+    def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
             return self._outgoing(self._error(error), notices=())
         except Exception:
