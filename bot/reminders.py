@@ -114,14 +114,17 @@ class ReminderDispatcher:
         poll_interval: timedelta = timedelta(seconds=30),
         nonce_window: timedelta = NONCE_WINDOW,
         keep_deliveries: timedelta = timedelta(days=30),
+        pacer: Pacer | None = None,
     ) -> None:
+        """`pacer` replaces the one built from `rate_per_second`: share it with `deliver` when a
+        delivery can take more than one request (opening a DM channel), so every request is paced."""
         if batch < 1 or max_attempts < 1:
             raise ValueError("batch and max_attempts must be at least 1")
         self._store = store
         self._deliver = deliver
         self._clock = clock
         self._sleep = sleep
-        self._pacer = Pacer(rate_per_second, clock, sleep)
+        self._pacer = pacer or Pacer(rate_per_second, clock, sleep)
         self._grace = grace
         self._batch = batch
         self._max_attempts = max_attempts

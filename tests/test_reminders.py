@@ -152,6 +152,25 @@ async def test_pacer_never_exceeds_its_rate_in_any_window(rate):
     assert max_per_window(starts) <= math.ceil(rate)
 
 
+async def test_a_shared_pacer_paces_every_request_when_a_delivery_opens_a_dm_channel(db, store, clock, discord):
+    """First DMs cost two requests (open the channel, send); the cap holds for requests, not deliveries."""
+    await add_users(db, range(1, 201), clock())
+    clock.now = SLOT
+    pacer = Pacer(40.0, clock, clock.sleep)
+    requests: list[datetime] = []
+
+    async def open_channel_then_send(reminder: DueReminder) -> Delivery:
+        requests.append(clock())  # opening the DM channel, in the slot the dispatcher paced
+        await pacer.wait()
+        requests.append(clock())  # the send, in a slot of its own
+        return await discord(reminder)
+
+    stats = await dispatcher(store, open_channel_then_send, clock, pacer=pacer).run_once()
+    assert stats.sent == 200
+    assert len(requests) == 400
+    assert max_per_window(requests) <= 40
+
+
 async def run_until_killed(store: ReminderStore, discord: FakeDiscord, clock: FakeClock, how: str) -> None:
     if how == "exception":
         with pytest.raises(ProcessKilled):

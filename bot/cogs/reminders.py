@@ -15,7 +15,7 @@ from bot.app import Liftcoach
 from bot.cogs import complete, run_command
 from bot.commands.reminders import reminder_message
 from bot.embeds import message_kwargs
-from bot.reminders import UNDELIVERABLE_ERROR_CODES, Delivery, ReminderDispatcher
+from bot.reminders import UNDELIVERABLE_ERROR_CODES, Delivery, Pacer, ReminderDispatcher
 from bot.store.reminders import DueReminder
 
 log = logging.getLogger(__name__)
@@ -26,21 +26,25 @@ UNKNOWN_CHANNEL = 10003
 class DiscordReminderSender:
     """Turns a due reminder into one DM: rendered by the app, sent with a nonce Discord de-duplicates."""
 
-    def __init__(self, client: discord.Client, app: Liftcoach) -> None:
+    def __init__(self, client: discord.Client, app: Liftcoach, pacer: Pacer) -> None:
         self.client = client
         self.app = app
+        self.pacer = pacer
 
-    async def _channel_id(self, reminder: DueReminder) -> int:
-        if reminder.dm_channel_id is not None:
-            return reminder.dm_channel_id
-        channel = await self.client.create_dm(discord.Object(reminder.user_id))
+    async def _open_channel(self, user_id: int) -> int:
+        channel = await self.client.create_dm(discord.Object(user_id))
         async with self.app.db.transaction():
-            await self.app.reminders.set_dm_channel(reminder.user_id, channel.id, self.app.clock())
+            await self.app.reminders.set_dm_channel(user_id, channel.id, self.app.clock())
         return channel.id
 
     async def __call__(self, reminder: DueReminder) -> Delivery:
         try:
-            channel_id = await self._channel_id(reminder)
+            channel_id = reminder.dm_channel_id
+            if channel_id is None:
+                # Opening the channel uses the request slot the dispatcher paced; the send is a
+                # second request and waits for its own slot.
+                channel_id = await self._open_channel(reminder.user_id)
+                await self.pacer.wait()
             outgoing = await self.app.compose(reminder.user_id, lambda ctx: reminder_message(ctx, reminder))
             channel = self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
             await channel.send(nonce=reminder.nonce, **message_kwargs(outgoing))
@@ -49,10 +53,7 @@ class DiscordReminderSender:
                 log.info("DMs closed for user %s (code %s); pausing reminders", reminder.user_id, error.code)
                 return Delivery.UNDELIVERABLE
             if error.code == UNKNOWN_CHANNEL:
-                async with self.app.db.transaction():
-                    await self.app.db.connection.execute(
-                        "UPDATE reminders SET dm_channel_id = NULL WHERE user_id = ?", (reminder.user_id,)
-                    )
+                await self.app.reminders.clear_dm_channel(reminder.user_id, self.app.clock())
             log.warning("reminder DM to user %s failed (%s %s); will retry", reminder.user_id, error.status, error.code)
             return Delivery.RETRY
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
@@ -66,11 +67,12 @@ class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM
         self.app = app
         self.send_reminders = send_reminders
         settings = app.settings
+        pacer = Pacer(settings.reminder_rate_per_second, app.clock, asyncio.sleep)
         self.dispatcher = ReminderDispatcher(
             app.reminders,
-            DiscordReminderSender(client, app),
+            DiscordReminderSender(client, app, pacer),
             clock=app.clock,
-            rate_per_second=settings.reminder_rate_per_second,
+            pacer=pacer,
             grace=settings.reminder_grace,
             poll_interval=timedelta(seconds=settings.reminder_poll_seconds),
         )

@@ -257,6 +257,12 @@ class ReminderStore:
             (user_id, channel_id, _iso(now_utc)),
         )
 
+    async def clear_dm_channel(self, user_id: int, now_utc: datetime) -> None:
+        """Discord no longer knows the stored channel: open a new one next time."""
+        await self._db.write(
+            "UPDATE reminders SET dm_channel_id = NULL, updated_at = ? WHERE user_id = ?", (_iso(now_utc), user_id)
+        )
+
     async def get_dm_channel(self, user_id: int) -> int | None:
         async with self._connection.execute(
             "SELECT dm_channel_id FROM reminders WHERE user_id = ?", (user_id,)
