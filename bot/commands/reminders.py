@@ -80,7 +80,11 @@ async def remind_set(ctx: Context, options: RemindSetOptions) -> Reply:
     except ScheduleError as error:
         raise schedule_error(error) from None
     settings = await ctx.app.reminders.set_schedule(ctx.caller.user_id, days, local_time, zone.key, ctx.now)
-    return status_reply(ctx, settings, saved=True)
+    reply = status_reply(ctx, settings, saved=True)
+    if options.timezone is None and ctx.profile.timezone == "UTC":
+        # Discord never tells a bot the user's time zone; UTC is only the default.
+        reply = reply.model_copy(update={"body": f"{reply.body}\n{ctx.text('remind.utc_hint')}"})
+    return reply
 
 
 async def remind_off(ctx: Context, options: RemindOptions) -> Reply:

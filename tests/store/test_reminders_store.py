@@ -191,6 +191,8 @@ async def test_dm_channel_is_kept_per_user(store):
     assert await store.get(1) is None  # a known channel is not a schedule
     await store.set_schedule(1, (MON,), time(18), "UTC", BEFORE)
     assert (await store.get(1)).dm_channel_id == 42
+    await store.clear_dm_channel(1, BEFORE)
+    assert await store.get_dm_channel(1) is None
 
 
 async def test_pause_undeliverable_and_pending_notice(store):
