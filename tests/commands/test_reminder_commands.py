@@ -297,8 +297,6 @@ async def test_today_shows_sessions_against_plan_and_guideline_and_the_streak(ap
 
 
 async def test_remind_set_says_when_times_are_utc_for_want_of_a_time_zone(app):
-    from tests.helpers import run
-
     default = await run(app, "remind set")
     assert "UTC" in default.reply.body and "/settings timezone:" in default.reply.body
     explicit = await run(app, "remind set", timezone="Europe/Berlin")
