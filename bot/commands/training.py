@@ -12,7 +12,9 @@ from pydantic import Field
 
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
+from bot.coach.planner import PlannedExercise
 from bot.coach.units import format_load, from_kg, round_load, to_kg
+from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
 from bot.commands.formatting import number, span
@@ -124,6 +126,17 @@ async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise)
     return lines
 
 
+def logged(
+    key: str, weight_kg: float, unit: Unit, reps: int, sets: int, planned: PlannedExercise | None, **details
+) -> NewEntry:
+    """A log entry that remembers what /today prescribed for it, which progression compares against."""
+    return NewEntry(
+        exercise=key, weight_kg=weight_kg, entered_unit=unit, reps=reps, sets=sets,
+        target_low=planned.reps_low if planned else None, target_high=planned.reps_high if planned else None,
+        prescribed_sets=planned.sets if planned else None, **details,
+    )
+
+
 def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> list[str]:
     """Keys of the records this set beats: heaviest load, best estimated 1RM, most reps at a load."""
     if not previous:
@@ -157,12 +170,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
-        [NewEntry(
-            exercise=exercise.key, weight_kg=weight_kg, entered_unit=ctx.profile.units, reps=options.reps,
-            sets=options.sets, rpe=options.rpe, note=options.note,
-            target_low=target.reps_low if target else None, target_high=target.reps_high if target else None,
-            prescribed_sets=target.sets if target else None,
-        )],
+        [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
+                rpe=options.rpe, note=options.note)],
         ctx.now,
     )
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
@@ -402,11 +411,7 @@ async def log_as_prescribed(ctx: Context, argument: str, interaction: Interactio
         if planned.exercise.loadable and planned.load is None:
             continue  # no known load yet: the user logs it with /log or the form
         weight_kg = to_kg(planned.load, unit) if planned.load is not None else 0.0
-        entries.append(NewEntry(
-            exercise=planned.exercise.key, weight_kg=weight_kg, entered_unit=unit, reps=planned.reps_high,
-            sets=planned.sets, target_low=planned.reps_low, target_high=planned.reps_high,
-            prescribed_sets=planned.sets,
-        ))
+        entries.append(logged(planned.exercise.key, weight_kg, unit, planned.reps_high, planned.sets, planned))
     if not entries:
         raise UserError("errors.nothing_prescribed_to_log")
     return await _finish_session(ctx, rotation, entries, source="logged-as-prescribed")
@@ -447,11 +452,7 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             reps = int(reps_text)
             if not 1 <= reps <= 100:
                 raise UserError("errors.range", option="reps", low=1, high=100)
-            entries.append(NewEntry(
-                exercise=exercise.key, weight_kg=weight_kg, entered_unit=ctx.profile.units, reps=reps, sets=1,
-                target_low=planned.reps_low if planned else None, target_high=planned.reps_high if planned else None,
-                prescribed_sets=planned.sets if planned else None,
-            ))
+            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned))
     if not entries:
         raise UserError("errors.form_empty")
     return await _finish_session(ctx, rotation, entries, source="logged-by-form")
