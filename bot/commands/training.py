@@ -348,7 +348,7 @@ async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
     try:
         e1rm = estimate_1rm(weight_kg, options.reps, options.formula)
     except ValueError:
-        raise UserError("errors.formula_range", formula=options.formula.value) from None
+        raise UserError("errors.formula_range", formula=ctx.text(f"onerm.formula.{options.formula.value}")) from None
     percent_rows = [
         ctx.text("onerm.pct_row", reps=row.reps, pct=number(row.pct_1rm), load=show_load(ctx, row.load_kg))
         for row in load_table(e1rm)
@@ -358,7 +358,8 @@ async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
         ctx.text("onerm.rpe_row", rpe=number(row.rpe), pct=number(row.pct_1rm), load=show_load(ctx, row.load_kg))
         for row in rpe_load_table(e1rm, rpe_reps)
     ]
-    body = [ctx.text("onerm.estimate", e1rm=show_exact(ctx, round(e1rm, 1)), formula=options.formula.value,
+    formula = ctx.text(f"onerm.formula.{options.formula.value}")
+    body = [ctx.text("onerm.estimate", e1rm=show_exact(ctx, round(e1rm, 1)), formula=formula,
                      weight=show_exact(ctx, weight_kg), reps=options.reps)]
     if not is_reliable(options.reps):
         body.append(ctx.text("onerm.warning", limit=ACCURATE_REP_LIMIT))

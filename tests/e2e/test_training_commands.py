@@ -181,11 +181,11 @@ async def test_progress_for_one_exercise_in_a_guild_without_data(discord: Driver
 async def test_one_rep_max_estimate_with_load_tables(discord: Driver) -> None:
     record = await discord.slash("1rm", {"weight": 100.0, "reps": 5})
     table = main_embed(record)
-    assert "100 kg × 5 → **116.7 kg** (epley formula)." in table["description"]
+    assert "100 kg × 5 → **116.7 kg** (Epley formula)." in table["description"]
     assert field_names(record) == ["Loads by reps (NSCA %1RM)", "Sets of 5 by RPE (RTS chart)"]
 
     rough = await discord.slash("1rm", {"weight": 60.0, "reps": 15, "formula": "lombardi"}, guild=True)
-    assert "lombardi formula" in main_embed(rough)["description"]
+    assert "Lombardi formula" in main_embed(rough)["description"]
     assert "treat this as a rough guide" in main_embed(rough)["description"]
 
 
