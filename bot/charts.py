@@ -39,12 +39,14 @@ def render_progress_chart(
     unit_label: str,
     title: str,
     text: ChartText,
+    period: tuple[date, date] | None = None,
 ) -> bytes:
     """A 900x700 PNG: estimated 1RM per lift with records starred (top), and weekly hard
     sets per muscle group against the goal's target band (bottom).
 
     A panel with nothing to draw shows `text.no_data` instead; with no data at all, the
-    message fills the whole chart.
+    message fills the whole chart. `period` fixes the date axis to the window asked for, so a
+    few sessions are not stretched over years by autoscaling.
     """
     figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
@@ -56,6 +58,10 @@ def render_progress_chart(
         e1rm_axes, sets_axes = figure.subplots(2, 1, height_ratios=(3, 2))
         _draw_e1rm(e1rm_axes, drawn_lifts, records, f"{text.e1rm_axis} ({unit_label})", text)
         _draw_weekly_sets(sets_axes, weekly_sets, target_band, text)
+        if period is not None:
+            for axes in (e1rm_axes, sets_axes):
+                if axes.axison:
+                    axes.set_xlim(*period)
 
     buffer = BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)

@@ -120,3 +120,12 @@ def test_unit_label_is_accepted(unit_label: str) -> None:
         {"squat": [(START, 100.0)]}, {}, [], (10, 20), unit_label, "Progress", TEXT
     )
     assert png.startswith(PNG_SIGNATURE)
+
+
+def test_period_fixes_the_date_axis_to_the_window_asked_for():
+    day = date(2026, 11, 20)
+    png = render_progress_chart(
+        {"Squat": [(day, 120.0)]}, {}, [(day, {"quads": 6})], (10, 20), "kg", "t", TEXT,
+        period=(date(2026, 9, 1), date(2026, 11, 28)),
+    )
+    assert png.startswith(b"\x89PNG")

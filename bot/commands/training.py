@@ -325,9 +325,10 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
         no_data=ctx.text("progress.no_data"),
     )
     title = ctx.text("progress.chart_title", weeks=options.weeks)
+    period = (local_date(since, zone), local_date(ctx.now, zone) + timedelta(days=1))
     png = await asyncio.to_thread(
         render_progress_chart, lifts, records, sorted((k, dict(v)) for k, v in weekly.items()), band, unit.value,
-        title, text,
+        title, text, period,
     )
     summary = [
         ctx.text("progress.lift_line", exercise=name, best=format_load(round(max(v for _, v in points), 1), unit))
