@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bot.app import Liftcoach
 from bot.commands.base import Caller, Interaction
-from bot.replies import Outgoing, Reply
+from bot.replies import Outgoing, Reply, TextInput
 
 _OPTION = re.compile(r'(\w+):(?:"([^"]*)"|(.*?))(?=\s+\w+:|\s*$)')
 _MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -141,12 +141,25 @@ class ConsoleSession:
             values = {}
             self.output.write(f"== {form.title} ==\n")
             for text_input in form.inputs:
-                self.output.write(f"{text_input.label} [{text_input.default}]: ")
-                self.output.flush()
-                answer = read_line()
-                values[text_input.key] = answer.strip() if answer and answer.strip() else text_input.default
+                values[text_input.key] = self._ask(text_input, read_line)
             outgoing = await self.app.interact(self.caller, form.action, Interaction(form=values))
         return outgoing
+
+    def _ask(self, text_input: TextInput, read_line) -> str:
+        """One form field; a multi-line one is read until an empty line (none at all keeps the default)."""
+        if not text_input.multiline:
+            self.output.write(f"{text_input.label} [{text_input.default}]: ")
+            self.output.flush()
+            answer = (read_line() or "").strip()
+            return answer or text_input.default
+        self.output.write(f"{text_input.label}\n")
+        self.output.write("".join(f"    {line}\n" for line in text_input.default.splitlines()))
+        self.output.write(f"{self.app.prompts.text('console.multiline_help')}\n")
+        self.output.flush()
+        lines = []
+        while (line := (read_line() or "").rstrip("\n")).strip():
+            lines.append(line)
+        return "\n".join(lines) or text_input.default
 
     async def _select(self, argument: str) -> Outgoing:
         menu = self.last_reply.menu if self.last_reply else None

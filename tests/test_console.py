@@ -61,6 +61,7 @@ async def test_buttons_menus_and_forms_work_in_the_console(app):
         "/today\n"
         "/click 2\n"
         "Barbell bench press: 50 x 10, 10, 9\n"
+        "\n"
         "/history\n"
         "/click 9\n"
     )

@@ -376,7 +376,11 @@ async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
 
 # -- logging a whole session from /today --------------------------------------------------------
 
-_FORM_LINE = re.compile(r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?)\s*(?:kg|lb)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$", re.I)
+_FORM_LINE = re.compile(
+    r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?|\?)\s*(?:kg|lb)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$", re.I
+)
+# In the form, "?" stands for a load not known yet; a line left with it is an exercise not logged.
+UNKNOWN_LOAD = "?"
 
 
 async def _finish_session(ctx: Context, rotation: int, entries: list[NewEntry], source: str) -> Reply:
@@ -425,7 +429,10 @@ async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -
     unit = ctx.profile.units
     lines = []
     for planned in plan.session.exercises:
-        load = number(planned.load) if planned.load is not None else "0"
+        if planned.load is not None:
+            load = number(planned.load)
+        else:
+            load = "0" if not planned.exercise.loadable else UNKNOWN_LOAD
         reps = ", ".join([str(planned.reps_high)] * planned.sets)
         lines.append(f"{planned.exercise.name}: {load} x {reps}")
     return Reply(form=Form(
@@ -447,6 +454,8 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
         match = _FORM_LINE.match(line)
         if match is None:
             raise UserError("errors.form_line", line=number_, text=line.strip()[:80])
+        if match["weight"] == UNKNOWN_LOAD:
+            continue
         exercise = await find_exercise(ctx, match["name"])
         weight_kg = check_load(ctx, float(match["weight"].replace(",", ".")))
         planned = planned_by_key.get(exercise.key)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.coach.units import KG_PER_LB
 from bot.coach.vocabulary import Experience, Goal
+from bot.commands.base import Interaction
 from bot.replies import Tone
 from tests.helpers import ALICE, press, run, snapshot
 
@@ -187,3 +188,18 @@ async def test_changing_goal_rederives_loads_from_the_estimated_1rm(app, clock):
     rules = app.rules.level(Goal.STRENGTH, Experience.NOVICE)
     assert strength > size
     assert rules.intensity_pct.low / 100 * e1rm - 2.5 <= strength <= rules.intensity_pct.high / 100 * e1rm + 2.5
+
+
+async def test_the_log_form_marks_unknown_loads_with_a_question_mark_and_skips_them(app):
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    opened = await press(app, today, "buttons.log_form")
+    default = opened.reply.form.inputs[0].default
+    assert all(": ? x " in line for line in default.splitlines()), "no load is known yet"
+    unchanged = await app.interact(ALICE, opened.reply.form.action, Interaction(form={"sets": default}))
+    assert unchanged.reply.tone is Tone.ERROR and "Replace each ?" in unchanged.reply.body
+    first, *rest = default.splitlines()
+    filled = "\n".join([first.replace("?", "100"), *rest])
+    logged = await app.interact(ALICE, opened.reply.form.action, Interaction(form={"sets": filled}))
+    assert logged.reply.tone is Tone.SUCCESS
+    assert {e.exercise for e in await app.log.entries(ALICE.user_id)} == {"barbell-back-squat"}
