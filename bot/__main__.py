@@ -91,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"liftcoach: bad configuration:\n{error}", file=sys.stderr)
         return 2
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    setup_logging(settings.log_level, token)
     command = args.command or ("run" if token else "console")
+    # In the terminal, routine INFO lines would interleave with the replies.
+    quiet_console = command == "console" and "log_level" not in settings.model_fields_set
+    setup_logging("WARNING" if quiet_console else settings.log_level, token)
     if command in {"run", "sync"} and not token:
         print("liftcoach: DISCORD_TOKEN is not set (see .env.example); try `python -m bot console`.", file=sys.stderr)
         return 2
