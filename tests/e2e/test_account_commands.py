@@ -45,3 +45,8 @@ async def test_remind_status_and_off(discord: Driver) -> None:
     assert "Reminders are off" in main_embed(off)["description"]
     after = await discord.slash("remind", {"status": {}})
     assert "no reminders set" in main_embed(after)["description"]
+
+
+async def test_remind_set_offers_time_zones(discord: Driver) -> None:
+    choices = await discord.autocomplete("remind set", {"timezone": "kathm"}, focused="timezone")
+    assert {"name": "Asia/Kathmandu", "value": "Asia/Kathmandu"} in choices
