@@ -64,3 +64,23 @@ def test_bad_configuration_is_reported(tmp_path, level):
     result = run_cli("console", env={"LOG_LEVEL": level})
     assert result.returncode == 2
     assert "log level" in result.stderr
+
+
+def test_a_broken_rule_table_stops_start_up_naming_file_goal_and_field(tmp_path, monkeypatch, capsys):
+    from bot import app as app_module
+    from bot.coach.rules import RuleTableError, load_rulebook
+
+    broken = tmp_path / "rules"
+    broken.mkdir()
+    source = Path(app_module.__file__).parent / "coach" / "data" / "rules"
+    for table in source.glob("*.toml"):
+        text = table.read_text()
+        if table.name == "strength.toml":
+            text = text.replace("[levels.novice.reps]\nlow = 4", '[levels.novice.reps]\nlow = "four"', 1)
+        (broken / table.name).write_text(text)
+    monkeypatch.setattr(app_module, "load_rulebook", lambda: load_rulebook(broken))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert main(["console"]) == 1
+    message = capsys.readouterr().err
+    assert "strength.toml" in message and "'strength'" in message and "levels.novice.reps.low" in message
+    assert RuleTableError.__name__ not in message
