@@ -7,6 +7,7 @@ that attaches the disclaimer, so no reply — errors included — can miss it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -150,11 +151,20 @@ class Liftcoach:
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
                 notices = await self._notices(context)
                 reply = await call(context)
+            reply = await self._render_attachment(reply)
         except UserError as error:
             return self._failure(caller, error)
         except Exception:
             return self._unexpected(caller)
         return self._outgoing(reply, notices)
+
+    @staticmethod
+    async def _render_attachment(reply: Reply) -> Reply:
+        attachment = reply.attachment
+        if attachment is None or attachment.render is None:
+            return reply
+        data = await asyncio.to_thread(attachment.render)
+        return reply.model_copy(update={"attachment": attachment.model_copy(update={"data": data, "render": None})})
 
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
@@ -182,7 +192,8 @@ class Liftcoach:
         """A message the bot sends on its own (a reminder DM), through the same disclaimer path."""
         now = self.clock()
         profile = await self.users.get(user_id) or _guest(user_id, now)
-        return self._outgoing(await build(Context(self, Caller(user_id, in_dm=True), profile, now)), notices=())
+        reply = await build(Context(self, Caller(user_id, in_dm=True), profile, now))
+        return self._outgoing(await self._render_attachment(reply), notices=())
 
     def _error(self, error: UserError) -> Reply:
         return Reply(

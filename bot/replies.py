@@ -6,6 +6,7 @@ rendered, and only `bot.app.Liftcoach` makes `Outgoing` objects — so no reply 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,8 +73,12 @@ class Form(_Frozen):
 
 
 class Attachment(_Frozen):
+    """A file. A handler may leave `data` empty and give `render` instead: slow work (drawing a
+    chart) then runs after the command's transaction, in a thread, without holding up others."""
+
     filename: str
-    data: bytes = Field(repr=False)
+    data: bytes = Field(default=b"", repr=False)
+    render: Callable[[], bytes] | None = Field(default=None, repr=False, exclude=True)
     description: str = ""
 
 

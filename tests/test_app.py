@@ -169,3 +169,18 @@ async def test_forget_deletes_everything_after_confirmation(app):
     tables = await snapshot(app)
     assert not any(ALICE.user_id in row for rows in tables.values() for row in rows)
     assert len(await app.log.entries(BOB.user_id)) == 1
+
+
+async def test_a_chart_renders_after_the_transaction_so_other_commands_are_not_held_up(app, monkeypatch):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    lock_held_while_drawing = []
+    real_render = app._render_attachment
+
+    async def watching(reply):
+        lock_held_while_drawing.append(app.db._lock.locked())
+        return await real_render(reply)
+
+    monkeypatch.setattr(app, "_render_attachment", watching)
+    outgoing = await run(app, "progress")
+    assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
+    assert lock_held_while_drawing == [False]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -326,10 +326,8 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     )
     title = ctx.text("progress.chart_title", weeks=options.weeks)
     period = (local_date(since, zone), local_date(ctx.now, zone) + timedelta(days=1))
-    png = await asyncio.to_thread(
-        render_progress_chart, lifts, records, sorted((k, dict(v)) for k, v in weekly.items()), band, unit.value,
-        title, text, period,
-    )
+    weekly_sets = sorted((week, dict(sets)) for week, sets in weekly.items())
+    render = partial(render_progress_chart, lifts, records, weekly_sets, band, unit.value, title, text, period)
     summary = [
         ctx.text("progress.lift_line", exercise=name, best=format_load(round(max(v for _, v in points), 1), unit))
         for name, points in lifts.items() if points
@@ -337,7 +335,7 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     return Reply(
         title=ctx.text("progress.title"),
         body="\n".join(summary) or ctx.text("progress.no_data"),
-        attachment=Attachment(filename="progress.png", data=png, description=title),
+        attachment=Attachment(filename="progress.png", render=render, description=title),
     )
 
 
