@@ -208,13 +208,49 @@ class _Injection:
     remaining: int
 
 
-class FakeMessage:
+class _Payload:
+    """Read-only views of a message payload, shared by stored messages and interaction callbacks."""
+
+    @property
+    def payload(self) -> Json:
+        raise NotImplementedError
+
+    @property
+    def content(self) -> str:
+        return self.payload.get("content") or ""
+
+    @property
+    def embeds(self) -> list[Json]:
+        return self.payload.get("embeds") or []
+
+    @property
+    def components(self) -> list[Json]:
+        return self.payload.get("components") or []
+
+    @property
+    def flags(self) -> int:
+        return self.payload.get("flags") or 0
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    def text(self) -> str:
+        """Content plus every embed's visible text, one piece per line, for easy `in` assertions."""
+        return _visible_text(self.payload)
+
+
+class FakeMessage(_Payload):
     """A message as stored by the fake; `raw` is the JSON Discord would return. Edits mutate it in place."""
 
     def __init__(self, raw: Json, files: list[RecordedFile], *, interaction_token: str | None = None) -> None:
         self.raw = raw
         self.files = files
         self.interaction_token = interaction_token
+
+    @property
+    def payload(self) -> Json:
+        return self.raw
 
     @property
     def id(self) -> int:
@@ -224,25 +260,6 @@ class FakeMessage:
     def channel_id(self) -> int:
         return int(self.raw["channel_id"])
 
-    @property
-    def content(self) -> str:
-        return self.raw.get("content") or ""
-
-    @property
-    def embeds(self) -> list[Json]:
-        return self.raw.get("embeds") or []
-
-    @property
-    def components(self) -> list[Json]:
-        return self.raw.get("components") or []
-
-    @property
-    def flags(self) -> int:
-        return self.raw.get("flags") or 0
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & EPHEMERAL)
 
     @property
     def loading(self) -> bool:
@@ -256,9 +273,6 @@ class FakeMessage:
     def from_interaction(self) -> bool:
         return self.interaction_token is not None
 
-    def text(self) -> str:
-        """Content plus every embed's visible text, one piece per line, for easy `in` assertions."""
-        return _visible_text(self.raw)
 
     def find_component(self, custom_id: str) -> Json | None:
         return next((c for c in limits.walk_components(self.components) if c.get("custom_id") == custom_id), None)
@@ -284,7 +298,7 @@ def _visible_text(payload: Mapping[str, Any]) -> str:
 
 
 @dataclass
-class CallbackRecord:
+class CallbackRecord(_Payload):
     """The bot's first answer to an interaction (`POST /interactions/{id}/{token}/callback`)."""
 
     type: int
@@ -293,24 +307,9 @@ class CallbackRecord:
     at: float
 
     @property
-    def content(self) -> str:
-        return self.data.get("content") or ""
+    def payload(self) -> Json:
+        return self.data
 
-    @property
-    def embeds(self) -> list[Json]:
-        return self.data.get("embeds") or []
-
-    @property
-    def components(self) -> list[Json]:
-        return self.data.get("components") or []
-
-    @property
-    def flags(self) -> int:
-        return self.data.get("flags") or 0
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & EPHEMERAL)
 
     @property
     def choices(self) -> list[Json]:
@@ -324,8 +323,6 @@ class CallbackRecord:
     def custom_id(self) -> str | None:
         return self.data.get("custom_id")
 
-    def text(self) -> str:
-        return _visible_text(self.data)
 
 
 @dataclass
