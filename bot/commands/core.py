@@ -11,7 +11,7 @@ from bot.coach.units import format_load
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.formatting import duration_span, span
-from bot.commands.planning import adherence_line, todays_plan
+from bot.commands.planning import adherence_line, planned_session, todays_plan
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
@@ -274,14 +274,14 @@ async def mark_done(ctx: Context, argument: str, interaction: Interaction) -> Re
     if profile.goal is None or not argument.isdigit():
         raise UserError("errors.stale_button")
     expected = int(argument)
-    session = (await todays_plan(ctx, expected)).session
+    session = planned_session(ctx, expected)
     recorded = await ctx.app.users.complete_session(
         ctx.caller.user_id, expected, session.day_label, profile.goal, ctx.now, source="button"
     )
     if recorded is None:
         return Reply(body=ctx.text("today.already_done", day=session.day_label), ephemeral=True, tone=Tone.WARNING)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
-    following = (await todays_plan(ctx)).session
+    following = planned_session(ctx)
     return Reply(
         title=ctx.text("today.done_title"),
         body=ctx.text("today.done", day=session.day_label, next_day=following.day_label),

@@ -67,10 +67,16 @@ def session_results(entries: list[LogEntry], planned: PlannedExercise, zone: Zon
     return results
 
 
-async def estimated_1rm(ctx: Context, exercise_key: str) -> float | None:
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=ctx.now - ESTIMATE_WINDOW)
-    estimate = best_estimate((entry.weight_kg, entry.reps) for entry in entries if entry.weight_kg > 0)
+def estimated_1rm(history: list[LogEntry], now: datetime) -> float | None:
+    """The best estimate from the last ESTIMATE_WINDOW of one exercise's log."""
+    recent = [entry for entry in history if entry.weight_kg > 0 and entry.logged_at >= now - ESTIMATE_WINDOW]
+    estimate = best_estimate((entry.weight_kg, entry.reps) for entry in recent)
     return estimate.e1rm_kg if estimate else None
+
+
+def planned_session(ctx: Context, rotation_index: int | None = None) -> Session:
+    """The prescription without loads: enough for day labels and rep targets, and no log queries."""
+    return ctx.app.planner.session(plan_request(ctx, rotation_index))
 
 
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
@@ -85,12 +91,11 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
         if not exercise.loadable:
             continue
         history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-        e1rm = await estimated_1rm(ctx, exercise.key)
         progression = next_working_load(
             session_results(history, planned, zone),
             request.goal,
             exercise.increment_kg,
-            e1rm,
+            estimated_1rm(history, ctx.now),
             (planned.pct_low + planned.pct_high) / 2,
             (planned.reps_low, planned.reps_high),
         )

@@ -18,7 +18,7 @@ from bot.coach.schedule import (
 )
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options, complete_timezone
-from bot.commands.planning import adherence_line, todays_plan
+from bot.commands.planning import adherence_line, planned_session
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Form, Reply, Section, TextInput, Tone
 from bot.store.reminders import DueReminder, ReminderSettings
@@ -118,7 +118,7 @@ async def reminder_message(ctx: Context, reminder: DueReminder) -> Reply:
     sections: tuple[Section, ...] = ()
     title = ctx.text("reminder.title_no_goal")
     if ctx.profile.goal is not None:
-        session = (await todays_plan(ctx)).session
+        session = planned_session(ctx)
         title = ctx.text("reminder.title", day=session.day_label)
         preview = [
             ctx.text("reminder.exercise", exercise=p.exercise.name, sets=p.sets, reps=f"{p.reps_low}–{p.reps_high}")
@@ -147,7 +147,7 @@ async def reminder_done(ctx: Context, argument: str, interaction: Interaction) -
     _, rotation = _parse_slot_argument(argument)
     if ctx.profile.goal is None:
         raise UserError("errors.stale_button")
-    session = (await todays_plan(ctx, rotation)).session
+    session = planned_session(ctx, rotation)
     recorded = await ctx.app.users.complete_session(
         ctx.caller.user_id, rotation, session.day_label, ctx.profile.goal, ctx.now, source="reminder"
     )

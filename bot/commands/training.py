@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
-from bot.coach.planner import PlannedExercise
+from bot.coach.planner import PlannedExercise, Session
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
 from bot.commands.formatting import number, span
-from bot.commands.planning import hard_sets_by_muscle, local_date, todays_plan
+from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
 from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
-from bot.store.custom_exercises import CustomExercise
+from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
 MAX_LOAD_KG = 500.0
@@ -103,10 +104,10 @@ def check_load(ctx: Context, weight: float) -> float:
 
 
 def week_start_utc(ctx: Context) -> datetime:
+    """Monday 00:00 of this week in the user's time zone, as a UTC instant."""
     zone = ZoneInfo(ctx.profile.timezone)
-    local = ctx.now.astimezone(zone)
-    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    return monday.astimezone(ZoneInfo("UTC"))
+    monday = week_start(local_date(ctx.now, zone))
+    return datetime.combine(monday, time(), zone).astimezone(UTC)
 
 
 async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise) -> list[str]:
@@ -166,8 +167,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
     target = None
     if ctx.profile.goal is not None:
-        plan = await todays_plan(ctx)
-        target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
+        target = next((p for p in planned_session(ctx).exercises if p.exercise.key == exercise.key), None)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
@@ -196,7 +196,7 @@ async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
     names = await exercise_names(ctx)
     wanted = normalise(typed)
     mine = [names[key] for key in await ctx.app.log.exercises_logged(ctx.caller.user_id) if key in names]
-    mine += [custom.name for custom in await ctx.app.custom_exercises.all(ctx.caller.user_id)]
+    mine += [name for key, name in names.items() if key.startswith(CUSTOM_PREFIX)]
     ranked = [name for name in mine if wanted in normalise(name)]
     ranked += [exercise.name for exercise in ctx.app.catalogue.search(typed, limit=25)]
     return [(name, name) for name in dict.fromkeys(ranked)][:25]
@@ -310,9 +310,8 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     exercises = {e.key: e for e in catalogue}
     for entry in entries:
         day = local_date(entry.logged_at, zone)
-        monday = day - timedelta(days=day.weekday())
         for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
-            weekly[monday][muscle.value] += sets
+            weekly[week_start(day)][muscle.value] += sets
     band = (0.0, 0.0)
     if ctx.profile.goal is not None:
         rules = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
@@ -381,21 +380,19 @@ _FORM_LINE = re.compile(
 UNKNOWN_LOAD = "?"
 
 
-async def _finish_session(ctx: Context, rotation: int, entries: list[NewEntry], source: str) -> Reply:
-    plan = await todays_plan(ctx, rotation)
+async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry], source: str) -> Reply:
     assert ctx.profile.goal is not None
     session_id = await ctx.app.users.complete_session(
-        ctx.caller.user_id, rotation, plan.session.day_label, ctx.profile.goal, ctx.now, source=source
+        ctx.caller.user_id, session.rotation_index, session.day_label, ctx.profile.goal, ctx.now, source=source
     )
     if session_id is None:
-        raise UserError("errors.session_already_logged", day=plan.session.day_label)
+        raise UserError("errors.session_already_logged", day=session.day_label)
     await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now, session_id=session_id)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
-    following = await todays_plan(ctx)
+    following = planned_session(ctx)
     return Reply(
         title=ctx.text("today.done_title"),
-        body=ctx.text("log.session_logged", count=len(entries), day=plan.session.day_label,
-                      next_day=following.session.day_label),
+        body=ctx.text("log.session_logged", count=len(entries), day=session.day_label, next_day=following.day_label),
         tone=Tone.SUCCESS,
     )
 
@@ -418,7 +415,7 @@ async def log_as_prescribed(ctx: Context, argument: str, interaction: Interactio
         entries.append(logged(planned.exercise.key, weight_kg, unit, planned.reps_high, planned.sets, planned))
     if not entries:
         raise UserError("errors.nothing_prescribed_to_log")
-    return await _finish_session(ctx, rotation, entries, source="logged-as-prescribed")
+    return await _finish_session(ctx, plan.session, entries, source="logged-as-prescribed")
 
 
 async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
@@ -443,8 +440,8 @@ async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -
 
 async def submit_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     rotation = _rotation(ctx, argument)
-    plan = await todays_plan(ctx, rotation)
-    planned_by_key = {p.exercise.key: p for p in plan.session.exercises}
+    session = planned_session(ctx, rotation)
+    planned_by_key = {p.exercise.key: p for p in session.exercises}
     entries = []
     for number_, line in enumerate(interaction.form.get("sets", "").splitlines(), start=1):
         if not line.strip():
@@ -464,7 +461,7 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned))
     if not entries:
         raise UserError("errors.form_empty")
-    return await _finish_session(ctx, rotation, entries, source="logged-by-form")
+    return await _finish_session(ctx, session, entries, source="logged-by-form")
 
 
 COMMANDS = (
