@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,16 +90,23 @@ def _fail_on_missing_disclaimer(fake: FakeDiscord, since_request: int = 0) -> No
         pytest.fail("messages without the disclaimer footer:\n  " + "\n  ".join(missing), pytrace=False)
 
 
-@pytest.fixture
-async def bot(fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path) -> AsyncIterator[BotHarness]:
-    _preload(fake_discord, synced_commands)
-    harness = BotHarness(fake_discord, tmp_path)
+@asynccontextmanager
+async def _running_bot(fake: FakeDiscord, synced_commands: SyncedCommands, folder: Path) -> AsyncIterator[BotHarness]:
+    """`python -m bot run` against `fake` with the synced commands; killed after, token checked."""
+    _preload(fake, synced_commands)
+    harness = BotHarness(fake, folder)
     try:
         await harness.start()
         yield harness
     finally:
         await harness.kill()
     harness.assert_token_not_logged()
+
+
+@pytest.fixture
+async def bot(fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path) -> AsyncIterator[BotHarness]:
+    async with _running_bot(fake_discord, synced_commands, tmp_path) as harness:
+        yield harness
     _fail_on_missing_disclaimer(fake_discord)
 
 
@@ -112,15 +120,8 @@ async def shared_bot(
     synced_commands: SyncedCommands, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[BotHarness]:
     """One fake and one `python -m bot run` per module; its tests need `pytest.mark.asyncio(loop_scope="module")`."""
-    async with FakeDiscord() as fake:
-        _preload(fake, synced_commands)
-        harness = BotHarness(fake, tmp_path_factory.mktemp("shared-bot"))
-        try:
-            await harness.start()
-            yield harness
-        finally:
-            await harness.kill()
-    harness.assert_token_not_logged()
+    async with FakeDiscord() as fake, _running_bot(fake, synced_commands, tmp_path_factory.mktemp("shared-bot")) as harness:
+        yield harness
 
 
 @pytest_asyncio.fixture(loop_scope="module")

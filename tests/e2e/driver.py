@@ -88,20 +88,7 @@ class Driver:
         """
         user = user or self.fake.default_user
         target_guild = self._guild(guild)
-        name, nested = _split_command(command, options or {})
-        declared = self.fake.find_command(name, target_guild.id if target_guild else None)
-        self._check_context(declared, target_guild)
-        resolved: Json = {}
-        data: Json = {
-            "id": declared["id"],
-            "name": name,
-            "type": 1,
-            "options": self._options(declared.get("options") or [], nested, f"/{name}", resolved, target_guild, focused=None),
-        }
-        if resolved:
-            data["resolved"] = resolved
-        if declared.get("guild_id"):
-            data["guild_id"] = declared["guild_id"]
+        data = self._command_data(command, options or {}, target_guild, focused=None)
         payload = self._interaction(APPLICATION_COMMAND, data, user, target_guild)
         record = await self.fake.dispatch_interaction(payload, name=command, user=user)
         return await self._answered(record) if wait else record
@@ -118,6 +105,16 @@ class Driver:
         """Type into option `focused` of `/command`; returns the choices the bot offered (`[{"name", "value"}]`)."""
         user = user or self.fake.default_user
         target_guild = self._guild(guild)
+        data = self._command_data(command, options, target_guild, focused=focused)
+        payload = self._interaction(AUTOCOMPLETE, data, user, target_guild)
+        record = await self.fake.dispatch_interaction(payload, name=f"{command} (autocomplete {focused})", user=user)
+        await self._answered(record)
+        return record.choices
+
+    def _command_data(
+        self, command: str, options: Mapping[str, Any], target_guild: FakeGuild | None, *, focused: str | None
+    ) -> Json:
+        """The `data` of a slash-command or autocomplete interaction, typed from the synced command."""
         name, nested = _split_command(command, options)
         declared = self.fake.find_command(name, target_guild.id if target_guild else None)
         self._check_context(declared, target_guild)
@@ -128,12 +125,11 @@ class Driver:
             "type": 1,
             "options": self._options(declared.get("options") or [], nested, f"/{name}", resolved, target_guild, focused=focused),
         }
+        if resolved:
+            data["resolved"] = resolved
         if declared.get("guild_id"):
             data["guild_id"] = declared["guild_id"]
-        payload = self._interaction(AUTOCOMPLETE, data, user, target_guild)
-        record = await self.fake.dispatch_interaction(payload, name=f"{command} (autocomplete {focused})", user=user)
-        await self._answered(record)
-        return record.choices
+        return data
 
     async def click(self, message: FakeMessage | InteractionRecord, custom_id: str, *, user: FakeUser | None = None) -> InteractionRecord:
         """Press the button `custom_id` on a message the bot sent (or on an interaction's response message)."""

@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import BodyPartReader, WSMsgType, web
-
 import limits
+from aiohttp import BodyPartReader, WSMsgType, web
 
 _log = logging.getLogger("fake_discord")
 
@@ -1427,38 +1426,41 @@ class FakeDiscord:
             return _json(message.raw)
         return web.Response(status=204)
 
-    async def _get_webhook_message(self, request: web.Request) -> web.Response:
+    def _addressed_webhook_message(
+        self, request: web.Request
+    ) -> tuple[InteractionRecord | None, FakeMessage | None, web.Response | None]:
+        """The interaction and message a `/webhooks/{app}/{token}/messages/{message_id}` route names, or the error."""
         record, failure = self._webhook_record(request)
         if failure is not None:
-            return failure
+            return None, None, failure
         assert record is not None
         message = self._webhook_message(record, request.match_info["message_id"])
         if message is None:
-            return _error(404, 10008, "Unknown Message")
+            return record, None, _error(404, 10008, "Unknown Message")
+        return record, message, None
+
+    async def _get_webhook_message(self, request: web.Request) -> web.Response:
+        record, message, failure = self._addressed_webhook_message(request)
+        if failure is not None:
+            return failure
+        assert record is not None and message is not None
         return _json(message.raw)
 
     async def _edit_webhook_message(self, request: web.Request) -> web.Response:
-        record, failure = self._webhook_record(request)
+        record, message, failure = self._addressed_webhook_message(request)
         if failure is not None:
             return failure
-        assert record is not None
-        message = self._webhook_message(record, request.match_info["message_id"])
-        if message is None:
-            return _error(404, 10008, "Unknown Message")
+        assert record is not None and message is not None
         size_limit = record.payload.get("attachment_size_limit", DEFAULT_ATTACHMENT_SIZE_LIMIT)
         return self._apply_edit(message, request[BODY] or {}, request[FILES], request[RECORDED].route, record, size_limit)
 
     async def _delete_webhook_message(self, request: web.Request) -> web.Response:
-        record, failure = self._webhook_record(request)
+        record, message, failure = self._addressed_webhook_message(request)
         if failure is not None:
             return failure
-        assert record is not None
-        message_id = request.match_info["message_id"]
-        message = self._webhook_message(record, message_id)
-        if message is None:
-            return _error(404, 10008, "Unknown Message")
+        assert record is not None and message is not None
         self._delete_message(message)
-        if message_id == "@original":
+        if request.match_info["message_id"] == "@original":
             record.deleted_original = True
         record.touch()
         return web.Response(status=204)
