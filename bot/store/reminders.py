@@ -184,18 +184,6 @@ class ReminderStore:
             dm_channel_id=row["dm_channel_id"],
         )
 
-    async def reschedule(self, user_id: int, now_utc: datetime) -> datetime | None:
-        """Recompute the next regular slot from the stored schedule (e.g. after a tz database update)."""
-        settings = await self.get(user_id)
-        if settings is None or not settings.active:
-            return None
-        due = next_due(now_utc, settings.days, settings.local_time, load_zone(settings.timezone))
-        await self._db.write(
-            "UPDATE reminders SET next_due_utc = ?, updated_at = ? WHERE user_id = ?",
-            (_iso(due), _iso(now_utc), user_id),
-        )
-        return due
-
     async def snooze(self, user_id: int, now_utc: datetime, delta: timedelta = timedelta(hours=1)) -> datetime | None:
         """A one-off extra reminder `delta` from now; the regular schedule is untouched.
 
