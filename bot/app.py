@@ -217,8 +217,7 @@ class Liftcoach:
             return UserError("errors.unknown_option", option=option, command=command, allowed=allowed)
         if kind in {"enum", "literal_error"}:
             return UserError("errors.choice", option=option, allowed=context.get("expected", ""))
-        bounds = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "less_than": "lt"}
-        if kind in bounds:
+        if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
             field_info = self.commands[command].options.model_fields[option]
             low, high = _bounds(field_info)
             return UserError("errors.range", option=option, low=low, high=high)
@@ -228,16 +227,19 @@ class Liftcoach:
             return UserError("errors.required", option=option)
         if kind in {"string_too_long"}:
             return UserError("errors.too_long", option=option, limit=context.get("max_length", ""))
-        if kind == "value_error" and isinstance(context.get("error"), UserError):
-            return context["error"]
         return UserError("errors.invalid", option=option, problem=problem.get("msg", ""))
 
 
 def _bounds(field_info) -> tuple[object, object]:
+    """The option's limits as declared with Field(ge=/gt=, le=/lt=)."""
     low = high = "-"
     for item in field_info.metadata:
-        low = getattr(item, "ge", None) if getattr(item, "ge", None) is not None else low
-        high = getattr(item, "le", None) if getattr(item, "le", None) is not None else high
+        for attribute in ("ge", "gt"):
+            if getattr(item, attribute, None) is not None:
+                low = getattr(item, attribute)
+        for attribute in ("le", "lt"):
+            if getattr(item, attribute, None) is not None:
+                high = getattr(item, attribute)
     return _plain(low), _plain(high)
 
 

@@ -184,3 +184,9 @@ async def test_a_chart_renders_after_the_transaction_so_other_commands_are_not_h
     outgoing = await run(app, "progress")
     assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
     assert lock_held_while_drawing == [False]
+
+
+async def test_an_exclusive_bound_is_named_too(app):
+    outgoing = await run(app, "1rm", weight=0, reps=5)
+    assert outgoing.reply.tone is Tone.ERROR
+    assert "between 0 and 1200" in outgoing.reply.body
