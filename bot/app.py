@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
+from bot.reply_limits import shorten
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.reminders import ReminderStore
@@ -40,6 +41,9 @@ from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
 
 log = logging.getLogger(__name__)
+
+# Characters of a user's input quoted back in an error message.
+QUOTED_VALUE_LIMIT = 100
 
 class Liftcoach:
     def __init__(
@@ -150,21 +154,24 @@ class Liftcoach:
             async with self.db.transaction():
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
                 notices = await self._notices(context)
-                reply = await call(context)
-            reply = await self._render_attachment(reply)
+                # Built inside the transaction: a reply Discord would refuse raises here, so
+                # the write rolls back instead of being stored behind an error message.
+                outgoing = self._outgoing(await call(context), notices)
+            outgoing = await self._render_attachment(outgoing)
         except UserError as error:
             return self._failure(caller, error)
         except Exception:
             return self._unexpected(caller)
-        return self._outgoing(reply, notices)
+        return outgoing
 
     @staticmethod
-    async def _render_attachment(reply: Reply) -> Reply:
-        attachment = reply.attachment
+    async def _render_attachment(outgoing: Outgoing) -> Outgoing:
+        attachment = outgoing.reply.attachment
         if attachment is None or attachment.render is None:
-            return reply
+            return outgoing
         data = await asyncio.to_thread(attachment.render)
-        return reply.model_copy(update={"attachment": attachment.model_copy(update={"data": data, "render": None})})
+        rendered = attachment.model_copy(update={"data": data, "render": None})
+        return outgoing.model_copy(update={"reply": outgoing.reply.model_copy(update={"attachment": rendered})})
 
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
@@ -193,12 +200,15 @@ class Liftcoach:
         now = self.clock()
         profile = await self.users.get(user_id) or _guest(user_id, now)
         reply = await build(Context(self, Caller(user_id, in_dm=True), profile, now))
-        return self._outgoing(await self._render_attachment(reply), notices=())
+        return await self._render_attachment(self._outgoing(reply, notices=()))
 
     def _error(self, error: UserError) -> Reply:
+        # What the user typed is quoted back shortened, so a 5,000-character option still fits.
+        values = {key: shorten(value, QUOTED_VALUE_LIMIT) if isinstance(value, str) else value
+                  for key, value in error.values.items()}
         return Reply(
             title=self.prompts.text("errors.title"),
-            body=self.prompts.text(error.key, **error.values),
+            body=self.prompts.text(error.key, **values),
             tone=Tone.ERROR,
             ephemeral=True,
         )

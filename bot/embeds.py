@@ -1,4 +1,8 @@
-"""Discord rendering of reply models: embeds, components and files within Discord's limits."""
+"""Discord rendering of reply models: embeds, components and files.
+
+Nothing is cut here: every `Outgoing` was checked against Discord's limits when it was built
+(`bot.reply_limits`), and commands shorten long text on purpose where they make it.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,7 @@ from typing import Any
 import discord
 
 from bot.replies import ButtonStyle, Outgoing, Tone
-
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FIELD_COUNT_LIMIT = 25
-FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
-BUTTON_LABEL_LIMIT = 80
-BUTTONS_PER_ROW = 5
-SELECT_OPTION_LIMIT = 25
+from bot.reply_limits import BUTTONS_PER_ROW
 
 COLOURS = {
     Tone.INFO: discord.Colour.blurple(),
@@ -34,33 +28,15 @@ BUTTON_STYLES = {
 }
 
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def build_embeds(outgoing: Outgoing) -> list[discord.Embed]:
     reply = outgoing.reply
-    footer = clip(outgoing.disclaimer, FOOTER_LIMIT)
-    embeds = [
-        discord.Embed(description=clip(notice, DESCRIPTION_LIMIT), colour=discord.Colour.orange())
-        for notice in outgoing.notices
-    ]
-    main = discord.Embed(
-        title=clip(reply.title, TITLE_LIMIT) if reply.title else None,
-        description=clip(reply.body, DESCRIPTION_LIMIT) if reply.body else None,
-        colour=COLOURS[reply.tone],
-    )
-    used = sum(len(e.description or "") for e in embeds) + len(main.title or "") + len(main.description or "")
-    budget = EMBED_TOTAL_LIMIT - used - len(footer)
-    for section in reply.sections[:FIELD_COUNT_LIMIT]:
-        name, value = clip(section.name, FIELD_NAME_LIMIT), clip(section.value, FIELD_VALUE_LIMIT)
-        if len(name) + len(value) > budget:
-            break
-        budget -= len(name) + len(value)
-        main.add_field(name=name, value=value, inline=section.inline)
+    embeds = [discord.Embed(description=notice, colour=discord.Colour.orange()) for notice in outgoing.notices]
+    main = discord.Embed(title=reply.title or None, description=reply.body or None, colour=COLOURS[reply.tone])
+    for section in reply.sections:
+        main.add_field(name=section.name, value=section.value, inline=section.inline)
     if reply.attachment is not None and reply.attachment.filename.endswith(".png"):
         main.set_image(url=f"attachment://{reply.attachment.filename}")
-    main.set_footer(text=footer)
+    main.set_footer(text=outgoing.disclaimer)
     embeds.append(main)
     return embeds
 
@@ -73,12 +49,12 @@ def build_view(outgoing: Outgoing) -> discord.ui.View | None:
     if not reply.buttons and reply.menu is None:
         return None
     view = discord.ui.View(timeout=None)
-    for index, button in enumerate(reply.buttons[: BUTTONS_PER_ROW * 4]):
+    for index, button in enumerate(reply.buttons):
         view.add_item(
             ActionItem(
                 discord.ui.Button(
                     custom_id=button.action,
-                    label=clip(button.label, BUTTON_LABEL_LIMIT),
+                    label=button.label,
                     style=BUTTON_STYLES[button.style],
                     row=index // BUTTONS_PER_ROW,
                 )
@@ -86,15 +62,10 @@ def build_view(outgoing: Outgoing) -> discord.ui.View | None:
         )
     if reply.menu is not None:
         options = [
-            discord.SelectOption(
-                label=clip(choice.label, 100),
-                value=choice.value,
-                description=clip(choice.description, 100) if choice.description else None,
-            )
-            for choice in reply.menu.choices[:SELECT_OPTION_LIMIT]
+            discord.SelectOption(label=choice.label, value=choice.value, description=choice.description or None)
+            for choice in reply.menu.choices
         ]
-        placeholder = clip(reply.menu.placeholder, 150)
-        menu = discord.ui.Select(custom_id=reply.menu.action, placeholder=placeholder, options=options)
+        menu = discord.ui.Select(custom_id=reply.menu.action, placeholder=reply.menu.placeholder or None, options=options)
         view.add_item(ActionItem(menu))
     return view
 
@@ -118,14 +89,14 @@ def build_modal_payload(outgoing: Outgoing) -> tuple[str, str, list[discord.ui.T
     assert form is not None
     inputs = [
         discord.ui.TextInput(
-            label=clip(text_input.label, 45),
+            label=text_input.label,
             custom_id=text_input.key,
-            default=text_input.default[:4000] or None,
-            placeholder=clip(text_input.placeholder, 100) or None,
+            default=text_input.default or None,
+            placeholder=text_input.placeholder or None,
             style=discord.TextStyle.paragraph if text_input.multiline else discord.TextStyle.short,
             required=text_input.required,
-            max_length=min(text_input.max_length, 4000),
+            max_length=text_input.max_length,
         )
-        for text_input in form.inputs[:5]
+        for text_input in form.inputs
     ]
-    return form.action, clip(form.title, 45), inputs
+    return form.action, form.title, inputs

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.reply_limits import check
 
 
 class Tone(StrEnum):
@@ -97,8 +99,17 @@ class Reply(_Frozen):
 
 
 class Outgoing(_Frozen):
-    """A reply ready to show: the disclaimer is always there; the safety notice on first contact."""
+    """A reply ready to show: the disclaimer is always there; the safety notice on first contact.
+
+    Building one checks the rendered shape against Discord's limits and raises
+    `bot.reply_limits.UndeliverableReply` when Discord would refuse it.
+    """
 
     reply: Reply
     disclaimer: str
     notices: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _deliverable(self) -> Outgoing:
+        check(self)
+        return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
@@ -22,12 +23,16 @@ from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
 from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
+from bot.reply_limits import FIELD_VALUE_LIMIT
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
 MAX_LOAD_KG = 500.0
 MAX_NOTE_LENGTH = 200
 HISTORY_DAYS_PER_PAGE = 7
+# Characters of day sections per history page: leaves 2,000 of Discord's 6,000 per message for the
+# title, the page line, notices and the disclaimer.
+HISTORY_PAGE_CHARACTERS = 4000
 GENERIC_BARBELL_INCREMENT_KG = 2.5
 CHART_LIFTS = 5
 
@@ -117,6 +122,9 @@ async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise)
     if ctx.profile.goal is not None:
         band = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
         target = span(band.low, band.high)
+    if not exercise.primary:
+        # A custom lift trains muscles Liftcoach does not know, so it counts toward none.
+        return [ctx.text("log.week_untracked")]
     lines = []
     for muscle in exercise.primary:
         done = number(totals.get(muscle, 0))
@@ -219,6 +227,45 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
 # -- /history --------------------------------------------------------------------------------
 
 
+def exercise_token(key: str) -> str:
+    """A short, fixed-length stand-in for an exercise key in a custom id (a custom name can be 100 characters)."""
+    return hashlib.blake2s(key.encode(), digest_size=6).hexdigest()
+
+
+def _day_section(ctx: Context, day, entries: list[LogEntry], names: dict[str, str]) -> Section:
+    """One day's sets; a day with more than fits in a section ends with "… and N more"."""
+    lines = [
+        ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
+                 load=show_exact(ctx, e.weight_kg))
+        + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
+        for e in reversed(entries)
+    ]
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        rest = len(lines) - index - 1
+        tail = ctx.text("history.more", count=rest) if rest else ""
+        candidate = "\n".join([*kept, line, tail] if tail else [*kept, line])
+        if len(candidate) > FIELD_VALUE_LIMIT:
+            kept.append(ctx.text("history.more", count=len(lines) - index))
+            break
+        kept.append(line)
+    return Section(name=day.strftime("%a %d %b %Y"), value="\n".join(kept))
+
+
+def _pages(sections: list[Section]) -> list[list[Section]]:
+    """Days split into pages of at most HISTORY_DAYS_PER_PAGE days and HISTORY_PAGE_CHARACTERS characters."""
+    pages: list[list[Section]] = [[]]
+    used = 0
+    for section in sections:
+        size = len(section.name) + len(section.value)
+        if pages[-1] and (len(pages[-1]) == HISTORY_DAYS_PER_PAGE or used + size > HISTORY_PAGE_CHARACTERS):
+            pages.append([])
+            used = 0
+        pages[-1].append(section)
+        used += size
+    return pages
+
+
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
     since = ctx.now - timedelta(days=days)
     entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=since, newest_first=True)
@@ -229,28 +276,18 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     by_day: dict = defaultdict(list)
     for entry in entries:
         by_day[local_date(entry.logged_at, zone)].append(entry)
-    day_keys = list(by_day)
-    pages = (len(day_keys) + HISTORY_DAYS_PER_PAGE - 1) // HISTORY_DAYS_PER_PAGE
-    page = max(0, min(page, pages - 1))
-    sections = []
-    for day in day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]:
-        lines = [
-            ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
-                     load=show_exact(ctx, e.weight_kg))
-            + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
-            for e in reversed(by_day[day])
-        ]
-        sections.append(Section(name=day.strftime("%a %d %b %Y"), value="\n".join(lines)[:1024]))
-    argument = f"{exercise_key or ''}|{days}|"
+    pages = _pages([_day_section(ctx, day, day_entries, names) for day, day_entries in by_day.items()])
+    page = max(0, min(page, len(pages) - 1))
+    argument = f"{exercise_token(exercise_key) if exercise_key else ''}|{days}|"
     buttons = []
     if page > 0:
         buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
-    if page < pages - 1:
+    if page < len(pages) - 1:
         buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
     return Reply(
         title=ctx.text("history.title"),
-        body=ctx.text("history.page", page=page + 1, pages=pages, days=days),
-        sections=tuple(sections),
+        body=ctx.text("history.page", page=page + 1, pages=len(pages), days=days),
+        sections=tuple(pages[page]),
         buttons=tuple(buttons),
         ephemeral=True,
         update_source=True,
@@ -264,9 +301,12 @@ async def history(ctx: Context, options: HistoryOptions) -> Reply:
 
 async def history_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     try:
-        key, days, page = argument.split("|")
-        return await history_page(ctx, key or None, int(days), int(page))
-    except ValueError:
+        token, days, page = argument.split("|")
+        key = None
+        if token:
+            key = next(key for key in await exercise_names(ctx) if exercise_token(key) == token)
+        return await history_page(ctx, key, int(days), int(page))
+    except (ValueError, StopIteration):
         raise UserError("errors.stale_button") from None
 
 
