@@ -1,8 +1,8 @@
 """The exercise catalogue: what each exercise trains, what it needs, and how to find it by name."""
 
 import difflib
-import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -65,9 +65,25 @@ class CatalogueError(Exception):
     """The catalogue file is malformed; the message names the file, the exercise and the field."""
 
 
+def name_words(text: str) -> list[str]:
+    """The words of a name in any script: NFKC-normalised, case-folded, split at anything that is
+    not a letter, mark or digit ('Pull-Up' -> ['pull', 'up'], 'Ｓｑｕａｔ' -> ['squat'], '深蹲' -> ['深蹲'])."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    words, word = [], []
+    for char in folded:
+        if unicodedata.category(char)[0] in "LMN":
+            word.append(char)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return words
+
+
 def normalise(text: str) -> str:
-    """Lower-case and drop everything but letters and digits: 'Pull-Up' == 'pullup' == 'pull up'."""
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
+    """A name's matching form: 'Pull-Up' == 'pullup' == 'pull up'; '深蹲' stays '深蹲'; '!!!' is ''."""
+    return "".join(name_words(text))
 
 
 class Exercise(BaseModel):

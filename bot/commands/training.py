@@ -69,6 +69,8 @@ class UndoOptions(Options):
 
 async def find_exercise(ctx: Context, text: str) -> Exercise | CustomExercise:
     """A catalogue exercise, or one of the user's own; else a "did you mean" error."""
+    if not normalise(text):
+        raise UserError("errors.exercise_no_letters", exercise=text)
     exercise = ctx.app.catalogue.find(text)
     if exercise is not None:
         return exercise
@@ -168,8 +170,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     weight_kg = check_load(ctx, options.weight)
     try:
         exercise = await find_exercise(ctx, options.exercise)
-    except UserError:
-        if not options.custom:
+    except UserError as error:
+        if not options.custom or error.key == "errors.exercise_no_letters":
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.coach.catalogue import name_words
 from bot.coach.vocabulary import Muscle
 from bot.store.database import Database
 
@@ -22,8 +22,14 @@ class CustomExercise:
 
 
 def custom_key(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
-    return f"{CUSTOM_PREFIX}{slug or 'exercise'}"
+    """'custom-' and the name's words in any script ('Zercher carry' -> 'custom-zercher-carry').
+
+    Raises ValueError for a name without a letter or digit, which could not be told apart from others.
+    """
+    words = name_words(name)
+    if not words:
+        raise ValueError(f"{name!r} has no letters or digits")
+    return CUSTOM_PREFIX + "-".join(words)
 
 
 class CustomExercises:
@@ -31,10 +37,19 @@ class CustomExercises:
         self.db = db
 
     async def add(self, user_id: int, name: str, now: datetime) -> CustomExercise:
-        exercise = CustomExercise(custom_key(name), name.strip())
+        """A new exercise for this user (the caller has checked that no exercise has this name).
+
+        Keys from before names kept every script ('custom-exercise' for any non-Latin name) can
+        equal a new name's key; the new one then gets a numbered key, so lifts never share one.
+        """
+        taken = {exercise.key for exercise in await self.all(user_id)}
+        key = base = custom_key(name)
+        number = 2
+        while key in taken:
+            key, number = f"{base}-{number}", number + 1
+        exercise = CustomExercise(key, name.strip())
         await self.db.write(
-            "INSERT INTO custom_exercises (user_id, key, name, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id, key) DO NOTHING",
+            "INSERT INTO custom_exercises (user_id, key, name, created_at) VALUES (?, ?, ?, ?)",
             (user_id, exercise.key, exercise.name, now.isoformat()),
         )
         return exercise

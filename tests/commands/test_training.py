@@ -203,3 +203,39 @@ async def test_the_log_form_marks_unknown_loads_with_a_question_mark_and_skips_t
     logged = await app.interact(ALICE, opened.reply.form.action, Interaction(form={"sets": filled}))
     assert logged.reply.tone is Tone.SUCCESS
     assert {e.exercise for e in await app.log.entries(ALICE.user_id)} == {"barbell-back-squat"}
+
+
+async def test_the_empty_week_field_of_a_custom_lift_is_a_sentence(app):
+    await run(app, "goal", goal="strength")
+    logged = await run(app, "log", exercise="Zercher carry", weight=60, reps=8, custom=True)
+    [week] = [s for s in logged.reply.sections if s.name == app.prompts.text("log.week_title")]
+    assert week.value == app.prompts.text("log.week_untracked")
+    assert len(await app.log.entries(ALICE.user_id)) == 1
+
+
+async def test_names_in_any_script_are_different_exercises_and_a_name_without_letters_is_refused(app):
+    squat = await run(app, "log", exercise="深蹲", weight=100, reps=5, custom=True)
+    bench = await run(app, "log", exercise="卧推", weight=70, reps=5, custom=True)
+    before = await snapshot(app)
+    nothing = await run(app, "log", exercise="!!!", weight=70, reps=5, custom=True)
+    assert squat.reply.tone is Tone.SUCCESS and bench.reply.tone is Tone.SUCCESS
+    assert nothing.reply.tone is Tone.ERROR and "no letters or digits" in nothing.reply.body
+    assert await snapshot(app) == before
+    customs = {c.name: c.key for c in await app.custom_exercises.all(ALICE.user_id)}
+    assert customs == {"深蹲": "custom-深蹲", "卧推": "custom-卧推"}
+    again = await run(app, "log", exercise="ＳＱＵＡＴ", weight=100, reps=5)
+    assert "Barbell back squat" in again.reply.body, "full-width letters are NFKC-normalised"
+    history = await run(app, "history", exercise="卧推")
+    assert "卧推: 1 × 5 at 70 kg" in str(history.reply.sections)
+
+
+async def test_a_key_left_from_ascii_only_names_is_not_reused_for_another_lift(app):
+    await run(app, "help")  # stores the user
+    async with app.db.transaction():
+        await app.db.write(
+            "INSERT INTO custom_exercises (user_id, key, name, created_at) VALUES (?, 'custom-caf', 'Café', '2026-01-01')",
+            (ALICE.user_id,),
+        )
+    await run(app, "log", exercise="Caf", weight=10, reps=5, custom=True)
+    customs = {c.name: c.key for c in await app.custom_exercises.all(ALICE.user_id)}
+    assert customs == {"Café": "custom-caf", "Caf": "custom-caf-2"}
