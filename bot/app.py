@@ -29,6 +29,7 @@ from bot.commands.base import (
     parse_action_id,
     utc_now,
 )
+from bot.commands.options import explain
 from bot.config import Settings
 from bot.errors import UserError
 from bot.prompts import Prompts
@@ -112,7 +113,7 @@ class Liftcoach:
         try:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
-            return self._failure(caller, self._explain(name, error))
+            return self._failure(caller, explain(name, command.options, error))
         return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
 
     async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
@@ -215,46 +216,6 @@ class Liftcoach:
 
     def _outgoing(self, reply: Reply, notices: tuple[str, ...]) -> Outgoing:
         return Outgoing(reply=reply, disclaimer=self.prompts.disclaimer, notices=notices)
-
-    def _explain(self, command: str, error: ValidationError) -> UserError:
-        """Turn pydantic's first complaint into a sentence that says what is allowed."""
-        problem = error.errors()[0]
-        option = str(problem["loc"][0]) if problem["loc"] else command
-        context = problem.get("ctx", {})
-        kind = problem["type"]
-        if kind == "extra_forbidden":
-            allowed = ", ".join(self.commands[command].options.model_fields) or "-"
-            return UserError("errors.unknown_option", option=option, command=command, allowed=allowed)
-        if kind in {"enum", "literal_error"}:
-            return UserError("errors.choice", option=option, allowed=context.get("expected", ""))
-        if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-            field_info = self.commands[command].options.model_fields[option]
-            low, high = _bounds(field_info)
-            return UserError("errors.range", option=option, low=low, high=high)
-        if kind in {"int_parsing", "int_from_float", "float_parsing", "int_type", "float_type"}:
-            return UserError("errors.number", option=option)
-        if kind == "missing":
-            return UserError("errors.required", option=option)
-        if kind in {"string_too_long"}:
-            return UserError("errors.too_long", option=option, limit=context.get("max_length", ""))
-        return UserError("errors.invalid", option=option, problem=problem.get("msg", ""))
-
-
-def _bounds(field_info) -> tuple[object, object]:
-    """The option's limits as declared with Field(ge=/gt=, le=/lt=)."""
-    low = high = "-"
-    for item in field_info.metadata:
-        for attribute in ("ge", "gt"):
-            if getattr(item, attribute, None) is not None:
-                low = getattr(item, attribute)
-        for attribute in ("le", "lt"):
-            if getattr(item, attribute, None) is not None:
-                high = getattr(item, attribute)
-    return _plain(low), _plain(high)
-
-
-def _plain(value: object) -> object:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _guest(user_id: int, now: datetime) -> UserProfile:

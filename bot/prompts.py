@@ -55,6 +55,14 @@ class Prompts:
             raise PromptError(f"cannot read prompts from {directory}: {error}") from error
         return cls(templates, disclaimer, safety_notice)
 
+    @classmethod
+    def translations(cls, directory: Path) -> dict[str, Prompts]:
+        """Translated prompts by Discord locale ('de', 'pt-BR'), from `<directory>/locales/<locale>/`."""
+        locales = directory / "locales"
+        if not locales.is_dir():
+            return {}
+        return {path.name: cls.load(path) for path in sorted(locales.iterdir()) if path.is_dir()}
+
     def text(self, key: str, **values: object) -> str:
         try:
             template = self.templates[key]

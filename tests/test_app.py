@@ -186,7 +186,38 @@ async def test_a_chart_renders_after_the_transaction_so_other_commands_are_not_h
     assert lock_held_while_drawing == [False]
 
 
-async def test_an_exclusive_bound_is_named_too(app):
-    outgoing = await run(app, "1rm", weight=0, reps=5)
+async def test_the_bounds_named_are_the_ones_enforced(app):
+    outgoing = await run(app, "1rm", weight=1e-300, reps=5)
     assert outgoing.reply.tone is Tone.ERROR
-    assert "between 0 and 1200" in outgoing.reply.body
+    assert outgoing.reply.body == "`weight` must be between 5 and 1100."
+    too_heavy = await run(app, "log", exercise="squat", weight=501, reps=1)
+    assert "500 kg" in too_heavy.reply.body
+    await run(app, "settings", units="lb")
+    heaviest = await run(app, "log", exercise="deadlift", weight=1100, reps=1)
+    assert heaviest.reply.tone is Tone.SUCCESS
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"custom": "maybe"}, "`custom` must be `True` or `False`."),
+        ({"weight": "heavy"}, "`weight` must be a number between 0 and 1100, such as `2.5` or `2,5`."),
+        ({"weight": "nan"}, "`weight` must be a number between 0 and 1100, such as `2.5` or `2,5`."),
+        ({"weight": float("inf")}, "`weight` must be a number between 0 and 1100, such as `2.5` or `2,5`."),
+        ({"reps": "5.5"}, "`reps` must be a whole number between 1 and 100."),
+        ({"reps": 10**30}, "`reps` must be between 1 and 100."),
+        ({"note": "   "}, "`note` is empty: give it a value or leave the option out."),
+        ({"note": "x" * 5000}, "`note` is too long: at most 200 characters."),
+        ({"unit": "kg"}, "`/log` has no option `unit`. Allowed options: exercise, weight, reps, sets, rpe, note, custom."),
+    ],
+)
+async def test_every_validation_message_is_written_in_prompts(app, options, message):
+    outgoing = await run(app, "log", **{"exercise": "squat", "weight": 100, "reps": 5, **options})
+    assert outgoing.reply.body == message
+
+
+async def test_a_decimal_comma_is_a_decimal_point(app):
+    logged = await run(app, "log", exercise="curl", weight="12,5", reps="10", rpe="8,5")
+    assert "12.5 kg" in logged.reply.body and "RPE 8.5" in logged.reply.body
+    estimate = await run(app, "1rm", weight="102,5", reps="3")
+    assert estimate.reply.tone is Tone.INFO

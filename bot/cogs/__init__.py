@@ -1,4 +1,5 @@
-"""Thin Discord adapters: declare slash commands, hand the options to the app, render the reply."""
+"""Thin Discord adapters: slash commands generated from the app's (`slash.py`) hand their options to
+the app and render the reply; the reminders cog sends reminder DMs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.client import caller_of, respond
+from bot.prompts import Prompts
 
 if TYPE_CHECKING:
     from bot.client import LiftcoachBot
@@ -26,12 +28,10 @@ async def complete(interaction: discord.Interaction, command: str, option: str, 
 
 
 async def load_cogs(bot: LiftcoachBot) -> None:
-    from bot.cogs.core import CoreCog
-    from bot.cogs.privacy import PrivacyCog
     from bot.cogs.reminders import RemindersCog
-    from bot.cogs.training import TrainingCog
+    from bot.cogs.slash import PromptTranslator, slash_commands
 
-    await bot.add_cog(CoreCog())
-    await bot.add_cog(TrainingCog())
+    await bot.tree.set_translator(PromptTranslator(Prompts.translations(bot.app.settings.prompts_dir)))
+    for command in slash_commands(bot.app):
+        bot.tree.add_command(command)
     await bot.add_cog(RemindersCog(bot, bot.app, send_reminders=bot.send_reminders))
-    await bot.add_cog(PrivacyCog())

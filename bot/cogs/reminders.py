@@ -8,11 +8,9 @@ from datetime import timedelta
 
 import aiohttp
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Liftcoach
-from bot.cogs import complete, run_command
 from bot.commands.reminders import reminder_message
 from bot.embeds import message_kwargs
 from bot.reminders import UNDELIVERABLE_ERROR_CODES, Delivery, Pacer, ReminderDispatcher
@@ -62,7 +60,9 @@ class DiscordReminderSender:
         return Delivery.SENT
 
 
-class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM reminders on your training days"):
+class RemindersCog(commands.Cog):
+    """Runs the reminder dispatcher; `/remind` itself is generated like every other command."""
+
     def __init__(self, client: discord.Client, app: Liftcoach, *, send_reminders: bool) -> None:
         self.app = app
         self.send_reminders = send_reminders
@@ -88,30 +88,3 @@ class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM
         self.stop.set()
         if self.task is not None:
             await self.task
-
-    @app_commands.command(name="set", description="Get a DM on your training days")
-    @app_commands.describe(
-        days="Days, e.g. mon,thu (default: two days that fit your plan)",
-        time="Local time HH:MM (default 18:00)",
-        timezone="Your time zone, e.g. Europe/Berlin (default: from /settings)",
-    )
-    async def set_(
-        self,
-        interaction: discord.Interaction,
-        days: app_commands.Range[str, 1, 100] | None = None,
-        time: app_commands.Range[str, 1, 20] | None = None,
-        timezone: app_commands.Range[str, 1, 64] | None = None,
-    ) -> None:
-        await run_command(interaction, "remind set", days=days, time=time, timezone=timezone)
-
-    @set_.autocomplete("timezone")
-    async def set_timezone(self, interaction: discord.Interaction, current: str):
-        return await complete(interaction, "remind set", "timezone", current)
-
-    @app_commands.command(name="off", description="Stop reminder DMs")
-    async def off(self, interaction: discord.Interaction) -> None:
-        await run_command(interaction, "remind off")
-
-    @app_commands.command(name="status", description="Your next reminders")
-    async def status(self, interaction: discord.Interaction) -> None:
-        await run_command(interaction, "remind status")

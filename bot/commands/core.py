@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from bot.coach.planner import PlannedExercise, Session, split_name
 from bot.coach.rules import GoalTable, LevelRules
@@ -11,15 +11,12 @@ from bot.coach.units import format_load
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.formatting import duration_span, span
+from bot.commands.options import NoOptions, Options
 from bot.commands.planning import adherence_line, planned_session, todays_plan
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
 VARIABLES = ("intensity", "repetitions", "sets", "rest", "selection")
-
-
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class GoalOptions(Options):
@@ -36,11 +33,7 @@ class CompareOptions(Options):
 
 class SettingsOptions(Options):
     units: Unit | None = None
-    timezone: str | None = Field(default=None, max_length=64)
-
-
-class NoOptions(Options):
-    pass
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 # -- rule tables ---------------------------------------------------------------------------

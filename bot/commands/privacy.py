@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.base import Command, Context, Interaction
-from bot.commands.core import NoOptions
+from bot.commands.options import NoOptions
 from bot.replies import Button, ButtonStyle, Reply, Tone
 
 

@@ -17,7 +17,8 @@ from bot.coach.schedule import (
     parse_time,
 )
 from bot.commands.base import Command, Context, Interaction
-from bot.commands.core import Options, complete_timezone
+from bot.commands.core import complete_timezone
+from bot.commands.options import Options
 from bot.commands.planning import adherence_line, planned_session
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Form, Reply, Section, TextInput, Tone
@@ -28,9 +29,9 @@ PAIN_WORDS = ("injur", "pain", "hurt", "sore joint", "dizz", "chest")
 
 
 class RemindSetOptions(Options):
-    days: str | None = Field(default=None, max_length=100)
-    time: str | None = Field(default=None, max_length=20)
-    timezone: str | None = Field(default=None, max_length=64)
+    days: str | None = Field(default=None, min_length=1, max_length=100)
+    time: str | None = Field(default=None, min_length=1, max_length=20)
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class RemindOptions(Options):

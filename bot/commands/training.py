@@ -18,7 +18,7 @@ from bot.coach.planner import PlannedExercise, Session
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
-from bot.commands.core import Options
+from bot.commands.options import Options
 from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
@@ -27,7 +27,12 @@ from bot.reply_limits import FIELD_VALUE_LIMIT
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
+# The heaviest load accepted (500 kg, just under the deadlift record); the load options' bound of
+# 1100 is the same limit in pounds, so a kg user over 500 is told the kg limit.
 MAX_LOAD_KG = 500.0
+MAX_LOAD_OPTION = 1100
+# Below this, /1rm's tables round to zero at plate increments.
+MIN_ONE_RM_LOAD = 5
 MAX_NOTE_LENGTH = 200
 HISTORY_DAYS_PER_PAGE = 7
 # Characters of day sections per history page: leaves 2,000 of Discord's 6,000 per message for the
@@ -39,26 +44,26 @@ CHART_LIFTS = 5
 
 class LogOptions(Options):
     exercise: str = Field(min_length=1, max_length=100)
-    weight: float = Field(ge=0, le=1200)
+    weight: float = Field(ge=0, le=MAX_LOAD_OPTION)
     reps: int = Field(ge=1, le=100)
     sets: int = Field(default=1, ge=1, le=20)
     rpe: float | None = Field(default=None, ge=1, le=10)
-    note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
+    note: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE_LENGTH)
     custom: bool = False
 
 
 class HistoryOptions(Options):
-    exercise: str | None = Field(default=None, max_length=100)
+    exercise: str | None = Field(default=None, min_length=1, max_length=100)
     days: int = Field(default=30, ge=1, le=365)
 
 
 class ProgressOptions(Options):
-    exercise: str | None = Field(default=None, max_length=100)
+    exercise: str | None = Field(default=None, min_length=1, max_length=100)
     weeks: int = Field(default=12, ge=1, le=104)
 
 
 class OneRepMaxOptions(Options):
-    weight: float = Field(gt=0, le=1200)
+    weight: float = Field(ge=MIN_ONE_RM_LOAD, le=MAX_LOAD_OPTION)
     reps: int = Field(ge=1, le=30)
     formula: Formula = Formula.EPLEY
 
@@ -104,7 +109,7 @@ def show_exact(ctx: Context, kg: float) -> str:
 
 
 def check_load(ctx: Context, weight: float) -> float:
-    weight_kg = to_kg(weight, ctx.profile.units)
+    weight_kg = to_kg(round(weight, 2), ctx.profile.units)
     if weight_kg > MAX_LOAD_KG + 1e-9:
         raise UserError("errors.too_heavy", limit=format_load(round(from_kg(MAX_LOAD_KG, ctx.profile.units)), ctx.profile.units))
     return weight_kg

@@ -75,9 +75,10 @@ async def test_log_converts_pounds_and_refuses_an_impossible_load(discord: Drive
     logged = await discord.slash("log", {"exercise": BENCH, "weight": 135.0, "reps": 5})
     assert "1 × 5 at 135 lb" in main_embed(logged)["description"]
 
-    refused = await discord.slash("log", {"exercise": BENCH, "weight": 1200.0, "reps": 1})
+    await discord.slash("settings", {"units": "kg"})
+    refused = await discord.slash("log", {"exercise": BENCH, "weight": 600.0, "reps": 1})
     assert refused.response.ephemeral
-    assert "more than I accept" in main_embed(refused)["description"]
+    assert "more than I accept (500 kg)" in main_embed(refused)["description"]
 
 
 async def test_exercise_autocomplete_for_log_history_and_progress(discord: Driver) -> None:
