@@ -150,6 +150,8 @@ class LiftcoachBot(commands.Bot):
             chunk_guilds_at_startup=False,
             max_messages=None,
             help_command=None,
+            # Nothing the bot sends pings anyone, whatever a user typed into a note or an exercise name.
+            allowed_mentions=discord.AllowedMentions.none(),
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
         )

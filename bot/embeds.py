@@ -72,7 +72,7 @@ def build_view(outgoing: Outgoing) -> discord.ui.View | None:
 
 def message_kwargs(outgoing: Outgoing) -> dict[str, Any]:
     """Keyword arguments for `send_message`, `followup.send` or `channel.send`."""
-    kwargs: dict[str, Any] = {"embeds": build_embeds(outgoing)}
+    kwargs: dict[str, Any] = {"embeds": build_embeds(outgoing), "allowed_mentions": discord.AllowedMentions.none()}
     view = build_view(outgoing)
     if view is not None:
         kwargs["view"] = view

@@ -3,7 +3,7 @@
 `fake_discord` fails the test at teardown if Discord's rules were broken (limits, 3 s deadline,
 unanswered interactions, calls the fake does not know). `bot` runs `python -m bot run` with
 commands already synced (one `python -m bot sync` per session) and also fails the test if any
-message the bot sent or edited lacks the disclaimer footer; `discord` is the `Driver`.
+message the bot sent or edited lacks the disclaimer footer or lets a mention ping; `discord` is the `Driver`.
 
 Starting the bot takes about a second, so modules whose tests only talk to it share one:
 `shared_bot` is one fake and one bot process per module, and `shared_discord` gives each test
@@ -24,7 +24,7 @@ import pytest_asyncio
 from driver import Driver
 from fake_discord import FakeDiscord, Json
 from harness import BOT_ENTRY_POINT, BotHarness
-from liftcoach_ui import messages_missing_disclaimer
+from liftcoach_ui import house_rule_breaches
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,10 @@ def _preload(fake: FakeDiscord, synced: SyncedCommands) -> None:
     )
 
 
-def _fail_on_missing_disclaimer(fake: FakeDiscord, since_request: int = 0) -> None:
-    missing = messages_missing_disclaimer(fake, since_request)
-    if missing:
-        pytest.fail("messages without the disclaimer footer:\n  " + "\n  ".join(missing), pytrace=False)
+def _fail_on_house_rules(fake: FakeDiscord, since_request: int = 0) -> None:
+    breaches = house_rule_breaches(fake, since_request)
+    if breaches:
+        pytest.fail("messages breaking Liftcoach's own rules:\n  " + "\n  ".join(breaches), pytrace=False)
 
 
 @asynccontextmanager
@@ -107,7 +107,7 @@ async def _running_bot(fake: FakeDiscord, synced_commands: SyncedCommands, folde
 async def bot(fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path) -> AsyncIterator[BotHarness]:
     async with _running_bot(fake_discord, synced_commands, tmp_path) as harness:
         yield harness
-    _fail_on_missing_disclaimer(fake_discord)
+    _fail_on_house_rules(fake_discord)
 
 
 @pytest.fixture
@@ -140,4 +140,4 @@ async def shared_discord(shared_bot: BotHarness) -> AsyncIterator[Driver]:
     ]
     if problems:
         pytest.fail("Discord's rules were broken during the test:\n  " + "\n  ".join(problems), pytrace=False)
-    _fail_on_missing_disclaimer(fake, first_request)
+    _fail_on_house_rules(fake, first_request)

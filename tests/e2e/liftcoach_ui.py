@@ -1,7 +1,8 @@
 """Reading Liftcoach's Discord messages in e2e tests: its custom ids, its embeds, its disclaimer.
 
-Also the suite-wide rule every e2e test is held to (see `conftest.py`): each message the bot
-sends or edits carries the disclaimer from `prompts/disclaimer.md` as an embed footer.
+Also the suite-wide rules every e2e test is held to (see `conftest.py`): each message the bot
+sends or edits carries the disclaimer from `prompts/disclaimer.md` as an embed footer, and sets
+`allowed_mentions` so that nothing in it pings anyone.
 """
 
 from __future__ import annotations
@@ -111,6 +112,27 @@ def messages_missing_disclaimer(fake: FakeDiscord, since_request: int = 0) -> li
             text = " | ".join(piece for piece in [payload.get("content") or "", *headings] if piece)
             missing.append(f"{request.method} {request.path[:60]}: {text[:160]!r}")
     return missing
+
+
+def house_rule_breaches(fake: FakeDiscord, since_request: int = 0) -> list[str]:
+    """Both suite-wide rules at once: the disclaimer footer, and no mention that could ping."""
+    return [f"no disclaimer footer: {m}" for m in messages_missing_disclaimer(fake, since_request)] + [
+        f"could ping: {m}" for m in messages_allowing_mentions(fake, since_request)
+    ]
+
+
+def messages_allowing_mentions(fake: FakeDiscord, since_request: int = 0) -> list[str]:
+    """Messages the bot sent or edited without `allowed_mentions` set to allow nothing, so an
+    `@everyone` typed into a note or a custom exercise name would ping."""
+    loose = []
+    for request in fake.requests[since_request:]:
+        payload = _message_payload(request)
+        if payload is None:
+            continue
+        allowed = payload.get("allowed_mentions")
+        if not isinstance(allowed, dict) or any(allowed.get(key) for key in ("parse", "users", "roles", "replied_user")):
+            loose.append(f"{request.method} {request.path[:60]}: allowed_mentions={allowed!r}")
+    return loose
 
 
 def _message_payload(request: RecordedRequest) -> Json | None:

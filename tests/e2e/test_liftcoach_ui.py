@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fake_discord import FakeDiscord, Json, RecordedRequest
-from liftcoach_ui import DISCLAIMER, messages_missing_disclaimer
+from liftcoach_ui import DISCLAIMER, messages_allowing_mentions, messages_missing_disclaimer
 
 WITH_FOOTER: Json = {"embeds": [{"description": "Saved.", "footer": {"text": DISCLAIMER}}]}
 WITHOUT_FOOTER: Json = {"embeds": [{"description": "Saved."}]}
@@ -39,3 +39,17 @@ def test_messages_with_the_footer_and_answers_that_show_no_message_pass() -> Non
         ("PUT", "/applications/9/commands", [{"name": "goal"}]),
     )
     assert messages_missing_disclaimer(fake) == []
+
+
+def test_every_message_that_could_ping_is_flagged() -> None:
+    quiet = {**WITH_FOOTER, "allowed_mentions": {"parse": []}}
+    fake = _fake_with(
+        ("POST", "/interactions/1/tok/callback", {"type": 4, "data": quiet}),
+        ("POST", "/interactions/2/tok/callback", {"type": 4, "data": WITH_FOOTER}),
+        ("POST", "/webhooks/9/tok", {**WITH_FOOTER, "allowed_mentions": {"parse": ["everyone"]}}),
+        ("POST", "/channels/5/messages", {**WITH_FOOTER, "allowed_mentions": {"parse": [], "users": ["1"]}}),
+        ("POST", "/interactions/3/tok/callback", {"type": 9, "data": {"custom_id": "m", "components": []}}),
+    )
+    flagged = messages_allowing_mentions(fake)
+    assert [line.split(":")[0] for line in flagged] == ["POST /interactions/2/tok/callback", "POST /webhooks/9/tok",
+                                                        "POST /channels/5/messages"]

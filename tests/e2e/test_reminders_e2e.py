@@ -16,7 +16,7 @@ import pytest
 from driver import Driver
 from fake_discord import FakeDiscord, FakeMessage, FakeUser, RecordedRequest
 from harness import BotHarness
-from liftcoach_ui import DISCLAIMER, action_ids, button_labels, main_embed, messages_missing_disclaimer
+from liftcoach_ui import DISCLAIMER, action_ids, button_labels, house_rule_breaches, main_embed
 
 from bot.store.database import Database
 from bot.store.reminders import ReminderStore, reminder_nonce
@@ -42,9 +42,9 @@ async def bot(fake_discord: FakeDiscord, synced_commands, tmp_path: Path) -> Asy
     finally:
         await harness.kill()
     harness.assert_token_not_logged()
-    missing = messages_missing_disclaimer(fake_discord)
-    if missing:
-        pytest.fail("messages without the disclaimer footer:\n  " + "\n  ".join(missing), pytrace=False)
+    breaches = house_rule_breaches(fake_discord)
+    if breaches:
+        pytest.fail("messages breaking Liftcoach's own rules:\n  " + "\n  ".join(breaches), pytrace=False)
 
 
 async def start_at(bot: BotHarness, clock_start: datetime, **settings: object) -> None:
