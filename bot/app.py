@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # Characters of a user's input quoted back in an error message.
 QUOTED_VALUE_LIMIT = 100
+# Characters of an undelivered reply repeated when telling the user its change was stored.
+STORED_SUMMARY_LIMIT = 1500
 
 class Liftcoach:
     def __init__(
@@ -155,9 +157,11 @@ class Liftcoach:
             async with self.db.transaction():
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
                 notices = await self._notices(context)
+                before = self.db.changes()
+                reply = await call(context)
                 # Built inside the transaction: a reply Discord would refuse raises here, so
                 # the write rolls back instead of being stored behind an error message.
-                outgoing = self._outgoing(await call(context), notices)
+                outgoing = self._outgoing(reply, notices, stored=self.db.changes() > before)
             outgoing = await self._render_attachment(outgoing)
         except UserError as error:
             return self._failure(caller, error)
@@ -214,8 +218,22 @@ class Liftcoach:
             ephemeral=True,
         )
 
-    def _outgoing(self, reply: Reply, notices: tuple[str, ...]) -> Outgoing:
-        return Outgoing(reply=reply, disclaimer=self.prompts.disclaimer, notices=notices)
+    def _outgoing(self, reply: Reply, notices: tuple[str, ...], *, stored: bool = False) -> Outgoing:
+        return Outgoing(reply=reply, disclaimer=self.prompts.disclaimer, notices=notices, stored=stored)
+
+    def stored_but_not_shown(self, outgoing: Outgoing) -> Outgoing:
+        """For a transport that could not deliver `outgoing` after its change was stored: says so,
+        with what the reply said, so the user does not repeat a write that happened."""
+        summary = "\n".join(part for part in (outgoing.reply.title, outgoing.reply.body) if part)
+        return self._outgoing(
+            Reply(
+                title=self.prompts.text("errors.stored_title"),
+                body=self.prompts.text("errors.stored_not_shown", summary=shorten(summary, STORED_SUMMARY_LIMIT)),
+                tone=Tone.WARNING,
+                ephemeral=True,
+            ),
+            notices=(),
+        )
 
 
 def _guest(user_id: int, now: datetime) -> UserProfile:

@@ -6,6 +6,7 @@ import logging
 import re
 import uuid
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -56,6 +57,31 @@ async def respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
         await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
 
 
+# What a send can fail with once the change behind it is stored: Discord refused it (4xx after
+# discord.py's own retries of 429 and 5xx), or the network gave up.
+DELIVERY_FAILURES = (discord.HTTPException, TimeoutError, aiohttp.ClientError)
+
+
+async def deliver(interaction: discord.Interaction, outgoing: Outgoing) -> None:
+    """`respond`, and if a reply whose change was stored cannot be delivered, tell the user it was
+    stored (never "nothing was changed"), so that a retry does not store it twice."""
+    try:
+        await respond(interaction, outgoing)
+    except DELIVERY_FAILURES as error:
+        if not outgoing.stored:
+            raise
+        app: Liftcoach = interaction.client.app
+        log.error("reply to interaction %s not delivered after its change was stored: %r", interaction.id, error)
+        notice = app.stored_but_not_shown(outgoing)
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(ephemeral=True, **message_kwargs(notice))
+            else:
+                await interaction.response.send_message(ephemeral=True, **message_kwargs(notice))
+        except DELIVERY_FAILURES:
+            log.warning("could not tell the user of interaction %s that their change was stored", interaction.id)
+
+
 class ActionItem(discord.ui.DynamicItem[discord.ui.Item], template=ACTION_PATTERN):
     """Every Liftcoach button and menu; the custom id carries the action, so it survives restarts.
 
@@ -75,7 +101,7 @@ class ActionItem(discord.ui.DynamicItem[discord.ui.Item], template=ACTION_PATTER
         app: Liftcoach = interaction.client.app
         values = tuple(interaction.data.get("values", ()))
         try:
-            await respond(interaction, await app.interact(caller_of(interaction), self.action, Interaction(values=values)))
+            await deliver(interaction, await app.interact(caller_of(interaction), self.action, Interaction(values=values)))
         except Exception as error:
             # discord.py would only log it, and the user would see "This interaction failed".
             await report_unexpected(interaction, error)
@@ -185,7 +211,7 @@ class LiftcoachBot(commands.Bot):
         try:
             form = submitted_form(interaction.data.get("components", []))
             outgoing = await self.app.interact(caller_of(interaction), custom_id, Interaction(form=form))
-            await respond(interaction, outgoing)
+            await deliver(interaction, outgoing)
         except Exception as error:
             await report_unexpected(interaction, error)
 

@@ -108,6 +108,8 @@ class Outgoing(_Frozen):
     reply: Reply
     disclaimer: str
     notices: tuple[str, ...] = ()
+    # The command stored a change: if this reply cannot be delivered, the user must hear that.
+    stored: bool = False
 
     @model_validator(mode="after")
     def _deliverable(self) -> Outgoing:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.client import caller_of, respond
+from bot.client import caller_of, deliver
 from bot.prompts import Prompts
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 async def run_command(interaction: discord.Interaction, name: str, **options: object) -> None:
     app = interaction.client.app
     plain = {key: getattr(value, "value", value) for key, value in options.items()}
-    await respond(interaction, await app.run(caller_of(interaction), name, plain))
+    await deliver(interaction, await app.run(caller_of(interaction), name, plain))
 
 
 async def complete(interaction: discord.Interaction, command: str, option: str, typed: str) -> list[app_commands.Choice[str]]:

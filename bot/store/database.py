@@ -136,6 +136,11 @@ class Database:
             finally:
                 self._owner = None
 
+    def changes(self) -> int:
+        """Rows inserted, updated or deleted through this connection since it opened (SQLite's
+        total_changes); the difference across a command tells whether it stored anything."""
+        return self.connection.total_changes
+
     async def write(self, sql: str, parameters: object = ()) -> aiosqlite.Cursor:
         """One statement in its own transaction (a savepoint inside another one).
 
