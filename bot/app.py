@@ -34,7 +34,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
-from bot.reply_limits import shorten
+from bot.reply_limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_TEXT_LIMIT, shorten
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.reminders import ReminderStore
@@ -130,7 +130,8 @@ class Liftcoach:
         return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()))
 
     async def autocomplete(self, caller: Caller, name: str, option: str, typed: str) -> list[tuple[str, str]]:
-        """Up to 25 (label, value) suggestions; never raises, since Discord gives 3 s and no retry."""
+        """Up to 25 (label, value) suggestions of 1-100 characters each (Discord's limits); never raises,
+        since Discord gives 3 s and no retry."""
         command = self.commands.get(name)
         completer = command.completers.get(option) if command else None
         if completer is None:
@@ -138,7 +139,10 @@ class Liftcoach:
         try:
             profile = await self.users.get(caller.user_id)
             context = Context(self, caller, profile or _guest(caller.user_id, self.clock()), self.clock())
-            return (await completer(context, typed))[:25]
+            suggestions = await completer(context, typed)
+            fitting = [(label, value) for label, value in suggestions
+                       if 1 <= len(label) <= CHOICE_TEXT_LIMIT and 1 <= len(value) <= CHOICE_TEXT_LIMIT]
+            return fitting[:AUTOCOMPLETE_CHOICES_LIMIT]
         except Exception:
             log.exception("autocomplete %s.%s failed", name, option)
             return []

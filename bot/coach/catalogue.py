@@ -4,6 +4,7 @@ import difflib
 import tomllib
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from enum import StrEnum
 from pathlib import Path
 
@@ -65,7 +66,8 @@ class CatalogueError(Exception):
     """The catalogue file is malformed; the message names the file, the exercise and the field."""
 
 
-def name_words(text: str) -> list[str]:
+@lru_cache(maxsize=4096)  # catalogue labels are normalised again for every search
+def name_words(text: str) -> tuple[str, ...]:
     """The words of a name in any script: NFKC-normalised, case-folded, split at anything that is
     not a letter, mark or digit ('Pull-Up' -> ['pull', 'up'], 'Ｓｑｕａｔ' -> ['squat'], '深蹲' -> ['深蹲'])."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
@@ -78,7 +80,7 @@ def name_words(text: str) -> list[str]:
             word = []
     if word:
         words.append("".join(word))
-    return words
+    return tuple(words)
 
 
 def normalise(text: str) -> str:
@@ -120,6 +122,9 @@ class Catalogue:
         self._exercises = tuple(exercises)
         self._by_key = {exercise.key: exercise for exercise in exercises}
         self._by_name: dict[str, Exercise] = {}
+        self._labels = [
+            [normalise(label) for label in (exercise.name, exercise.key, *exercise.aliases)] for exercise in exercises
+        ]
         for exercise in exercises:
             for label in (exercise.key, exercise.name, *exercise.aliases):
                 self._by_name[normalise(label)] = exercise
@@ -149,8 +154,7 @@ class Catalogue:
         if not query:
             return list(self._exercises[:limit])
         ranked: list[tuple[int, int, Exercise]] = []
-        for position, exercise in enumerate(self._exercises):
-            labels = [normalise(label) for label in (exercise.name, exercise.key, *exercise.aliases)]
+        for position, (exercise, labels) in enumerate(zip(self._exercises, self._labels)):
             if query in labels:
                 rank = 0
             elif any(label.startswith(query) for label in labels):

@@ -24,7 +24,7 @@ async def run_command(interaction: discord.Interaction, name: str, **options: ob
 async def complete(interaction: discord.Interaction, command: str, option: str, typed: str) -> list[app_commands.Choice[str]]:
     app = interaction.client.app
     suggestions = await app.autocomplete(caller_of(interaction), command, option, typed)
-    return [app_commands.Choice(name=label[:100], value=value[:100]) for label, value in suggestions]
+    return [app_commands.Choice(name=label, value=value) for label, value in suggestions]
 
 
 async def load_cogs(bot: LiftcoachBot) -> None:

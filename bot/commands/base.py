@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -82,6 +83,12 @@ def action_id(name: str, owner: int, argument: str = "") -> str:
 
 def parse_action_id(custom_id: str) -> tuple[str, int, str] | None:
     parts = custom_id.split(":", 3)
-    if len(parts) != 4 or parts[0] != ACTION_PREFIX or not parts[2].lstrip("-").isdigit():
+    if len(parts) != 4 or parts[0] != ACTION_PREFIX or not re.fullmatch(r"-?[0-9]{1,20}", parts[2]):
         return None
     return parts[1], int(parts[2]), parts[3]
+
+
+def count_argument(argument: str) -> int | None:
+    """A button's count (a rotation index, a page): 0 to 999,999,999 in ASCII digits, else None.
+    Anything else did not come from one of our buttons ('²' is a digit to str.isdigit, not to int)."""
+    return int(argument) if re.fullmatch(r"[0-9]{1,9}", argument) else None

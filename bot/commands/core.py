@@ -9,7 +9,7 @@ from bot.coach.rules import GoalTable, LevelRules
 from bot.coach.schedule import ScheduleError, load_zone, search_zones
 from bot.coach.units import format_load
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
-from bot.commands.base import Command, Context, Interaction
+from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.formatting import duration_span, span
 from bot.commands.options import NoOptions, Options
 from bot.commands.planning import adherence_line, planned_session, todays_plan
@@ -264,9 +264,9 @@ def progression_lines(ctx: Context, plan) -> tuple[str, ...]:
 
 async def mark_done(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     profile = ctx.profile
-    if profile.goal is None or not argument.isdigit():
+    expected = count_argument(argument)
+    if profile.goal is None or expected is None:
         raise UserError("errors.stale_button")
-    expected = int(argument)
     session = planned_session(ctx, expected)
     recorded = await ctx.app.users.complete_session(
         ctx.caller.user_id, expected, session.day_label, profile.goal, ctx.now, source="button"

@@ -16,7 +16,7 @@ from bot.coach.schedule import (
     parse_days,
     parse_time,
 )
-from bot.commands.base import Command, Context, Interaction
+from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.core import complete_timezone
 from bot.commands.options import Options
 from bot.commands.planning import adherence_line, planned_session
@@ -107,9 +107,12 @@ def _slot_argument(slot: datetime, rotation: int) -> str:
 
 def _parse_slot_argument(argument: str) -> tuple[datetime, int]:
     try:
-        stamp, rotation = argument.split("|")
-        return datetime.fromtimestamp(int(stamp), tz=ZoneInfo("UTC")), int(rotation)
-    except ValueError:
+        stamp, rotation_text = argument.split("|")
+        rotation = count_argument(rotation_text)
+        if rotation is None:
+            raise ValueError(rotation_text)
+        return datetime.fromtimestamp(int(stamp), tz=ZoneInfo("UTC")), rotation
+    except (ValueError, OverflowError, OSError):  # not a number, or a time no clock can show
         raise UserError("errors.stale_button") from None
 
 

@@ -17,7 +17,7 @@ from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliab
 from bot.coach.planner import PlannedExercise, Session
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
-from bot.commands.base import Command, Context, Interaction
+from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.options import Options
 from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
@@ -35,6 +35,7 @@ MAX_LOAD_OPTION = 1100
 MIN_ONE_RM_LOAD = 5
 MAX_NOTE_LENGTH = 200
 HISTORY_DAYS_PER_PAGE = 7
+MAX_HISTORY_DAYS = 365
 # Characters of day sections per history page: leaves 2,000 of Discord's 6,000 per message for the
 # title, the page line, notices and the disclaimer.
 HISTORY_PAGE_CHARACTERS = 4000
@@ -54,7 +55,7 @@ class LogOptions(Options):
 
 class HistoryOptions(Options):
     exercise: str | None = Field(default=None, min_length=1, max_length=100)
-    days: int = Field(default=30, ge=1, le=365)
+    days: int = Field(default=30, ge=1, le=MAX_HISTORY_DAYS)
 
 
 class ProgressOptions(Options):
@@ -308,11 +309,14 @@ async def history(ctx: Context, options: HistoryOptions) -> Reply:
 
 async def history_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     try:
-        token, days, page = argument.split("|")
+        token, days_text, page_text = argument.split("|")
+        days, page = count_argument(days_text), count_argument(page_text)
+        if days is None or page is None or not 1 <= days <= MAX_HISTORY_DAYS:
+            raise ValueError(argument)
         key = None
         if token:
             key = next(key for key in await exercise_names(ctx) if exercise_token(key) == token)
-        return await history_page(ctx, key, int(days), int(page))
+        return await history_page(ctx, key, days, page)
     except (ValueError, StopIteration):
         raise UserError("errors.stale_button") from None
 
@@ -445,9 +449,10 @@ async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry
 
 
 def _rotation(ctx: Context, argument: str) -> int:
-    if ctx.profile.goal is None or not argument.isdigit():
+    rotation = count_argument(argument)
+    if ctx.profile.goal is None or rotation is None:
         raise UserError("errors.stale_button")
-    return int(argument)
+    return rotation
 
 
 async def log_as_prescribed(ctx: Context, argument: str, interaction: Interaction) -> Reply:
