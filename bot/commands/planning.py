@@ -9,14 +9,13 @@ from zoneinfo import ZoneInfo
 
 from bot.coach.adherence import adherence
 from bot.coach.catalogue import Exercise
-from bot.coach.onerm import best_estimate
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
-from bot.coach.progression import Progression, SessionResult, next_working_load
-from bot.coach.vocabulary import Muscle
+from bot.coach.progression import Progression, SessionResult, Target, next_working_load
+from bot.coach.units import from_kg
+from bot.coach.vocabulary import Muscle, Unit
 from bot.commands.base import Context
 from bot.store.training_log import LogEntry
 
-ESTIMATE_WINDOW = timedelta(weeks=12)
 ADHERENCE_HISTORY = timedelta(weeks=104)
 
 
@@ -26,7 +25,7 @@ class TodaysPlan:
     progressions: dict[str, Progression]
 
 
-def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
+async def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
     profile = ctx.profile
     assert profile.goal is not None
     return PlanRequest(
@@ -36,6 +35,7 @@ def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest
         equipment=profile.equipment,
         rotation_index=profile.rotation_index if rotation_index is None else rotation_index,
         unit=profile.units,
+        swaps=await ctx.app.swaps.all(ctx.caller.user_id),
     )
 
 
@@ -43,66 +43,71 @@ def local_date(moment: datetime, zone: ZoneInfo):
     return moment.astimezone(zone).date()
 
 
-def session_results(entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo) -> list[SessionResult]:
-    """One SessionResult per local training day: the heaviest load's sets that day."""
+def in_unit(kg: float, unit: Unit) -> float:
+    """A stored load back in the user's unit, as they typed it (225 lb stays 225, never 220)."""
+    return round(from_kg(kg, unit), 2)
+
+
+def session_results(
+    entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo, unit: Unit
+) -> list[SessionResult]:
+    """One SessionResult per local training day: the heaviest load's sets that day, in `unit`."""
     by_day: dict = defaultdict(list)
     for entry in entries:
         by_day[local_date(entry.logged_at, zone)].append(entry)
     results = []
     for day, day_entries in sorted(by_day.items()):
         top = max(entry.weight_kg for entry in day_entries)
-        working = [entry for entry in day_entries if entry.weight_kg == top]
+        working = [entry for entry in day_entries if abs(entry.weight_kg - top) < 1e-9]
         reps = tuple(entry.reps for entry in working for _ in range(entry.sets))
+        rpe = tuple(entry.rpe for entry in working for _ in range(entry.sets))
         first = working[0]
         results.append(
             SessionResult(
                 date=day,
-                load_kg=top,
+                load=in_unit(top, unit),
                 reps=reps,
                 target_low=first.target_low or planned.reps_low,
                 target_high=first.target_high or planned.reps_high,
                 prescribed_sets=first.prescribed_sets or len(reps),
+                rpe=rpe,
+                deload=any(entry.deload for entry in day_entries),
             )
         )
     return results
 
 
-def estimated_1rm(history: list[LogEntry], now: datetime) -> float | None:
-    """The best estimate from the last ESTIMATE_WINDOW of one exercise's log."""
-    recent = [entry for entry in history if entry.weight_kg > 0 and entry.logged_at >= now - ESTIMATE_WINDOW]
-    estimate = best_estimate((entry.weight_kg, entry.reps) for entry in recent)
-    return estimate.e1rm_kg if estimate else None
-
-
-def planned_session(ctx: Context, rotation_index: int | None = None) -> Session:
+async def planned_session(ctx: Context, rotation_index: int | None = None) -> Session:
     """The prescription without loads: enough for day labels and rep targets, and no log queries."""
-    return ctx.app.planner.session(plan_request(ctx, rotation_index))
+    return ctx.app.planner.session(await plan_request(ctx, rotation_index))
 
 
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
-    request = plan_request(ctx, rotation_index)
+    request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
     zone = ZoneInfo(ctx.profile.timezone)
+    unit = ctx.profile.units
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
         exercise = planned.exercise
-        if not exercise.loadable:
+        grid = ctx.app.loading.grid(exercise, unit)
+        if not exercise.loadable or grid is None:
             continue
         history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
         progression = next_working_load(
-            session_results(history, planned, zone),
+            session_results(history, planned, zone, unit),
             request.goal,
-            exercise.increment_kg,
-            estimated_1rm(history, ctx.now),
-            (planned.pct_low + planned.pct_high) / 2,
-            (planned.reps_low, planned.reps_high),
+            request.experience,
+            grid,
+            Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low),
+            ctx.app.loading.progression,
         )
         progressions[exercise.key] = progression
-        if progression.next_load_kg is not None:
-            working[exercise.key] = progression.next_load_kg
-    session = ctx.app.planner.session(replace(request, working_load_kg=working))
+        if progression.load is not None:
+            working[exercise.key] = progression.load
+    session = ctx.app.planner.session(replace(request, working_load=working))
     return TodaysPlan(session, progressions)
 
 

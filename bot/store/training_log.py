@@ -21,6 +21,7 @@ class NewEntry:
     target_low: int | None = None
     target_high: int | None = None
     prescribed_sets: int | None = None
+    deload: bool = False  # logged while /today prescribed a deload for this exercise
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def _entry(row) -> LogEntry:
         target_low=row["target_low"],
         target_high=row["target_high"],
         prescribed_sets=row["prescribed_sets"],
+        deload=bool(row["deload"]),
         logged_at=datetime.fromisoformat(row["logged_at"]),
     )
 
@@ -62,12 +64,12 @@ class TrainingLog:
             for entry in entries:
                 cursor = await connection.execute(
                     "INSERT INTO set_logs (user_id, session_id, exercise, weight_kg, entered_unit, reps, sets, rpe, "
-                    "note, target_low, target_high, prescribed_sets, logged_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "note, target_low, target_high, prescribed_sets, deload, logged_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         user_id, session_id, entry.exercise, entry.weight_kg, entry.entered_unit.value, entry.reps,
                         entry.sets, entry.rpe, entry.note, entry.target_low, entry.target_high,
-                        entry.prescribed_sets, now.isoformat(),
+                        entry.prescribed_sets, int(entry.deload), now.isoformat(),
                     ),
                 )
                 added.append(LogEntry(**vars(entry), log_id=cursor.lastrowid, user_id=user_id, logged_at=now,

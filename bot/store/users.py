@@ -109,6 +109,14 @@ class UserStore:
             )
             return cursor.lastrowid
 
+    async def last_completed_at(self, user_id: int) -> datetime | None:
+        """When the user's latest session was marked done, or None."""
+        async with self.db.connection.execute(
+            "SELECT MAX(completed_at) FROM sessions WHERE user_id = ?", (user_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
     async def completed_session_times(self, user_id: int, since: datetime) -> list[datetime]:
         async with self.db.connection.execute(
             "SELECT completed_at FROM sessions WHERE user_id = ? AND completed_at >= ? ORDER BY completed_at",
