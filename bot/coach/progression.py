@@ -11,7 +11,8 @@ training-science.md. The rules:
   taken as done at the prescribed effort.
 - Strength novices progress linearly (§8 StrongLifts): every successful session adds the
   smallest achievable step. Other strength levels add it after `two_for_two_sessions`
-  successful sessions in a row at one load (§8 NSCA 2-for-2, read with RIR). Hypertrophy,
+  successful sessions in a row at one load (§8 NSCA 2-for-2, read with RIR), or at once when
+  every set was rated below the target RPE (more in reserve than asked). Hypertrophy,
   endurance and health use double progression (§8): the load rises once every set reaches
   the top of the range.
 - A rise is the smallest achievable step (next plate pair, dumbbell, stack plate or bell).
@@ -39,6 +40,7 @@ from bot.coach.loading import LoadGrid, ProgressionRules
 from bot.coach.vocabulary import Experience, Goal
 
 MAX_RPE = 10.0
+EASIER_BY_RPE = 0.5  # the finest step of the RPE scale (§3.1: half points)
 _TOLERANCE = 1e-6
 
 
@@ -138,6 +140,7 @@ class Reason(StrEnum):
     LINEAR = "progression.increase.linear"
     TOP_OF_RANGE = "progression.increase.top_of_range"
     TWO_FOR_TWO = "progression.increase.two_for_two"
+    EASIER_THAN_TARGET = "progression.increase.easier_than_target"
     BUILDING_REPS = "progression.hold.building_reps"
     EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
@@ -249,19 +252,27 @@ def _increase(
     last = working[-1]
     if not last.succeeded(target.target_rpe):
         return None
+    facts = {**_summary(last)}
     if goal is Goal.STRENGTH and experience is not Experience.NOVICE:
         recent = working[-2:]
-        if len(recent) < 2 or not all(
+        two_in_a_row = len(recent) == 2 and all(
             session.succeeded(target.target_rpe) and abs(session.load - last.load) < _TOLERANCE for session in recent
-        ):
+        )
+        # Every set rated below the target (more in reserve than asked): the load is light now.
+        easier = all(rpe is not None for rpe in last.rpes) and last.succeeded(target.target_rpe - EASIER_BY_RPE)
+        if two_in_a_row:
+            reason = Reason.TWO_FOR_TWO
+        elif easier:
+            reason = Reason.EASIER_THAN_TARGET
+            facts["target"] = _number(target.target_rpe)
+        else:
             return None
-        reason = Reason.TWO_FOR_TWO
     elif goal is Goal.STRENGTH:
         reason = Reason.LINEAR
     else:
         reason = Reason.TOP_OF_RANGE
     rise = grid.next_above(last.load)
-    return Progression(rise, Decision.INCREASE, reason, {**_summary(last), "step": rise - last.load})
+    return Progression(rise, Decision.INCREASE, reason, {**facts, "step": rise - last.load})
 
 
 def _deload(
@@ -269,11 +280,17 @@ def _deload(
 ) -> Progression:
     last = working[-1]
     best = max(session.load for session in working)
-    load = grid.down(last.load * (1 - rules.deload_cut))
+    load = grid.nearest(last.load * (1 - rules.deload_cut))
+    if load >= last.load:
+        load = grid.down(last.load - grid_resolution(grid))
     if load < best * rules.deload_floor - _TOLERANCE:
         load = grid.up(best * rules.deload_floor)
     load = grid.floor(min(load, last.load))
     return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
+
+
+def grid_resolution(grid: LoadGrid) -> float:
+    return grid.step / 2 if grid.step else 1e-3
 
 
 def _trailing(sessions: Sequence[SessionResult], test) -> int:
