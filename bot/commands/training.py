@@ -427,6 +427,24 @@ _FORM_LINE = re.compile(
 UNKNOWN_LOAD = "?"
 
 
+async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry], source: str) -> Reply:
+    """The form reports a whole session: store it and close the day (skipped lines included)."""
+    assert ctx.profile.goal is not None
+    session_id = await ctx.app.users.complete_session(
+        ctx.caller.user_id, session.rotation_index, session.day_label, ctx.profile.goal, ctx.now, source=source
+    )
+    if session_id is None:
+        raise UserError("errors.session_already_logged", day=session.day_label)
+    await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now, session_id=session_id)
+    ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
+    following = await planned_session(ctx)
+    return Reply(
+        title=ctx.text("today.done_title"),
+        body=ctx.text("log.session_logged", count=len(entries), day=session.day_label, next_day=following.day_label),
+        tone=Tone.SUCCESS,
+    )
+
+
 async def _log_session(ctx: Context, session: Session, entries: list[NewEntry], source: str) -> Reply:
     """Store what was logged for today's session; the day closes once every exercise is in."""
     assert ctx.profile.goal is not None
@@ -516,7 +534,7 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
                                   deload=bool(progression and progression.is_deload)))
     if not entries:
         raise UserError("errors.form_empty")
-    return await _log_session(ctx, session, entries, source="logged-by-form")
+    return await _finish_session(ctx, session, entries, source="logged-by-form")
 
 
 COMMANDS = (
