@@ -320,12 +320,15 @@ class Planner:
     ) -> tuple[_PlannedDay, ...]:
         level = self._rules.level(goal, experience)
         templates = SPLITS[days_per_week][1]
+        if goal is Goal.STRENGTH:
+            templates = tuple(_practise_main_lifts(template) for template in templates)
         available = self._catalogue.available(equipment, experience)
         count = level.selection.exercises_per_session
         for per_session in range(int(count.low), int(count.high) + 1):
             days = _select_exercises(templates, available, level, per_session)
             sets = _allocate_sets(days, level)
             if sets is not None and _meets_rules(days, sets, level):
+                _add_calves(days, sets, available, level)
                 return tuple(
                     (template.label, _in_acsm_order(list(zip(day, day_sets, strict=True))))
                     for template, day, day_sets in zip(templates, days, sets, strict=True)
@@ -334,6 +337,37 @@ class Planner:
             f"no {split_name(days_per_week)} week meets the {goal.value}/{experience.value} rules "
             f"with {equipment.value} equipment"
         )
+
+
+# Strength is a skill: the main lifts are practised every time their slot comes round
+# (StrongLifts squats every workout, §8; NSCA: 2-3 sessions a week for novices, §7), while
+# the hinge still alternates (deadlift and RDL) so the lower back is not loaded heavily daily.
+_PRACTISED_PATTERNS = {P.SQUAT, P.HORIZONTAL_PUSH, P.VERTICAL_PUSH, P.HORIZONTAL_PULL, P.VERTICAL_PULL}
+
+
+def _practise_main_lifts(template: DayTemplate) -> DayTemplate:
+    return DayTemplate(
+        template.label,
+        tuple(Slot(slot.pattern, 0) if slot.pattern in _PRACTISED_PATTERNS else slot for slot in template.slots),
+    )
+
+
+def _add_calves(days: list[list[Exercise]], sets: list[list[int]], available: list[Exercise], level: LevelRules) -> None:
+    """Calves are a major muscle group too (WHO/ACSM: all major muscle groups, §10): when the
+    compound lifts leave them untrained, add one calf raise to the shortest day that has room."""
+    if any(Muscle.CALVES in exercise.primary for day in days for exercise in day):
+        return
+    calf = next((exercise for exercise in available if exercise.pattern is P.CALF_RAISE), None)
+    if calf is None:
+        return
+    room = [
+        index for index, day in enumerate(days)
+        if len(day) < level.selection.exercises_per_session.high and _keeps_compound_share(day, calf, level)
+    ]
+    if room:
+        index = min(room, key=lambda position: (len(days[position]), position))
+        days[index].append(calf)
+        sets[index].append(int(level.sets.low))
 
 
 def _working_load(exercise: Exercise, level: LevelRules, request: PlanRequest) -> float | None:

@@ -14,7 +14,7 @@ from bot.coach.planner import (
 )
 from bot.coach.rules import RuleBook, load_rulebook
 from bot.coach.units import increment_in
-from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
+from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Muscle, Unit
 
 DAYS = range(MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK + 1)
 COMBINATIONS = list(itertools.product(Goal, Experience, DAYS, Equipment))
@@ -207,3 +207,16 @@ def test_weekly_sets_counts_secondary_as_half(planner: Planner, catalogue: Catal
     totals = weekly_sets_per_muscle([Session("Push", 0, 1, (planned,))])
     assert totals[bench.primary[0]] == 4
     assert all(totals[muscle] == 2 for muscle in bench.secondary)
+
+
+def test_strength_novices_squat_two_to_three_times_a_week_on_three_days(planner: Planner) -> None:
+    week = planner.week(request(Goal.STRENGTH, days=3))
+    squats = sum(1 for session in week for planned in session.exercises if planned.exercise.key == "barbell-back-squat")
+    assert 2 <= squats <= 3
+
+
+@pytest.mark.parametrize("goal", list(Goal))
+@pytest.mark.parametrize("days", [3, 4, 5, 6])
+def test_calves_are_trained_every_week(planner: Planner, goal: Goal, days: int) -> None:
+    week = planner.week(request(goal, days=days))
+    assert any(Muscle.CALVES in planned.exercise.primary for session in week for planned in session.exercises)
