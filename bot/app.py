@@ -36,6 +36,7 @@ from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
+from bot.store.equipment import EquipmentStore
 from bot.store.reminders import ReminderStore
 from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
@@ -67,6 +68,7 @@ class Liftcoach:
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
         self.swaps = ExerciseSwaps(db)
+        self.equipment = EquipmentStore(db)
         self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}

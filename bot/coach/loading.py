@@ -125,9 +125,18 @@ class Loading(_Frozen):
             raise ValueError(f"missing equipment defaults for {', '.join(missing)}")
         return self
 
-    def grid(self, exercise: Exercise, unit: Unit) -> LoadGrid | None:
-        """The loads this exercise can take with the default equipment; None if unloaded."""
-        return grid_for(exercise.equipment, self.equipment[unit])
+    def grid(self, exercise: Exercise, unit: Unit, profile: EquipmentProfile | None = None) -> LoadGrid | None:
+        """The loads this exercise can take with `profile` (default: the unit's); None if unloaded."""
+        return grid_for(exercise.equipment, profile or self.equipment[unit])
+
+    def profile(self, unit: Unit, **overrides: float) -> EquipmentProfile:
+        """The unit's default equipment with the lifter's own values (in `unit`) in place."""
+        chosen = {name: value for name, value in overrides.items() if value is not None}
+        base = self.equipment[unit]
+        pair = chosen.get("plate_pair", base.plate_pair)
+        if pair / 2 < min(base.plates) - _EPSILON:  # micro-plates join the plate set
+            chosen["plates"] = (*base.plates, pair / 2)
+        return base.model_copy(update=chosen)
 
 
 def load_loading(path: Path | None = None) -> Loading:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.coach.catalogue import Gear, Kind, Measure
-from bot.coach.loading import plates_per_side, warmup_ramp
+from bot.coach.loading import EquipmentProfile, plates_per_side, warmup_ramp
 from bot.coach.planner import PlannedExercise, Session, split_name
 from bot.coach.progression import Decision, Progression, Reason
 from bot.coach.rules import GoalTable, LevelRules
 from bot.coach.schedule import ScheduleError, load_zone, search_zones
-from bot.coach.units import format_load
+from bot.coach.units import format_load, to_kg
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.formatting import duration_span, number, span
-from bot.commands.planning import adherence_line, plan_request, planned_session, todays_plan
+from bot.commands.planning import adherence_line, equipment_profile, plan_request, planned_session, todays_plan
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
@@ -233,12 +233,11 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
     return ctx.text(f"today.prescription_{measure.value}", amount=span(low, high), **values)
 
 
-def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, progression: Progression | None = None,
-                  warmup: bool = False) -> str:
+def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment: EquipmentProfile,
+                  progression: Progression | None = None, warmup: bool = False) -> str:
     lines = [_prescription(ctx, planned)]
     exercise = planned.exercise
-    grid = ctx.app.loading.grid(exercise, unit)
-    equipment = ctx.app.loading.equipment[unit]
+    grid = ctx.app.loading.grid(exercise, unit, equipment)
     if planned.load is not None:
         key = "today.load_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.load"
         lines.append(ctx.text(key, load=format_load(planned.load, unit)))
@@ -265,7 +264,7 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, progressio
     return "\n".join(lines)
 
 
-def session_reply(ctx: Context, session: Session, *, extra_lines: tuple[str, ...] = (),
+def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *, extra_lines: tuple[str, ...] = (),
                   progressions: dict[str, Progression] | None = None) -> Reply:
     profile = ctx.profile
     assert profile.goal is not None
@@ -276,7 +275,7 @@ def session_reply(ctx: Context, session: Session, *, extra_lines: tuple[str, ...
     sections = tuple(
         Section(
             name=f"{index}. {planned.exercise.name}",
-            value=exercise_line(ctx, planned, profile.units, progressions.get(planned.exercise.key),
+            value=exercise_line(ctx, planned, profile.units, equipment, progressions.get(planned.exercise.key),
                                 warmup=planned.exercise.key == first_core)[:1024],
         )
         for index, planned in enumerate(session.exercises, start=1)
@@ -320,7 +319,7 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
         lines.append(ctx.text("today.deload_note"))
     if any(progression.decision is Decision.CAUTIOUS for progression in plan.progressions.values()):
         lines.append(ctx.text("today.cautious_note", limit=ctx.app.loading.progression.reliable_reps))
-    return session_reply(ctx, plan.session, extra_lines=tuple(lines), progressions=plan.progressions)
+    return session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions)
 
 
 async def today_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
@@ -416,6 +415,43 @@ async def complete_timezone(ctx: Context, typed: str) -> list[tuple[str, str]]:
     return [(name, name) for name in search_zones(typed, limit=25)]
 
 
+# -- /equipment -----------------------------------------------------------------------------
+
+
+class EquipmentOptions(Options):
+    """The lifter's own equipment, in their unit; unset options keep their current value."""
+
+    bar: float | None = Field(default=None, ge=5, le=50)
+    plate_pair: float | None = Field(default=None, ge=0.25, le=20)
+    dumbbell_step: float | None = Field(default=None, ge=0.5, le=10)
+    machine_step: float | None = Field(default=None, ge=0.5, le=20)
+
+
+async def equipment(ctx: Context, options: EquipmentOptions) -> Reply:
+    unit = ctx.profile.units
+    changes = {
+        column: to_kg(value, unit)
+        for column, value in (("bar_kg", options.bar), ("plate_pair_kg", options.plate_pair),
+                              ("dumbbell_kg", options.dumbbell_step), ("machine_kg", options.machine_step))
+        if value is not None
+    }
+    if changes:
+        await ctx.app.equipment.update(ctx.caller.user_id, ctx.now, **changes)
+    profile = await equipment_profile(ctx)
+    return Reply(
+        title=ctx.text("equipment_profile.title"),
+        body=ctx.text(
+            "equipment_profile.saved" if changes else "equipment_profile.current",
+            bar=format_load(profile.bar, unit),
+            plate_pair=format_load(profile.plate_pair, unit),
+            dumbbell=format_load(profile.dumbbell_step, unit),
+            machine=format_load(profile.machine_step, unit),
+        ),
+        tone=Tone.SUCCESS if changes else Tone.INFO,
+        ephemeral=True,
+    )
+
+
 # -- /help -----------------------------------------------------------------------------------
 
 
@@ -430,6 +466,7 @@ COMMANDS = (
     Command("compare", CompareOptions, compare),
     Command("today", NoOptions, today),
     Command("settings", SettingsOptions, settings, completers={"timezone": complete_timezone}),
+    Command("equipment", EquipmentOptions, equipment),
     Command("help", NoOptions, help_),
 )
 ACTIONS = {"pick-goal": pick_goal, "today": today_button, "done": mark_done, "swap-pick": swap_pick, "swap": swap}

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.coach.adherence import adherence
 from bot.coach.catalogue import Exercise
+from bot.coach.loading import EquipmentProfile
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, Target, next_working_load
 from bot.coach.units import from_kg
@@ -23,6 +24,16 @@ ADHERENCE_HISTORY = timedelta(weeks=104)
 class TodaysPlan:
     session: Session
     progressions: dict[str, Progression]
+    equipment: EquipmentProfile
+
+
+async def equipment_profile(ctx: Context) -> EquipmentProfile:
+    """The lifter's equipment in their unit: their own values over the unit's defaults."""
+    unit = ctx.profile.units
+    own = await ctx.app.equipment.get(ctx.caller.user_id)
+    values = {"bar": own.bar_kg, "plate_pair": own.plate_pair_kg, "dumbbell_step": own.dumbbell_kg,
+              "machine_step": own.machine_kg}
+    return ctx.app.loading.profile(unit, **{k: in_unit(v, unit) for k, v in values.items() if v is not None})
 
 
 async def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
@@ -88,11 +99,12 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     draft = ctx.app.planner.session(request)
     zone = ZoneInfo(ctx.profile.timezone)
     unit = ctx.profile.units
+    equipment = await equipment_profile(ctx)
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
         exercise = planned.exercise
-        grid = ctx.app.loading.grid(exercise, unit)
+        grid = ctx.app.loading.grid(exercise, unit, equipment)
         if not exercise.loadable or grid is None:
             continue
         history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
@@ -108,7 +120,7 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
         if progression.load is not None:
             working[exercise.key] = progression.load
     session = ctx.app.planner.session(replace(request, working_load=working))
-    return TodaysPlan(session, progressions)
+    return TodaysPlan(session, progressions, equipment)
 
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:

@@ -171,3 +171,20 @@ async def test_logged_rpe_and_notes_matter(app, clock):
     assert "grindy" in str(history.reply.sections)
     swapped = await app.interact(ALICE, today.reply.menu.action, Interaction(values=["barbell-back-squat"]))
     assert swapped.reply.menu is not None and len(swapped.reply.menu.choices) <= 25
+
+
+async def test_micro_plates_and_a_lighter_bar_make_smaller_achievable_loads(app, clock):
+    """Loads are always achievable with the lifter's own equipment (issue 8, real loading)."""
+    await run(app, "goal", goal="strength", days=3)
+    shown = await run(app, "equipment")
+    assert "Bar **20 kg**" in shown.reply.body and "plate pair **2.5 kg**" in shown.reply.body
+    saved = await run(app, "equipment", bar=15, plate_pair=1)
+    assert "Bar **15 kg**" in saved.reply.body and "plate pair **1 kg**" in saved.reply.body
+    await run(app, "log", exercise="squat", weight=60, reps=6, sets=2, rpe=8)
+    clock.advance(days=2)
+    today = await run(app, "today")
+    assert load_of(today, "Barbell back squat") == 61  # +1 kg: two 0.5 kg micro-plates
+    assert "Plates per side: 20 + 2.5 + 0.5 (on a 15 kg bar)" in section(today, "Barbell back squat")
+    assert "Warm-up: 15 kg × 8" in section(today, "Barbell back squat")
+    refused = await run(app, "equipment", bar=200)
+    assert refused.reply.tone.value == "error"

@@ -183,3 +183,11 @@ async def test_help_lists_every_registered_command(discord: Driver) -> None:
     assert main_embed(record)["title"] == "Liftcoach commands"
     for command in discord.fake.global_commands:
         assert f"`/{command['name']}`" in text
+
+
+async def test_equipment_shows_and_saves_the_lifters_own_bar_and_plates(discord: Driver) -> None:
+    current = await discord.slash("equipment")
+    assert current.response.ephemeral
+    assert "Bar **20 kg**" in main_embed(current)["description"]
+    saved = await discord.slash("equipment", {"bar": 15.0, "plate_pair": 1.0})
+    assert main_embed(saved)["description"].startswith("Saved. Bar **15 kg** · smallest plate pair **1 kg**")
