@@ -100,6 +100,8 @@ class Exercise(BaseModel):
     loadable: bool = Field(strict=True)
     difficulty: int = Field(default=1, ge=1, le=3, strict=True)
     measure: Measure = Measure.REPS
+    assisted: bool = False  # a counterweight helps (assisted pull-up): progress means less of it
+    harder: str | None = None  # the next variation once every set reaches the top of the range
 
     @model_validator(mode="after")
     def _consistent(self) -> "Exercise":
@@ -218,4 +220,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
                     f"{path.name}: exercise '{exercise.key}', field aliases: '{name}' already names '{owner}'"
                 )
         exercises.append(exercise)
+    for exercise in exercises:
+        if exercise.harder is not None and exercise.harder not in keys:
+            raise CatalogueError(f"{path.name}: exercise '{exercise.key}', field harder: no exercise '{exercise.harder}'")
     return Catalogue(exercises)

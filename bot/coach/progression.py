@@ -141,6 +141,8 @@ class Reason(StrEnum):
     TOP_OF_RANGE = "progression.increase.top_of_range"
     TWO_FOR_TWO = "progression.increase.two_for_two"
     EASIER_THAN_TARGET = "progression.increase.easier_than_target"
+    HARDER_VARIATION = "progression.increase.harder_variation"
+    ADD_LOAD = "progression.increase.add_load"
     BUILDING_REPS = "progression.hold.building_reps"
     EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
@@ -213,6 +215,21 @@ def next_working_load(
     return Progression(
         last.load, Decision.HOLD, Reason.BUILDING_REPS,
         {**summary, "reached": reached, "top": last.target_high, "count": len(last.reps)},
+    )
+
+
+def reps_progression(history: Sequence[SessionResult], target: Target, has_harder: bool) -> Progression | None:
+    """Unloaded moves progress by reps, then to a harder variation (or added load); None if unlogged."""
+    if not history:
+        return None
+    last = max(history, key=lambda session: session.date)
+    if last.succeeded(target.target_rpe):
+        reason = Reason.HARDER_VARIATION if has_harder else Reason.ADD_LOAD
+        return Progression(None, Decision.INCREASE, reason, {**_summary(last), "top": target.reps_high})
+    reached = sum(1 for reps in last.reps if reps >= target.reps_high)
+    return Progression(
+        None, Decision.HOLD, Reason.BUILDING_REPS,
+        {**_summary(last), "reached": reached, "top": target.reps_high, "count": len(last.reps)},
     )
 
 

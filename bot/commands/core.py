@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.coach.catalogue import Gear, Kind, Measure
@@ -210,6 +212,9 @@ def why_line(ctx: Context, progression: Progression, unit: Unit) -> str:
             facts[key] = _load_text(float(facts[key]), unit)  # type: ignore[arg-type]
     if "step" in facts:
         facts["step"] = _load_text(round(float(facts["step"]), 2), unit)  # type: ignore[arg-type]
+    if progression.reason is Reason.HARDER_VARIATION:
+        exercise = ctx.app.catalogue.find(harder) if (harder := facts.get("harder")) else None
+        facts["harder"] = exercise.name if exercise else ""
     if "sets" in facts:
         rpe = facts.pop("rpe", None)
         facts["effort"] = ctx.text("progression.at_rpe", rpe=rpe) if rpe is not None else ctx.text("progression.as_planned")
@@ -226,6 +231,8 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
     )
     if measure is Measure.REPS and planned.exercise.loadable:
         return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS and planned.exercise.assisted:
+        return ctx.text("today.prescription_assisted", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS:
         return ctx.text("today.prescription_bodyweight", reps=span(planned.reps_low, planned.reps_high), **values)
     amount = ctx.app.loading.measures
@@ -253,12 +260,16 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
             if ramp:
                 sets = ", ".join(f"{format_load(step.load, unit)} × {step.reps}" for step in ramp)
                 lines.append(ctx.text("today.warmup", sets=sets))
+    elif exercise.assisted:
+        lines.append(ctx.text("today.assisted_cue", top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     elif not exercise.loadable:
         if exercise.measure is Measure.REPS:
             lines.append(ctx.text("today.bodyweight_cue", top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     else:
         key = "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
         lines.append(ctx.text(key, reps=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
+    if progression is not None and progression.reason is Reason.HARDER_VARIATION:
+        progression = replace(progression, facts={**progression.facts, "harder": exercise.harder})
     if progression is not None and progression.reason is not Reason.START_BY_EFFORT:
         lines.append(ctx.text("today.why", why=why_line(ctx, progression, unit)))
     return "\n".join(lines)

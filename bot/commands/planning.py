@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coach.adherence import adherence
-from bot.coach.catalogue import Exercise
+from bot.coach.catalogue import Exercise, Measure
 from bot.coach.loading import EquipmentProfile
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
-from bot.coach.progression import Progression, SessionResult, Target, next_working_load
+from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
 from bot.coach.units import from_kg
 from bot.coach.vocabulary import Muscle, Unit
 from bot.commands.base import Context
@@ -105,7 +105,13 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     for planned in draft.exercises:
         exercise = planned.exercise
         grid = ctx.app.loading.grid(exercise, unit, equipment)
+        target = Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low)
         if not exercise.loadable or grid is None:
+            if exercise.measure is Measure.REPS:
+                history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
+                by_reps = reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None)
+                if by_reps is not None:
+                    progressions[exercise.key] = by_reps
             continue
         history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
         progression = next_working_load(
@@ -113,7 +119,7 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
             request.goal,
             request.experience,
             grid,
-            Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low),
+            target,
             ctx.app.loading.progression,
         )
         progressions[exercise.key] = progression

@@ -14,6 +14,7 @@ from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.planner import PlannedExercise, Session
+from bot.coach.progression import Progression
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
@@ -169,8 +170,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     if ctx.profile.goal is not None:
         plan = await todays_plan(ctx)
         target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
-        progression = plan.progressions.get(exercise.key)
-        deload = progression is not None and progression.is_deload
+        deload = is_deload_set(plan.progressions.get(exercise.key), options.weight)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
@@ -200,6 +200,14 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     sections.append(Section(name=ctx.text("log.week_title"), value="\n".join(await weekly_volume_lines(ctx, exercise))))
     return Reply(title=ctx.text("log.title"), body="\n".join(lines), sections=tuple(sections), tone=Tone.SUCCESS,
                  ephemeral=True)
+
+
+def is_deload_set(progression: Progression | None, weight: float) -> bool:
+    """A set counts as the deload /today asked for when it is no heavier than the deload load."""
+    return (
+        progression is not None and progression.is_deload and progression.load is not None
+        and weight <= progression.load + 1e-6
+    )
 
 
 def rest_line(ctx: Context, planned: PlannedExercise) -> str:
@@ -529,9 +537,8 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             reps = int(reps_text)
             if not 1 <= reps <= 100:
                 raise UserError("errors.range", option="reps", low=1, high=100)
-            progression = plan.progressions.get(exercise.key)
-            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned,
-                                  deload=bool(progression and progression.is_deload)))
+            deload = is_deload_set(plan.progressions.get(exercise.key), float(match["weight"].replace(",", ".")))
+            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload))
     if not entries:
         raise UserError("errors.form_empty")
     return await _finish_session(ctx, session, entries, source="logged-by-form")

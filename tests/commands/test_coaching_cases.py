@@ -188,3 +188,19 @@ async def test_micro_plates_and_a_lighter_bar_make_smaller_achievable_loads(app,
     assert "Warm-up: 15 kg × 8" in section(today, "Barbell back squat")
     refused = await run(app, "equipment", bar=200)
     assert refused.reply.tone.value == "error"
+
+
+async def test_bodyweight_moves_progress_by_reps_then_to_a_harder_variation(app, clock):
+    """Bodyweight moves progress by reps, then to a harder variation (issue 8, exercise kinds)."""
+    await run(app, "goal", goal="hypertrophy", days=3, equipment="bodyweight")
+    today = await run(app, "today")
+    name = next(s.name.split(". ", 1)[1] for s in today.reply.sections
+                if (e := app.catalogue.find(s.name.split(". ", 1)[1])).harder and not e.loadable)
+    exercise = app.catalogue.find(name)
+    await run(app, "log", exercise=name, weight=0, reps=10, sets=2, rpe=8)
+    clock.advance(days=2)
+    assert "held: 0 of 2 sets reached 12" in section(await run(app, "today"), name)
+    await run(app, "log", exercise=name, weight=0, reps=12, sets=3, rpe=8)
+    clock.advance(days=2)
+    line = section(await run(app, "today"), name)
+    assert f"ready for {app.catalogue.get(exercise.harder).name}" in line

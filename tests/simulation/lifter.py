@@ -99,7 +99,7 @@ class VirtualLifter:
             if match is None or not exercise.loadable:  # bodyweight, holds, carries: done as written
                 await run(self.app, "log", exercise=exercise.name, weight=0, reps=12)
                 continue
-            sets, low, high, rir = int(match[1]), int(match[2]), int(match[3] or match[2]), int(match[4])
+            sets, high, rir = int(match[1]), int(match[3] or match[2]), int(match[4])
             one_rm = self.true_1rm_kg(exercise, week)
             one_rm_unit = one_rm if self.unit is Unit.KG else one_rm / to_kg(1, Unit.LB)
             load_match = _LOAD.search(section.value)
