@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.coach.adherence import adherence
 from bot.coach.catalogue import Exercise, Measure
-from bot.coach.loading import EquipmentProfile
+from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
 from bot.coach.units import from_kg
@@ -60,9 +60,13 @@ def in_unit(kg: float, unit: Unit) -> float:
 
 
 def session_results(
-    entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo, unit: Unit
+    entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo, unit: Unit, grid: LoadGrid | None = None
 ) -> list[SessionResult]:
-    """One SessionResult per local training day: the heaviest load's sets that day, in `unit`."""
+    """One SessionResult per local training day: the heaviest load's sets that day, in `unit`.
+
+    A load logged in `unit` is kept exactly; one logged in the other unit (before a switch of
+    units) is moved to the nearest load the user's own plates make.
+    """
     by_day: dict = defaultdict(list)
     for entry in entries:
         by_day[local_date(entry.logged_at, zone)].append(entry)
@@ -73,10 +77,13 @@ def session_results(
         reps = tuple(entry.reps for entry in working for _ in range(entry.sets))
         rpe = tuple(entry.rpe for entry in working for _ in range(entry.sets))
         first = working[0]
+        load = in_unit(top, unit)
+        if grid is not None and first.entered_unit is not unit and load > 0:
+            load = grid.nearest(load)
         results.append(
             SessionResult(
                 date=day,
-                load=in_unit(top, unit),
+                load=load,
                 reps=reps,
                 target_low=first.target_low or planned.reps_low,
                 target_high=first.target_high or planned.reps_high,
@@ -115,7 +122,7 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
             continue
         history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
         progression = next_working_load(
-            session_results(history, planned, zone, unit),
+            session_results(history, planned, zone, unit, grid),
             request.goal,
             request.experience,
             grid,

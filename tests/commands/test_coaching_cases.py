@@ -204,3 +204,11 @@ async def test_bodyweight_moves_progress_by_reps_then_to_a_harder_variation(app,
     clock.advance(days=2)
     line = section(await run(app, "today"), name)
     assert f"ready for {app.catalogue.get(exercise.harder).name}" in line
+
+
+async def test_a_load_logged_in_kg_is_held_on_lb_plates_after_a_switch_of_units(app, clock):
+    await run(app, "goal", goal="strength", days=3)
+    await run(app, "log", exercise="squat", weight=100, reps=4, sets=2, rpe=8)
+    await run(app, "settings", units="lb")
+    clock.advance(days=2)
+    assert load_of(await run(app, "today"), "Barbell back squat") == 220  # 220.46 lb on 5 lb steps
