@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.store.database import Database
+from bot.store.schema import equipment_profiles
 
 FIELDS = ("bar_kg", "plate_pair_kg", "dumbbell_kg", "machine_kg")
 
@@ -23,23 +26,21 @@ class EquipmentStore:
         self.db = db
 
     async def get(self, user_id: int) -> EquipmentOverrides:
-        async with self.db.connection.execute(
-            "SELECT bar_kg, plate_pair_kg, dumbbell_kg, machine_kg FROM equipment_profiles WHERE user_id = ?",
-            (user_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return EquipmentOverrides(*row) if row else EquipmentOverrides()
+        row = await self.db.row(
+            sa.select(*(equipment_profiles.c[name] for name in FIELDS)).where(equipment_profiles.c.user_id == user_id)
+        )
+        return EquipmentOverrides(**{name: row[name] for name in FIELDS}) if row else EquipmentOverrides()
 
     async def update(self, user_id: int, now: datetime, **changes: float) -> EquipmentOverrides:
         unknown = changes.keys() - set(FIELDS)
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
         current = vars(await self.get(user_id)) | changes
-        await self.db.connection.execute(
-            "INSERT INTO equipment_profiles (user_id, bar_kg, plate_pair_kg, dumbbell_kg, machine_kg, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET bar_kg = excluded.bar_kg, "
-            "plate_pair_kg = excluded.plate_pair_kg, dumbbell_kg = excluded.dumbbell_kg, "
-            "machine_kg = excluded.machine_kg, updated_at = excluded.updated_at",
-            (user_id, *(current[name] for name in FIELDS), now.isoformat()),
+        statement = self.db.insert(equipment_profiles).values(user_id=user_id, updated_at=now.isoformat(), **current)
+        await self.db.write(
+            statement.on_conflict_do_update(
+                index_elements=[equipment_profiles.c.user_id],
+                set_={name: statement.excluded[name] for name in (*FIELDS, "updated_at")},
+            )
         )
         return EquipmentOverrides(**current)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.store.database import Database
+from bot.store.schema import exercise_swaps
 
 
 class ExerciseSwaps:
@@ -13,20 +16,24 @@ class ExerciseSwaps:
 
     async def all(self, user_id: int) -> dict[str, str]:
         """Replaced exercise key -> the key the user trains instead."""
-        async with self.db.connection.execute(
-            "SELECT replaced, replacement FROM exercise_swaps WHERE user_id = ?", (user_id,)
-        ) as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
+        rows = await self.db.rows(
+            sa.select(exercise_swaps.c.replaced, exercise_swaps.c.replacement).where(exercise_swaps.c.user_id == user_id)
+        )
+        return {row["replaced"]: row["replacement"] for row in rows}
 
     async def set(self, user_id: int, replaced: str, replacement: str, now: datetime) -> None:
         """Remember the swap; swapping back to the planned exercise forgets it."""
         if replaced == replacement:
-            await self.db.connection.execute(
-                "DELETE FROM exercise_swaps WHERE user_id = ? AND replaced = ?", (user_id, replaced)
+            await self.db.write(
+                sa.delete(exercise_swaps).where(exercise_swaps.c.user_id == user_id, exercise_swaps.c.replaced == replaced)
             )
             return
-        await self.db.connection.execute(
-            "INSERT INTO exercise_swaps (user_id, replaced, replacement, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id, replaced) DO UPDATE SET replacement = excluded.replacement",
-            (user_id, replaced, replacement, now.isoformat()),
+        statement = self.db.insert(exercise_swaps).values(
+            user_id=user_id, replaced=replaced, replacement=replacement, created_at=now.isoformat()
+        )
+        await self.db.write(
+            statement.on_conflict_do_update(
+                index_elements=[exercise_swaps.c.user_id, exercise_swaps.c.replaced],
+                set_={"replacement": statement.excluded.replacement},
+            )
         )
