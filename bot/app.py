@@ -16,6 +16,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from bot.coach.catalogue import Catalogue, load_catalogue
+from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
 from bot.coach.rules import RuleBook, load_rulebook
 from bot.commands import register_all
@@ -37,7 +38,9 @@ from bot.replies import Outgoing, Reply, Tone
 from bot.reply_limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_TEXT_LIMIT, shorten
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
+from bot.store.equipment import EquipmentStore
 from bot.store.reminders import ReminderStore
+from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
 
@@ -57,6 +60,7 @@ class Liftcoach:
         prompts: Prompts,
         rules: RuleBook,
         catalogue: Catalogue,
+        loading: Loading | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.settings = settings
@@ -64,15 +68,19 @@ class Liftcoach:
         self.prompts = prompts
         self.rules = rules
         self.catalogue = catalogue
+        self.loading = loading or load_loading()
         self.clock = clock
         self.users = UserStore(db)
         self.log = TrainingLog(db)
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
-        self.planner = Planner(rules, catalogue)
+        self.swaps = ExerciseSwaps(db)
+        self.equipment = EquipmentStore(db)
+        self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
-        # Run inside every command's transaction; each may return a notice for the user.
+        # Run inside every command's unit of work; each may return a notice for the user and
+        # should write only when something changed.
         self.command_hooks: list[Callable[[Context], Awaitable[str | None]]] = []
         register_all(self)
 
@@ -82,6 +90,7 @@ class Liftcoach:
         prompts = Prompts.load(settings.prompts_dir)
         rules = load_rulebook()
         catalogue = load_catalogue()
+        loading = load_loading()
         db = await Database.open(settings.database_url)
         try:
             await db.migrate()
@@ -89,7 +98,9 @@ class Liftcoach:
             await db.close()
             raise
         clock = clock or clock_from(settings.clock_start)
-        return cls(settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, clock=clock)
+        return cls(
+            settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, loading=loading, clock=clock
+        )
 
     async def close(self) -> None:
         await self.db.close()
@@ -156,9 +167,10 @@ class Liftcoach:
     async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
         now = self.clock()
         try:
-            # One transaction per command: a UserError rolls back every write, so bad input
-            # changes nothing, and the first-contact bookkeeping commits with the reply.
-            async with self.db.transaction():
+            # One unit of work per command (see bot.store.database): a command that only reads
+            # opens no write transaction; its writes, first-contact bookkeeping included, are one
+            # transaction that a UserError rolls back, so bad input changes nothing.
+            async with self.db.unit_of_work():
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
                 notices = await self._notices(context)
                 before = self.db.changes()

@@ -34,7 +34,7 @@ def _annotation(field: FieldInfo) -> Any:
     if isinstance(kind, type) and issubclass(kind, Enum):
         annotation: Any = str  # the choices are attached with app_commands.choices
     elif kind in (int, float):
-        low, high = bounds(field)
+        low, high = (None if bound is None else kind(bound) for bound in bounds(field))
         annotation = app_commands.Range[kind, low, high] if (low, high) != (None, None) else kind
     elif kind is str:
         shortest, longest = lengths(field)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.coach.catalogue import name_words
 from bot.coach.vocabulary import Muscle
 from bot.store.database import Database
+from bot.store.schema import custom_exercises
 
 CUSTOM_PREFIX = "custom-"
 
@@ -49,13 +52,15 @@ class CustomExercises:
             key, number = f"{base}-{number}", number + 1
         exercise = CustomExercise(key, name.strip())
         await self.db.write(
-            "INSERT INTO custom_exercises (user_id, key, name, created_at) VALUES (?, ?, ?, ?)",
-            (user_id, exercise.key, exercise.name, now.isoformat()),
+            self.db.insert(custom_exercises)
+            .values(user_id=user_id, key=exercise.key, name=exercise.name, created_at=now.isoformat())
         )
         return exercise
 
     async def all(self, user_id: int) -> list[CustomExercise]:
-        async with self.db.connection.execute(
-            "SELECT key, name FROM custom_exercises WHERE user_id = ? ORDER BY name", (user_id,)
-        ) as cursor:
-            return [CustomExercise(row["key"], row["name"]) for row in await cursor.fetchall()]
+        rows = await self.db.rows(
+            sa.select(custom_exercises.c.key, custom_exercises.c.name)
+            .where(custom_exercises.c.user_id == user_id)
+            .order_by(custom_exercises.c.name)
+        )
+        return [CustomExercise(row["key"], row["name"]) for row in rows]

@@ -8,10 +8,10 @@ was changed".
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from driver import Driver
 from fake_discord import InjectedError
 from harness import BotHarness
@@ -30,11 +30,14 @@ def discord(shared_discord: Driver) -> Driver:
     return shared_discord
 
 
-def stored_sets(bot: BotHarness, user_id: int) -> list[tuple[str, float, int]]:
-    with sqlite3.connect(bot.database_path) as connection:
-        return connection.execute(
-            "SELECT exercise, weight_kg, reps FROM set_logs WHERE user_id = ? ORDER BY rowid", (user_id,)
-        ).fetchall()
+async def stored_sets(bot: BotHarness, user_id: int) -> list[tuple[str, float, int]]:
+    from bot.store.database import Database
+    from bot.store.schema import set_logs
+
+    async with await Database.open(bot.database_url) as db:
+        rows = await db.rows(sa.select(set_logs.c.exercise, set_logs.c.weight_kg, set_logs.c.reps)
+                             .where(set_logs.c.user_id == user_id).order_by(set_logs.c.log_id))
+    return [(row["exercise"], row["weight_kg"], row["reps"]) for row in rows]
 
 
 async def test_a_custom_exercise_log_gets_a_normal_reply_and_stores_one_entry(discord: Driver, shared_bot) -> None:
@@ -42,7 +45,7 @@ async def test_a_custom_exercise_log_gets_a_normal_reply_and_stores_one_entry(di
     assert main_embed(record)["title"] == "Logged"
     assert field_names(record) == ["Hard sets this week"]
     assert "count toward no muscle" in main_embed(record)["fields"][0]["value"]
-    assert stored_sets(shared_bot, discord.fake.default_user.id) == [("custom-zercher-carry", 60.0, 8)]
+    assert await stored_sets(shared_bot, discord.fake.default_user.id) == [("custom-zercher-carry", 60.0, 8)]
 
 
 async def test_a_refused_reply_after_a_stored_log_says_it_was_stored(discord: Driver, shared_bot) -> None:
@@ -52,7 +55,7 @@ async def test_a_refused_reply_after_a_stored_log_says_it_was_stored(discord: Dr
     assert told["title"] == "Saved, but the reply didn't arrive"
     assert "**was stored**" in told["description"] and "1 × 5 at 100 kg: Barbell back squat." in told["description"]
     assert "nothing was changed" not in told["description"]
-    assert stored_sets(shared_bot, discord.fake.default_user.id) == [("barbell-back-squat", 100.0, 5)]
+    assert await stored_sets(shared_bot, discord.fake.default_user.id) == [("barbell-back-squat", 100.0, 5)]
 
 
 async def test_a_refused_reply_that_stored_nothing_says_nothing_changed(discord: Driver, shared_bot) -> None:
@@ -81,9 +84,9 @@ async def test_every_reply_fits_with_a_year_of_history_and_a_100_character_name(
     logged = await discord.slash("log", {"exercise": LONG_NAME, "weight": 40.0, "reps": 12, "sets": 20, "rpe": 9.5,
                                          "note": "@here " + "n" * 194, "custom": True})
     assert LONG_NAME in main_embed(logged)["description"]
-    [(key, _, _)] = stored_sets(shared_bot, lifter.id)
+    [(key, _, _)] = await stored_sets(shared_bot, lifter.id)
     rows = [(exercise, 100.0 + day % 50, 5 + day % 20, day)
-            for day in range(1, 366) for exercise in ("barbell-back-squat", "barbell-bench-press", key, key, key)]
+            for day in range(1, 366) for exercise in ("barbell-back-squat", key)]
     await seed_log(shared_bot, lifter.id, rows, datetime.now(UTC))
 
     history = await discord.slash("history", {"days": 365})

@@ -17,12 +17,14 @@ Example counts come from the hypothesis profile chosen in `conftest.py` (1,000 e
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -126,29 +128,27 @@ class Fuzzer:
 
     async def dump(self) -> tuple:
         """Every row of every table, and the schema, read in one query."""
-        async with self.app.db.connection.execute(self.dump_query) as cursor:
-            return tuple(await cursor.fetchone())
+        return tuple((await self.app.db.row(sa.text(self.dump_query))).values())
 
 
 async def _dump_query(app: Liftcoach) -> str:
-    """One SELECT returning the schema and each table's rows, every value quoted as SQL text."""
-    async with app.db.connection.execute(
+    """One SQLite SELECT returning the schema and each table's rows, every value quoted as SQL text."""
+    tables = await app.db.rows(sa.text(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    ) as cursor:
-        tables = [row[0] for row in await cursor.fetchall()]
-    parts = ["(SELECT group_concat(sql, char(10)) FROM sqlite_master)"]
-    for table in tables:
-        async with app.db.connection.execute(f"PRAGMA table_info({table})") as cursor:
-            columns = [row[1] for row in await cursor.fetchall()]
-        row = " || ',' || ".join(f"quote({column})" for column in columns)
-        parts.append(f"(SELECT group_concat({row}, char(10)) FROM {table})")
+    ))
+    parts = ["(SELECT group_concat(sql, char(10)) FROM sqlite_master) AS schema"]
+    for index, table in enumerate(row["name"] for row in tables):
+        columns = [row["name"] for row in await app.db.rows(sa.text(f'PRAGMA table_info("{table}")'))]
+        quoted = " || ',' || ".join(f'quote("{column}")' for column in columns)
+        parts.append(f'(SELECT group_concat({quoted}, char(10)) FROM "{table}") AS t{index}')
     return "SELECT " + ", ".join(parts)
 
 
 @pytest.fixture(scope="module")
 def fuzzer(tmp_path_factory) -> Iterator[Fuzzer]:
-    settings = Settings(_env_file=None, discord_token=None, database_url="sqlite:///:memory:",
-                        charts_dir=tmp_path_factory.mktemp("charts"))
+    folder = tmp_path_factory.mktemp("fuzz")
+    settings = Settings(_env_file=None, discord_token=None, database_url=f"sqlite:///{folder / 'fuzz.db'}",
+                        charts_dir=folder / "charts")
     with asyncio.Runner() as runner:
         app = runner.run(Liftcoach.start(settings, clock=FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))))
         runner.run(_seed(app))
@@ -163,19 +163,21 @@ async def _seed(app: Liftcoach) -> None:
         ("log", {"exercise": "深蹲", "weight": 60, "reps": 8, "custom": True}),
         ("remind set", {}),
     ]:
-        await app.run(SEEDED, name, options)
+        seeded = await app.run(SEEDED, name, options)
+        assert seeded.reply.tone is not Tone.ERROR, seeded.reply.body
 
 
 # Every command, action and autocomplete of the app, read from a throwaway instance at collection.
 def _catalogue() -> tuple[list[str], list[str], list[tuple[str, str]]]:
     async def read() -> tuple[list[str], list[str], list[tuple[str, str]]]:
-        settings = Settings(_env_file=None, discord_token=None, database_url="sqlite:///:memory:")
-        app = await Liftcoach.start(settings)
-        try:
-            completers = [(name, option) for name, command in app.commands.items() for option in command.completers]
-            return sorted(app.commands), sorted(app.actions), completers
-        finally:
-            await app.close()
+        with tempfile.TemporaryDirectory() as folder:
+            settings = Settings(_env_file=None, discord_token=None, database_url=f"sqlite:///{folder}/catalogue.db")
+            app = await Liftcoach.start(settings)
+            try:
+                completers = [(name, option) for name, command in app.commands.items() for option in command.completers]
+                return sorted(app.commands), sorted(app.actions), completers
+            finally:
+                await app.close()
 
     return asyncio.run(read())
 
