@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 
@@ -107,3 +108,74 @@ async def test_an_undeliverable_reply_rolls_its_write_back_and_is_logged_with_an
 async def test_a_long_value_is_quoted_back_shortened(app):
     answer = app.error_reply("errors.invalid_value", value="x" * 5000)
     assert "x" * 99 + "…`" in answer.reply.body and "x" * 100 not in answer.reply.body
+
+
+# -- every reply the commands can produce, with the longest and the emptiest realistic data -------
+
+LONG_NAME = ("Zercher carry to the far wall and back, paused, with a @everyone mention " + "x" * 100)[:100]
+
+
+def _longest_options(model) -> dict[str, object]:
+    """Every option at its longest or largest allowed value (text: the 100-character name, cut to fit)."""
+    from bot.commands.options import base_type, bounds, choices, lengths
+
+    options: dict[str, object] = {}
+    for name, field in model.model_fields.items():
+        kind = base_type(field)
+        if choices(field):
+            options[name] = choices(field)[-1]
+        elif kind is bool:
+            options[name] = True
+        elif kind in (int, float):
+            options[name] = bounds(field)[1]
+        else:
+            options[name] = LONG_NAME[: lengths(field)[1] or 100]
+    return options
+
+
+async def _crawl(app, caller, outgoing: Outgoing, seen: set[str], depth: int) -> int:
+    """Press every button, pick every menu choice and submit every form below `outgoing`."""
+    assert breaches(outgoing) == [], outgoing
+    assert "error id" not in outgoing.reply.body, outgoing.reply.body
+    if depth == 0:
+        return 1
+    from bot.commands.base import Interaction
+
+    steps = [(button.action, Interaction()) for button in outgoing.reply.buttons]
+    if outgoing.reply.menu is not None:
+        steps += [(outgoing.reply.menu.action, Interaction(values=(choice.value,)))
+                  for choice in outgoing.reply.menu.choices]
+    if outgoing.reply.form is not None:
+        filled = {text_input.key: text_input.default or "x" for text_input in outgoing.reply.form.inputs}
+        steps.append((outgoing.reply.form.action, Interaction(form=filled)))
+    count = 1
+    for custom_id, interaction in steps:
+        key = f"{custom_id}|{interaction.values}|{sorted(interaction.form)}"
+        if key in seen:
+            continue
+        seen.add(key)
+        count += await _crawl(app, caller, await app.interact(caller, custom_id, interaction), seen, depth - 1)
+    return count
+
+
+@pytest.mark.parametrize("history", ["none", "a year"])
+async def test_every_reply_fits_discord_with_the_longest_and_emptiest_data(app, clock, history):
+    from bot.coach.vocabulary import Unit
+    from bot.store.training_log import NewEntry
+
+    if history == "a year":
+        await run(app, "goal", goal="hypertrophy", days=6)
+        await run(app, "log", exercise=LONG_NAME, weight=40, reps=12, custom=True, note="n" * 200)
+        [custom] = await app.custom_exercises.all(ALICE.user_id)
+        for day in range(1, 366):
+            entries = [NewEntry(exercise=key, weight_kg=60 + day % 40, entered_unit=Unit.KG, reps=8, rpe=9.5,
+                                note="@here " + "n" * 150) for key in ("barbell-back-squat", custom.key)]
+            await app.log.add(ALICE.user_id, entries, clock() - timedelta(days=day))
+    produced = 0
+    seen: set[str] = set()
+    for name, command in sorted(app.commands.items()):
+        if name == "forget":
+            continue  # its confirmation would delete the history the other commands need
+        for options in ({}, _longest_options(command.options)):
+            produced += await _crawl(app, ALICE, await run(app, name, **options), seen, depth=2)
+    assert produced > 2 * len(app.commands)
