@@ -4,8 +4,8 @@ import difflib
 import tomllib
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
