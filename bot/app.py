@@ -109,7 +109,7 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
+        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), register=command.registers_caller)
 
     async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
@@ -142,14 +142,18 @@ class Liftcoach:
 
     # -- the one path every reply takes -----------------------------------------------------
 
-    async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
+    async def _guarded(
+        self, caller: Caller, call: Callable[[Context], Awaitable[Reply]], *, register: bool = True
+    ) -> Outgoing:
         now = self.clock()
         try:
             # One transaction per command: a UserError rolls back every write, so bad input
             # changes nothing, and the first-contact bookkeeping commits with the reply.
             async with self.db.transaction():
-                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
-                notices = await self._notices(context)
+                profile = await self.users.ensure(caller.user_id, now) if register else await self.users.get(caller.user_id)
+                context = Context(self, caller, profile or _guest(caller.user_id, now), now)
+                # Someone not stored gets no first-contact notice or hooks: they would store them.
+                notices = await self._notices(context) if profile else ()
                 reply = await call(context)
             reply = await self._render_attachment(reply)
         except UserError as error:

@@ -50,6 +50,10 @@ class Context:
     def text(self, key: str, **values: object) -> str:
         return self.app.prompts.text(key, **values)
 
+    def plural(self, key: str, count: float, **values: object) -> str:
+        """`key`'s form for `count` by the locale's plural rules ("1 week", "2 weeks")."""
+        return self.app.prompts.plural(key, count, **values)
+
     def action(self, name: str, argument: str = "") -> str:
         return action_id(name, self.caller.user_id, argument)
 
@@ -65,6 +69,8 @@ class Command:
     options: type[BaseModel]
     handler: Handler
     completers: Mapping[str, Completer] = field(default_factory=dict)
+    # False for commands that must not store a first-time caller (/forget from a stranger).
+    registers_caller: bool = True
 
 
 @dataclass(frozen=True)

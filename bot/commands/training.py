@@ -392,7 +392,7 @@ async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry
     following = planned_session(ctx)
     return Reply(
         title=ctx.text("today.done_title"),
-        body=ctx.text("log.session_logged", count=len(entries), day=session.day_label, next_day=following.day_label),
+        body=ctx.text("log.session_logged", entries=ctx.plural("count.entries", len(entries)), day=session.day_label, next_day=following.day_label),
         tone=Tone.SUCCESS,
     )
 

@@ -149,6 +149,21 @@ class ReminderStore:
         assert settings is not None
         return settings
 
+    async def follow_timezone(self, user_id: int, timezone: str, now_utc: datetime) -> ReminderSettings | None:
+        """Move the schedule to the user's new zone: same days and wall-clock time, next slot
+        recomputed. Returns the schedule if reminders are on (and so were re-scheduled), else None."""
+        settings = await self.get(user_id)
+        if settings is None:
+            return None
+        zone = load_zone(timezone)
+        due = next_due(now_utc, settings.days, settings.local_time, zone) if settings.active else None
+        await self._db.write(
+            "UPDATE reminders SET timezone = ?, next_due_utc = COALESCE(?, next_due_utc), updated_at = ? "
+            "WHERE user_id = ?",
+            (zone.key, _iso(due) if due else None, _iso(now_utc), user_id),
+        )
+        return await self.get(user_id) if settings.active else None
+
     async def turn_off(self, user_id: int, now_utc: datetime) -> bool:
         """Stop all reminders, including a pending snooze; False if none were set."""
         async with self._db.transaction() as connection:

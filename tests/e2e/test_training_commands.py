@@ -204,7 +204,7 @@ async def test_log_as_prescribed_logs_the_loaded_exercises_and_advances_the_rota
     logged = await discord.click(with_load, action_ids(with_load.original)["log-plan"])
     assert logged.response.type == 4
     assert main_embed(logged)["title"] == "Session done"
-    assert re.search(rf"Logged \d+ entries for {re.escape(day_one)}\. Next up: ", main_embed(logged)["description"])
+    assert re.search(rf"Logged \d+ entr(?:y|ies) for {re.escape(day_one)}\. Next up: ", main_embed(logged)["description"])
     following = await discord.slash("today")
     assert _day(following) != day_one
 
