@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -21,7 +20,7 @@ from bot.commands.core import Options
 from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
-from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
+from bot.replies import Button, Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
@@ -29,7 +28,6 @@ MAX_LOAD_KG = 500.0
 MAX_NOTE_LENGTH = 200
 HISTORY_DAYS_PER_PAGE = 7
 GENERIC_BARBELL_INCREMENT_KG = 2.5
-CHART_LIFTS = 5
 
 
 class LogOptions(Options):
@@ -45,11 +43,6 @@ class LogOptions(Options):
 class HistoryOptions(Options):
     exercise: str | None = Field(default=None, max_length=100)
     days: int = Field(default=30, ge=1, le=365)
-
-
-class ProgressOptions(Options):
-    exercise: str | None = Field(default=None, max_length=100)
-    weeks: int = Field(default=12, ge=1, le=104)
 
 
 class OneRepMaxOptions(Options):
@@ -270,74 +263,6 @@ async def history_button(ctx: Context, argument: str, interaction: Interaction) 
         raise UserError("errors.stale_button") from None
 
 
-# -- /progress -------------------------------------------------------------------------------
-
-
-async def progress(ctx: Context, options: ProgressOptions) -> Reply:
-    # Imported here: matplotlib costs ~0.4 s at start-up, and only /progress needs it.
-    from bot.charts import ChartText, render_progress_chart
-
-    since = ctx.now - timedelta(weeks=options.weeks)
-    only = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=only, since=since)
-    zone = ZoneInfo(ctx.profile.timezone)
-    unit = ctx.profile.units
-    catalogue = ctx.app.catalogue
-    names = await exercise_names(ctx)
-    counts: dict[str, int] = defaultdict(int)
-    for entry in entries:
-        if entry.weight_kg > 0:
-            counts[entry.exercise] += 1
-    chosen = sorted(counts, key=lambda key: -counts[key])[:CHART_LIFTS]
-    lifts, records = {}, {}
-    for key in chosen:
-        best_by_day: dict = {}
-        for entry in entries:
-            if entry.exercise == key and entry.weight_kg > 0 and is_reliable(entry.reps):
-                day = local_date(entry.logged_at, zone)
-                value = from_kg(estimate_1rm(entry.weight_kg, entry.reps), unit)
-                best_by_day[day] = max(best_by_day.get(day, 0.0), value)
-        points = sorted(best_by_day.items())
-        name = names.get(key, key)
-        lifts[name] = points
-        running, marks = 0.0, []
-        for day, value in points:
-            if value > running:
-                running = value
-                marks.append((day, value))
-        records[name] = marks[1:] if len(marks) > 1 else marks
-    weekly: dict = defaultdict(lambda: defaultdict(float))
-    exercises = {e.key: e for e in catalogue}
-    for entry in entries:
-        day = local_date(entry.logged_at, zone)
-        for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
-            weekly[week_start(day)][muscle.value] += sets
-    band = (0.0, 0.0)
-    if ctx.profile.goal is not None:
-        rules = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
-        band = (float(rules.low), float(rules.high))
-    text = ChartText(
-        e1rm_axis=ctx.text("progress.axis_e1rm"),
-        weekly_sets_axis=ctx.text("progress.axis_sets"),
-        target_band=ctx.text("progress.band"),
-        records=ctx.text("progress.records"),
-        no_data=ctx.text("progress.no_data"),
-    )
-    title = ctx.text("progress.chart_title", weeks=options.weeks)
-    period = (local_date(since, zone), local_date(ctx.now, zone) + timedelta(days=1))
-    weekly_sets = sorted((week, dict(sets)) for week, sets in weekly.items())
-    render = partial(render_progress_chart, lifts, records, weekly_sets, band, unit.value, title, text, period)
-    summary = [
-        ctx.text("progress.lift_line", exercise=name, best=format_load(round(max(v for _, v in points), 1), unit))
-        for name, points in lifts.items() if points
-    ]
-    return Reply(
-        title=ctx.text("progress.title"),
-        body="\n".join(summary) or ctx.text("progress.no_data"),
-        attachment=Attachment(filename="progress.png", render=render, description=title),
-    )
-
-
 # -- /1rm ------------------------------------------------------------------------------------
 
 
@@ -468,7 +393,6 @@ COMMANDS = (
     Command("log", LogOptions, log_set, completers={"exercise": complete_exercise}),
     Command("undo", UndoOptions, undo),
     Command("history", HistoryOptions, history, completers={"exercise": complete_exercise}),
-    Command("progress", ProgressOptions, progress, completers={"exercise": complete_exercise}),
     Command("1rm", OneRepMaxOptions, one_rep_max),
 )
 ACTIONS = {

@@ -168,14 +168,14 @@ async def test_progress_attaches_a_png_chart_shown_in_the_embed(discord: Driver)
     assert chart.data.startswith(PNG_SIGNATURE)
     assert main_embed(record)["image"]["url"] == "attachment://progress.png"
     assert record.original.attachments[0]["filename"] == "progress.png"
-    assert "Barbell bench press: best estimated 1RM 70 kg" in main_embed(record)["description"]
+    assert "Barbell bench press: e1RM 70 kg from one session · best set 60 kg × 5" in main_embed(record)["description"]
+    assert record.original.attachments[0]["description"].startswith("Line chart of estimated one-rep max")
 
 
 async def test_progress_for_one_exercise_in_a_guild_without_data(discord: Driver) -> None:
     record = await discord.slash("progress", {"exercise": "Barbell deadlift", "weeks": 4}, guild=True)
-    [chart] = record.response.files
-    assert chart.data.startswith(PNG_SIGNATURE)
-    assert main_embed(record)["description"] == "Nothing to draw yet: log a few sessions with /log."
+    assert record.response.files == []
+    assert main_embed(record)["description"].startswith("Nothing to chart yet")
 
 
 async def test_one_rep_max_estimate_with_load_tables(discord: Driver) -> None:
