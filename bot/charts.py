@@ -22,9 +22,9 @@ from io import BytesIO
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
-from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
@@ -34,8 +34,6 @@ FIGURE_SIZE_IN = (9, 5.5)
 DPI = 100
 # A break in a lift's line: sessions further apart than this are not joined (a gap is not a trend).
 GAP = timedelta(days=14)
-# Discord's limit on an attachment's description (alt text).
-ALT_TEXT_LIMIT = 1024
 
 # Okabe–Ito without black (invisible on dark) and yellow (invisible on white): five hues.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#D55E00")

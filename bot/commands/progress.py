@@ -32,6 +32,7 @@ from bot.store.training_log import LogEntry
 
 # Four lines stay readable, each with its own colour, line style and marker.
 MAIN_LIFTS = 4
+# Discord's limit on an attachment's description (the alt text).
 ALT_TEXT_LIMIT = 1024
 
 
