@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands import core, privacy, progress, reminders, training
+from bot.commands import core, history, privacy, progress, reminders, training
 
 if TYPE_CHECKING:
     from bot.app import Liftcoach
 
-MODULES = (core, training, progress, reminders, privacy)
+MODULES = (core, training, history, progress, reminders, privacy)
 
 
 def register_all(app: Liftcoach) -> None:

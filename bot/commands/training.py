@@ -1,10 +1,9 @@
-"""/log, /undo, /history, /progress and /1rm, plus the log buttons on /today."""
+"""/log, /undo and /1rm, plus the log buttons on /today."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -20,13 +19,12 @@ from bot.commands.core import Options
 from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
-from bot.replies import Button, Form, Reply, Section, TextInput, Tone
+from bot.replies import Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
 MAX_LOAD_KG = 500.0
 MAX_NOTE_LENGTH = 200
-HISTORY_DAYS_PER_PAGE = 7
 GENERIC_BARBELL_INCREMENT_KG = 2.5
 
 
@@ -38,11 +36,6 @@ class LogOptions(Options):
     rpe: float | None = Field(default=None, ge=1, le=10)
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
     custom: bool = False
-
-
-class HistoryOptions(Options):
-    exercise: str | None = Field(default=None, max_length=100)
-    days: int = Field(default=30, ge=1, le=365)
 
 
 class OneRepMaxOptions(Options):
@@ -209,60 +202,6 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
     )
 
 
-# -- /history --------------------------------------------------------------------------------
-
-
-async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
-    since = ctx.now - timedelta(days=days)
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=since, newest_first=True)
-    if not entries:
-        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
-    zone = ZoneInfo(ctx.profile.timezone)
-    names = await exercise_names(ctx)
-    by_day: dict = defaultdict(list)
-    for entry in entries:
-        by_day[local_date(entry.logged_at, zone)].append(entry)
-    day_keys = list(by_day)
-    pages = (len(day_keys) + HISTORY_DAYS_PER_PAGE - 1) // HISTORY_DAYS_PER_PAGE
-    page = max(0, min(page, pages - 1))
-    sections = []
-    for day in day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]:
-        lines = [
-            ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
-                     load=show_exact(ctx, e.weight_kg))
-            + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
-            for e in reversed(by_day[day])
-        ]
-        sections.append(Section(name=day.strftime("%a %d %b %Y"), value="\n".join(lines)[:1024]))
-    argument = f"{exercise_key or ''}|{days}|"
-    buttons = []
-    if page > 0:
-        buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
-    if page < pages - 1:
-        buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
-    return Reply(
-        title=ctx.text("history.title"),
-        body=ctx.text("history.page", page=page + 1, pages=pages, days=days),
-        sections=tuple(sections),
-        buttons=tuple(buttons),
-        ephemeral=True,
-        update_source=True,
-    )
-
-
-async def history(ctx: Context, options: HistoryOptions) -> Reply:
-    key = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
-    return (await history_page(ctx, key, options.days, 0)).model_copy(update={"update_source": False})
-
-
-async def history_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
-    try:
-        key, days, page = argument.split("|")
-        return await history_page(ctx, key or None, int(days), int(page))
-    except ValueError:
-        raise UserError("errors.stale_button") from None
-
-
 # -- /1rm ------------------------------------------------------------------------------------
 
 
@@ -392,11 +331,9 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
 COMMANDS = (
     Command("log", LogOptions, log_set, completers={"exercise": complete_exercise}),
     Command("undo", UndoOptions, undo),
-    Command("history", HistoryOptions, history, completers={"exercise": complete_exercise}),
     Command("1rm", OneRepMaxOptions, one_rep_max),
 )
 ACTIONS = {
-    "history": history_button,
     "log-plan": log_as_prescribed,
     "log-open": open_log_form,
     "log-form": submit_log_form,

@@ -109,6 +109,17 @@ class UserStore:
             )
             return cursor.lastrowid
 
+    async def session_labels(self, user_id: int, session_ids: list[int]) -> dict[int, str]:
+        """Session id -> the plan's day label ("Full body A") for this user's sessions among `session_ids`."""
+        if not session_ids:
+            return {}
+        marks = ", ".join("?" for _ in session_ids)
+        async with self.db.connection.execute(
+            f"SELECT session_id, day_label FROM sessions WHERE user_id = ? AND session_id IN ({marks})",
+            (user_id, *session_ids),
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}
+
     async def completed_session_times(self, user_id: int, since: datetime) -> list[datetime]:
         async with self.db.connection.execute(
             "SELECT completed_at FROM sessions WHERE user_id = ? AND completed_at >= ? ORDER BY completed_at",

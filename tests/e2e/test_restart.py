@@ -24,7 +24,7 @@ async def test_state_and_old_components_survive_a_sigkill(
     assert main_embed(goal)["title"] == "Strength (maximal force) · novice", "the goal was kept"
     assert "You train 4 days a week" in main_embed(goal)["description"]
     history = await discord.slash("history")
-    assert "Barbell deadlift: 1 × 3 at 140 kg" in history.response.text(), "the log was kept"
+    assert "**Barbell deadlift** 140 kg 1×3" in history.response.text(), "the log was kept"
 
     session = await discord.click(table, action_ids(table.original)["today"])
     assert session.response.type == 4, "a button sent before the restart still works"
