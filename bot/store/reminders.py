@@ -110,6 +110,10 @@ class DueReminder:
 
 
 class ReminderStore:
+    """Schedules and deliveries. A schedule's `timezone` is a copy of the user's one time zone
+    (`users.timezone`, set with /settings): callers pass the profile's zone to `set_schedule`, and
+    `follow_timezone` moves the schedule when the user changes it."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
