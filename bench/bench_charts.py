@@ -18,8 +18,8 @@ from bot.coach.vocabulary import Muscle  # noqa: E402
 LIFTS = ("squat", "bench press", "deadlift", "overhead press", "barbell row")
 CURRENT = date(2026, 11, 23)
 WEEKS = tuple(CURRENT - timedelta(weeks=103 - index) for index in range(104))
-TEXT = ChartText("Progress", "Estimated 1RM", "Tonnage", "Hard sets per week", "Goal", "Record", "so far", "Other",
-                 "in range", "under", "over")
+TEXT = ChartText("Progress", "Estimated 1RM", "Tonnage", "Hard sets per week", "Goal", "Record", "Best set", "so far",
+                 "Other", "in range", "under", "over")
 
 
 def worst_case(view: View) -> ProgressChart:

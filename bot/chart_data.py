@@ -36,6 +36,7 @@ class ChartText:
     sets_axis: str
     band: str
     records: str
+    best_set: str
     partial_week: str
     other: str
     in_band: str
@@ -45,12 +46,14 @@ class ChartText:
 
 @dataclass(frozen=True)
 class LiftSeries:
-    """One lift: its best estimated 1RM per session (date, load in the chart's unit), oldest first,
-    and the sessions whose estimate beat every earlier one."""
+    """One lift: its best estimated 1RM per session (date, load in the chart's unit), oldest first;
+    the sessions whose estimate beat every earlier one; and the set behind each session's estimate
+    (date, load, reps)."""
 
     name: str
     sessions: tuple[tuple[date, float], ...]
     records: tuple[tuple[date, float], ...] = ()
+    best_sets: tuple[tuple[date, float, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from bot.chart_data import ProgressChart, Theme, View
+from bot.chart_data import LiftSeries, ProgressChart, Theme, View
 
 FIGURE_SIZE_IN = (9, 5.5)
 DPI = 100
@@ -107,10 +107,23 @@ def _draw_e1rm(axes: Axes, chart: ProgressChart, colours: _Colours) -> None:
             record_days, record_values = zip(*lift.records, strict=True)
             axes.scatter(record_days, record_values, marker="*", s=140, color=colour, zorder=3,
                          edgecolors=colours.background, linewidths=0.8, gid=f"records:{lift.name}")
+    if len(chart.lifts) == 1 and chart.lifts[0].best_sets:
+        _draw_best_sets(axes, chart.lifts[0], chart.text.best_set, colours)
     if any(lift.records for lift in chart.lifts):
         axes.scatter([], [], marker="*", s=140, color=colours.muted, label=chart.text.records)
     axes.set_ylabel(f"{chart.text.e1rm_axis} ({chart.unit})")
     _legend(axes, colours)
+
+
+def _draw_best_sets(axes: Axes, lift: LiftSeries, label: str, colours: _Colours) -> None:
+    """For one lift: the load of each session's best set under its e1RM, the last one labelled
+    "117.5 × 5", so the chart shows what was on the bar as well as what it estimates."""
+    days, loads = _with_gaps(tuple((day, load) for day, load, _ in lift.best_sets))
+    axes.plot(days, loads, label=label, color=PALETTE[1], linestyle="--", linewidth=1.2, marker="s",
+              markersize=3 if len(lift.best_sets) <= 60 else 0, gid=f"best-sets:{lift.name}")
+    day, load, reps = lift.best_sets[-1]
+    axes.annotate(f"{load:g} × {reps}", xy=(date2num(day), load), xytext=(5, 0), textcoords="offset points",
+                  va="center", fontsize="small", color=PALETTE[1], fontweight="bold")
 
 
 def _draw_volume(axes: Axes, chart: ProgressChart, colours: _Colours) -> None:

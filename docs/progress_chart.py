@@ -22,7 +22,7 @@ from bot.commands.base import Caller  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.store.training_log import NewEntry  # noqa: E402
 
-THEME = "dark"
+THEME = "dark"  # Discord's default; "light" for the light theme
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 LIFTER = Caller(user_id=1, name="demo")
 DOCS = Path(__file__).resolve().parent

@@ -15,7 +15,7 @@ from bot.charts import DPI, FIGURE_SIZE_IN, LINE_STYLES, PALETTE, build_figure, 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPECTED_SHAPE = (round(FIGURE_SIZE_IN[1] * DPI), round(FIGURE_SIZE_IN[0] * DPI))
-TEXT = ChartText("Progress", "Estimated 1RM", "Tonnage", "Hard sets", "Goal", "Record", "so far", "Other",
+TEXT = ChartText("Progress", "Estimated 1RM", "Tonnage", "Hard sets", "Goal", "Record", "Best set", "so far", "Other",
                  "in range", "under", "over")
 CURRENT = date(2026, 11, 23)
 WEEKS = tuple(CURRENT - timedelta(weeks=103 - index) for index in range(104))

@@ -106,6 +106,29 @@ def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> list[st
     return sorted(days, key=rank)[:MAIN_LIFTS]
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What one view draws and says: the chart's series and the reply's summary lines."""
+
+    summary: list[str]
+    lifts: tuple[LiftSeries, ...] = ()
+    weekly: tuple[WeeklySeries, ...] = ()
+    band: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Log:
+    """The log as the views need it: everything of the chosen lifts (records look back), the
+    entries inside the window, and the weeks on the axis."""
+
+    history: list[LogEntry]
+    window: list[LogEntry]
+    zone: ZoneInfo
+    weeks: tuple[date, ...]
+    names: dict[str, str]
+    only: str | None
+
+
 def _weeks(first: date, current: date) -> tuple[date, ...]:
     count = (current - first).days // 7 + 1
     return tuple(first + timedelta(weeks=index) for index in range(count))
@@ -130,19 +153,19 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     weeks = _weeks(first_week, current_week)
     names = await exercise_names(ctx)
     builder = {View.E1RM: _e1rm_view, View.VOLUME: _volume_view, View.SETS: _sets_view}[options.view]
-    built = builder(ctx, history, window, zone, weeks, names, only)
-    if built is None:
+    drawn = builder(ctx, Log(history, window, zone, weeks, names, only))
+    if drawn is None:
         return Reply(title=ctx.text("progress.title"), body=ctx.text(f"progress.empty_{options.view.value}"),
                      ephemeral=True)
-    lifts, weekly, band, summary, axis_key = built
     shown_weeks = ctx.plural("count.weeks", len(weeks))
     text = ChartText(
         title=ctx.text(f"progress.chart_title.{options.view.value}", weeks=shown_weeks),
         e1rm_axis=ctx.text("progress.axis_e1rm"),
         volume_axis=ctx.text("progress.axis_volume"),
         sets_axis=ctx.text("progress.axis_sets"),
-        band=ctx.text("progress.band", band=span(*band)) if band else "",
+        band=ctx.text("progress.band", band=span(*drawn.band)) if drawn.band else "",
         records=ctx.text("progress.records"),
+        best_set=ctx.text("progress.best_set_series"),
         partial_week=ctx.text("progress.partial_week"),
         other=ctx.text("progress.other"),
         in_band=ctx.text("progress.in_band"),
@@ -152,45 +175,44 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     chart = ProgressChart(
         view=options.view, text=text, unit=ctx.profile.units.value,
         period=(first_week, current_week + timedelta(weeks=1)), current_week=current_week,
-        lifts=tuple(lifts), weeks=weeks, weekly=tuple(weekly), band=band, theme=options.theme,
+        lifts=drawn.lifts, weeks=weeks, weekly=drawn.weekly, band=drawn.band, theme=options.theme,
     )
     from bot.charts import render_progress_chart  # matplotlib costs ~0.4 s to import; only this needs it
 
-    alt_text = ctx.text(axis_key, start=first_week.strftime("%d %b %Y"), end=today.strftime("%d %b %Y"),
-                        summary="; ".join(summary))
+    alt_text = ctx.text(f"progress.alt.{options.view.value}", start=first_week.strftime("%d %b %Y"),
+                        end=today.strftime("%d %b %Y"), summary="; ".join(drawn.summary))
     return Reply(
         title=ctx.text("progress.title"),
-        body="\n".join(summary),
+        body="\n".join(drawn.summary),
         attachment=Attachment(filename="progress.png",
                               render=partial(render_progress_chart, chart),
                               description=alt_text[:ALT_TEXT_LIMIT]),
     )
 
 
-# -- views: each returns (lifts, weekly series, band, summary lines, alt-text key) or None -------------
+# -- views: each returns what it draws, or None when it has nothing to draw ----------------------
 
 
-def _e1rm_view(ctx: Context, history, window, zone, weeks, names, only):
+def _e1rm_view(ctx: Context, log: Log) -> Drawn | None:
     unit = ctx.profile.units
-    keys = [only] if only else main_lifts(ctx, window, zone)
-    start = weeks[0]
+    keys = [log.only] if log.only else main_lifts(ctx, log.window, log.zone)
+    start = log.weeks[0]
     lifts, summary = [], []
     for key in keys:
-        sessions = best_sets([entry for entry in history if entry.exercise == key], zone)
+        sessions = best_sets([entry for entry in log.history if entry.exercise == key], log.zone)
         shown = [session for session in sessions if session.day >= start]
         if not shown:
             continue
         marked = [session for session in records(sessions) if session.day >= start]
-        name = names.get(key, key)
+        name = log.names.get(key, key)
         lifts.append(LiftSeries(
             name=name,
             sessions=tuple((s.day, round(from_kg(s.e1rm_kg, unit), 1)) for s in shown),
             records=tuple((s.day, round(from_kg(s.e1rm_kg, unit), 1)) for s in marked),
+            best_sets=tuple((s.day, round(from_kg(s.weight_kg, unit), 1), s.reps) for s in shown),
         ))
         summary.append(_lift_line(ctx, name, shown, len(marked)))
-    if not lifts:
-        return None
-    return lifts, [], None, summary, "progress.alt.e1rm"
+    return Drawn(summary, lifts=tuple(lifts)) if lifts else None
 
 
 def _lift_line(ctx: Context, name: str, sessions: list[BestSet], record_count: int) -> str:
@@ -215,18 +237,19 @@ def _week_index(weeks: tuple[date, ...], day: date) -> int:
     return (week_start(day) - weeks[0]).days // 7
 
 
-def _volume_view(ctx: Context, history, window, zone, weeks, names, only):
-    unit = ctx.profile.units
-    keys = [only] if only else main_lifts(ctx, window, zone)
+def _volume_view(ctx: Context, log: Log) -> Drawn | None:
+    unit, weeks, names = ctx.profile.units, log.weeks, log.names
+    keys = [log.only] if log.only else main_lifts(ctx, log.window, log.zone)
     other = ctx.text("progress.other")
     totals: dict[str, list[float]] = {names.get(key, key): [0.0] * len(weeks) for key in keys}
-    for entry in window:
+    for entry in log.window:
         name = names.get(entry.exercise, entry.exercise) if entry.exercise in keys else other
         tonnage = from_kg(entry.weight_kg, unit) * entry.reps * entry.sets
         if tonnage:
-            totals.setdefault(name, [0.0] * len(weeks))[_week_index(weeks, local_date(entry.logged_at, zone))] += tonnage
-    weekly = [WeeklySeries(name, tuple(round(value) for value in values))
-              for name, values in totals.items() if any(values)]
+            week = _week_index(weeks, local_date(entry.logged_at, log.zone))
+            totals.setdefault(name, [0.0] * len(weeks))[week] += tonnage
+    weekly = tuple(WeeklySeries(name, tuple(round(value) for value in values))
+                   for name, values in totals.items() if any(values))
     if not weekly:
         return None
     per_week = [sum(series.values[index] for series in weekly) for index in range(len(weeks))]
@@ -240,29 +263,29 @@ def _volume_view(ctx: Context, history, window, zone, weeks, names, only):
                             weeks=ctx.plural("count.full_weeks", len(full)), so_far=amount(so_far))]
     else:
         summary = [ctx.text("progress.volume_first_week", so_far=amount(so_far))]
-    return [], weekly, None, summary, "progress.alt.volume"
+    return Drawn(summary, weekly=weekly)
 
 
-def _sets_view(ctx: Context, history, window, zone, weeks, names, only):
+def _sets_view(ctx: Context, log: Log) -> Drawn | None:
     exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
-    by_week: list[dict] = [defaultdict(float) for _ in weeks]
-    for entry in window:
+    by_week: list[dict] = [defaultdict(float) for _ in log.weeks]
+    for entry in log.window:
         for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
-            by_week[_week_index(weeks, local_date(entry.logged_at, zone))][muscle] += sets
+            by_week[_week_index(log.weeks, local_date(entry.logged_at, log.zone))][muscle] += sets
     trained = [muscle for muscle in Muscle if any(week.get(muscle) for week in by_week)]
     if not trained:
         return None
-    weekly = [WeeklySeries(ctx.text(f"muscles.{muscle.value}"), tuple(week.get(muscle, 0.0) for week in by_week))
-              for muscle in trained]
+    weekly = tuple(WeeklySeries(ctx.text(f"muscles.{muscle.value}"), tuple(week.get(muscle, 0.0) for week in by_week))
+                   for muscle in trained)
     band = None
     if ctx.profile.goal is not None:
         rules = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
         band = (float(rules.low), float(rules.high))
-    summary = [_sets_line(ctx, weekly, band, len(weeks))]
-    return [], weekly, band, summary, "progress.alt.sets"
+    return Drawn([_sets_line(ctx, weekly, band, len(log.weeks))], weekly=weekly, band=band)
 
 
-def _sets_line(ctx: Context, weekly: list[WeeklySeries], band, week_count: int) -> str:
+def _sets_line(ctx: Context, weekly: tuple[WeeklySeries, ...], band: tuple[float, float] | None,
+               week_count: int) -> str:
     """About the last full week (the current one is unfinished), or this week when it is the only one."""
     index = -2 if week_count > 1 else -1
     which = ctx.text("progress.last_week" if week_count > 1 else "progress.this_week")

@@ -122,6 +122,9 @@ async def test_a_lifts_first_session_is_no_record(log, figures):
     await run(log, "progress", exercise="squat", weeks=104)
     [axes] = figures[0].axes
     assert list(lines(axes)) == ["Barbell back squat"]
+    # One lift also shows each session's best set: what was on the bar under what it estimates.
+    [best] = [line for line in axes.get_lines() if line.get_gid() == "best-sets:Barbell back squat"]
+    assert max(best.get_ydata()) < max(lines(axes)["Barbell back squat"].get_ydata())
     [stars] = [c for c in axes.collections if c.get_gid() == "records:Barbell back squat"]
     record_days = {num2date(x).date() for x, _ in stars.get_offsets()}
     assert record_days and FIRST_MONDAY not in record_days
