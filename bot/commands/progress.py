@@ -144,9 +144,10 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     window = [entry for entry in history
               if window_start <= local_date(entry.logged_at, zone) <= today and entry.logged_at <= ctx.now]
     if not window:
-        key = "progress.empty_window" if history else "progress.empty"
-        return Reply(title=ctx.text("progress.title"),
-                     body=ctx.text(key, weeks=ctx.plural("count.weeks", options.weeks)), ephemeral=True)
+        key = "progress.empty_window" if history else "progress.empty_exercise" if only else "progress.empty"
+        return Reply(title=ctx.text("progress.title"), ephemeral=True,
+                     body=ctx.text(key, weeks=ctx.plural("count.weeks", options.weeks),
+                                   exercise=(await exercise_names(ctx)).get(only or "", "")))
 
     # The axis starts at the first week with data, so two weeks of log are not lost in twelve.
     first_week = week_start(min(local_date(entry.logged_at, zone) for entry in window))

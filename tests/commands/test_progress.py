@@ -204,3 +204,10 @@ async def test_a_short_log_is_not_lost_in_a_long_window(app, clock, figures):
     [axes] = figures[0].axes
     start, end = x_range(axes)
     assert (end - start).days == 14
+
+
+async def test_a_lift_never_logged_is_named_in_the_text_reply(app, figures):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    reply = await run(app, "progress", exercise="deadlift")
+    assert reply.reply.attachment is None
+    assert reply.reply.body.startswith("You haven't logged Barbell deadlift yet.")
