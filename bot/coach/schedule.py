@@ -152,13 +152,31 @@ _CITY_FOR_ABBREVIATION = {
     "ROK": "Asia/Seoul", "ROC": "Asia/Taipei", "NZ": "Pacific/Auckland", "JAPAN": "Asia/Tokyo",
 }
 
+# Abbreviations people type that are no IANA zone at all, and the city zones they most likely mean
+# (several where the abbreviation is used in more than one region).
+_ZONES_FOR_ABBREVIATION = {
+    "PST": ("America/Los_Angeles",), "PDT": ("America/Los_Angeles",), "MDT": ("America/Denver",),
+    "CST": ("America/Chicago", "Asia/Shanghai"), "CDT": ("America/Chicago",), "EDT": ("America/New_York",),
+    "AKST": ("America/Anchorage",), "BST": ("Europe/London",), "CEST": ("Europe/Berlin",),
+    "EEST": ("Europe/Athens",), "IST": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "JST": ("Asia/Tokyo",), "KST": ("Asia/Seoul",), "AEST": ("Australia/Sydney",), "AEDT": ("Australia/Sydney",),
+    "AWST": ("Australia/Perth",), "NZST": ("Pacific/Auckland",), "SGT": ("Asia/Singapore",),
+}
+
+
+def zones_for_abbreviation(text: str) -> tuple[str, ...]:
+    """The city zones an abbreviation that is no zone of its own may mean (`"pst"` ->
+    `("America/Los_Angeles",)`); empty when it is not one we know."""
+    return _ZONES_FOR_ABBREVIATION.get(text.strip().upper(), ())
+
 
 def search_zones(text: str, limit: int = 25) -> list[str]:
-    """Autocomplete: names starting with `text`, then a city starting with it, then containing it."""
+    """Autocomplete: what an abbreviation means (`pst`), then names starting with `text`, then a
+    city starting with it, then names containing it."""
     query = "_".join(text.strip().lower().split())
     if not query:
         return zone_names()[:limit]
-    ranked = []
+    ranked = [(-1, name) for name in zones_for_abbreviation(text)]
     for name in zone_names():
         lowered = name.lower()
         if lowered.startswith(query):
@@ -170,7 +188,7 @@ def search_zones(text: str, limit: int = 25) -> list[str]:
         else:
             continue
         ranked.append((rank, name))
-    return [name for _, name in sorted(ranked)[:limit]]
+    return list(dict.fromkeys(name for _, name in sorted(ranked)))[:limit]
 
 
 def slot_on(day: date, local_time: time, zone: ZoneInfo) -> datetime:

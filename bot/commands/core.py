@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.coach.planner import PlannedExercise, Session, split_name
 from bot.coach.rules import GoalTable, LevelRules
-from bot.coach.schedule import ScheduleError, city_zone_hint, load_zone, search_zones
+from bot.coach.schedule import ScheduleError, city_zone_hint, load_zone, search_zones, zones_for_abbreviation
 from bot.coach.units import format_load
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction
@@ -346,6 +346,10 @@ async def save_timezone(ctx: Context, typed: str, *, announce_reminders: bool = 
     try:
         zone = load_zone(typed)
     except ScheduleError:
+        meant = zones_for_abbreviation(typed)
+        if meant:
+            raise UserError("errors.timezone_abbreviation", timezone=typed,
+                            zones=", ".join(f"`{name}`" for name in meant)) from None
         raise UserError("errors.timezone", timezone=typed) from None
     lines = []
     hint = city_zone_hint(zone)

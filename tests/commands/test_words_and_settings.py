@@ -103,6 +103,14 @@ async def test_a_fixed_offset_zone_gets_a_note_suggesting_a_city_zone(app):
     assert "fixed offset" not in city.reply.body
 
 
+async def test_an_abbreviation_that_is_no_zone_suggests_the_city_zones_it_may_mean(app):
+    refused = await run(app, "settings", timezone="ist")
+    assert refused.reply.tone == "error"
+    assert "`Asia/Kolkata`, `Europe/Dublin`, `Asia/Jerusalem`" in refused.reply.body
+    assert (await app.autocomplete(ALICE, "settings", "timezone", "pst"))[0] == (
+        "America/Los_Angeles", "America/Los_Angeles")
+
+
 async def test_timezone_autocomplete_offers_city_zones_from_what_is_typed(app):
     assert (await app.autocomplete(ALICE, "settings", "timezone", "new york"))[0] == (
         "America/New_York", "America/New_York")
