@@ -127,7 +127,8 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     everything = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key)
     shown = [entry for entry in everything if entry.logged_at >= since]
     if not shown:
-        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
+        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=ctx.plural("count.days", days)),
+                     ephemeral=True)
     zone = ZoneInfo(ctx.profile.timezone)
     blocks = sessions_of(shown, zone)
     pages = (len(blocks) + SESSIONS_PER_PAGE - 1) // SESSIONS_PER_PAGE
@@ -148,7 +149,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
         buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
     return Reply(
         title=ctx.text("history.title"),
-        body=ctx.text("history.page", page=page + 1, pages=pages, days=days,
+        body=ctx.text("history.page", page=page + 1, pages=pages, days=ctx.plural("count.days", days),
                       sessions=ctx.plural("count.sessions", len(blocks))),
         sections=sections,
         buttons=tuple(buttons),
