@@ -175,7 +175,7 @@ async def test_progress_attaches_a_png_chart_shown_in_the_embed(discord: Driver)
 async def test_progress_for_one_exercise_in_a_guild_without_data(discord: Driver) -> None:
     record = await discord.slash("progress", {"exercise": "Barbell deadlift", "weeks": 4}, guild=True)
     assert record.response.files == []
-    assert main_embed(record)["description"].startswith("Nothing to chart yet")
+    assert main_embed(record)["description"].startswith("You haven't logged Barbell deadlift yet.")
 
 
 async def test_one_rep_max_estimate_with_load_tables(discord: Driver) -> None:
