@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from bot.coach.catalogue import Measure
 from bot.coach.onerm import estimate_1rm, is_reliable
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
@@ -53,9 +54,10 @@ def sessions_of(entries: Sequence[LogEntry], zone: ZoneInfo) -> list[SessionBloc
     return sorted(blocks, key=lambda block: (block.day, block.entries[-1].logged_at), reverse=True)
 
 
-def compact_sets(ctx: Context, entries: Sequence[LogEntry]) -> str:
+def compact_sets(ctx: Context, entries: Sequence[LogEntry], measure: Measure = Measure.REPS) -> str:
     """One exercise's sets in lifters' notation: "100 kg 3×5 @8, 105 kg 1×3"; different reps at one
-    load read "100 kg 5/5/4". Loads are shown as the user typed them, in their unit."""
+    load read "100 kg 5/5/4"; holds and carries count seconds or metres ("bodyweight 3×30 s").
+    Loads are shown as the user typed them, in their unit."""
     parts = []
     for (weight, rpe), run in groupby(entries, key=lambda e: (e.weight_kg, e.rpe)):
         run = list(run)
@@ -65,21 +67,25 @@ def compact_sets(ctx: Context, entries: Sequence[LogEntry]) -> str:
             text = ctx.text("history.sets_same", load=load, sets=len(reps), reps=reps[0])
         else:
             text = ctx.text("history.sets_varied", load=load, reps="/".join(str(r) for r in reps))
+        if measure is not Measure.REPS:
+            text += ctx.text(f"history.unit_{measure.value}")
         if rpe is not None:
             text += ctx.text("history.rpe", rpe=number(rpe))
         parts.append(text)
     return ", ".join(parts)
 
 
-def record_ids(history: Sequence[LogEntry]) -> dict[int, str]:
+def record_ids(history: Sequence[LogEntry], counts_reps: Callable[[str], bool]) -> dict[int, str]:
     """Log id -> the record key ("history.record_e1rm" or "history.record_heaviest") of each entry
-    that beat every earlier entry of its exercise. An exercise's first entry is no record."""
+    that beat every earlier entry of its exercise. An exercise's first entry is no record; an
+    estimated 1RM only counts for exercises measured in reps (`counts_reps(key)`), not holds or carries."""
     marked: dict[int, str] = {}
     best_load: dict[str, float] = {}
     best_e1rm: dict[str, float] = {}
     for entry in sorted(history, key=lambda e: (e.logged_at, e.log_id)):
         key = entry.exercise
-        e1rm = estimate_1rm(entry.weight_kg, entry.reps) if entry.weight_kg > 0 and is_reliable(entry.reps) else 0.0
+        reliable = entry.weight_kg > 0 and is_reliable(entry.reps) and counts_reps(key)
+        e1rm = estimate_1rm(entry.weight_kg, entry.reps) if reliable else 0.0
         if key in best_load:
             if e1rm > best_e1rm[key] + 1e-9:
                 marked[entry.log_id] = "history.record_e1rm"
@@ -107,12 +113,13 @@ def session_section(
     order = list(dict.fromkeys(entry.exercise for entry in block.entries))
     for key in order:
         sets = [entry for entry in block.entries if entry.exercise == key]
-        line = ctx.text("history.exercise_line", exercise=names.get(key, key), sets=compact_sets(ctx, sets))
+        line = ctx.text("history.exercise_line", exercise=names.get(key, key),
+                        sets=compact_sets(ctx, sets, _measure(ctx, key)))
         kinds = list(dict.fromkeys(records[e.log_id] for e in sets if e.log_id in records))
         if kinds:
             line += ctx.text("history.records", records=", ".join(ctx.text(kind) for kind in kinds))
         for note in dict.fromkeys(entry.note for entry in sets if entry.note):
-            line += "\n" + ctx.text("history.note", note=note)
+            line += ctx.text("history.note", note=note)
         lines.append(line)
     if extra_lines is not None:
         lines += extra_lines(block)
@@ -120,6 +127,14 @@ def session_section(
     if len(value) > FIELD_LIMIT:
         value = value[: FIELD_LIMIT - 1] + "…"
     return Section(name=header, value=value)
+
+
+def _measure(ctx: Context, key: str) -> Measure:
+    """How the exercise's sets are counted; the user's own exercises count reps."""
+    try:
+        return ctx.app.catalogue.get(key).measure
+    except KeyError:
+        return Measure.REPS
 
 
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
@@ -139,7 +154,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
         ctx.caller.user_id, [block.session_id for block in on_page if block.session_id is not None]
     )
     # Records need every earlier entry, not just the days shown.
-    records = record_ids(everything)
+    records = record_ids(everything, lambda key: _measure(ctx, key) is Measure.REPS)
     sections = tuple(session_section(ctx, block, names, plan_days, records) for block in on_page)
     argument = f"{exercise_key or ''}|{days}|"
     buttons = []

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from bot.chart_data import ChartText, LiftSeries, ProgressChart, Theme, View, WeeklySeries
 from bot.coach.adherence import week_start
-from bot.coach.catalogue import Kind
+from bot.coach.catalogue import Kind, Measure
 from bot.coach.onerm import estimate_1rm, is_reliable
 from bot.coach.units import format_load, from_kg
 from bot.coach.vocabulary import Muscle
@@ -75,11 +75,11 @@ def records(sessions: list[BestSet]) -> list[BestSet]:
     return marked
 
 
-def plan_core_lifts(ctx: Context) -> list[str]:
-    """Keys of the multi-joint lifts in the user's rotation, in plan order (empty without a goal)."""
+async def plan_core_lifts(ctx: Context) -> list[str]:
+    """Keys of the core (multi-joint) lifts in the user's rotation, in plan order (empty without a goal)."""
     if ctx.profile.goal is None:
         return []
-    request = plan_request(ctx, 0)
+    request = await plan_request(ctx, 0)
     keys = [
         planned.exercise.key
         for session in ctx.app.planner.week(request)
@@ -89,15 +89,21 @@ def plan_core_lifts(ctx: Context) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> list[str]:
+def counts_reps(exercises: dict, key: str) -> bool:
+    """Whether the exercise is counted in reps (a hold counts seconds, a carry metres: no 1RM, no
+    tonnage); the user's own exercises count reps."""
+    return key not in exercises or exercises[key].measure is Measure.REPS
+
+
+async def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> list[str]:
     """The lifts to chart: the plan's core lifts the user trained, then other multi-joint lifts,
     then the rest, each group by number of sessions (not log rows) and capped at MAIN_LIFTS."""
+    exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
     days: dict[str, set[date]] = defaultdict(set)
     for entry in entries:
-        if entry.weight_kg > 0:
+        if entry.weight_kg > 0 and counts_reps(exercises, entry.exercise):
             days[entry.exercise].add(local_date(entry.logged_at, zone))
-    core = plan_core_lifts(ctx)
-    exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
+    core = await plan_core_lifts(ctx)
 
     def rank(key: str) -> tuple:
         compound = key in exercises and exercises[key].kind is Kind.COMPOUND
@@ -154,7 +160,7 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     weeks = _weeks(first_week, current_week)
     names = await exercise_names(ctx)
     builder = {View.E1RM: _e1rm_view, View.VOLUME: _volume_view, View.SETS: _sets_view}[options.view]
-    drawn = builder(ctx, Log(history, window, zone, weeks, names, only))
+    drawn = await builder(ctx, Log(history, window, zone, weeks, names, only))
     if drawn is None:
         return Reply(title=ctx.text("progress.title"), body=ctx.text(f"progress.empty_{options.view.value}"),
                      ephemeral=True)
@@ -194,12 +200,15 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
 # -- views: each returns what it draws, or None when it has nothing to draw ----------------------
 
 
-def _e1rm_view(ctx: Context, log: Log) -> Drawn | None:
+async def _e1rm_view(ctx: Context, log: Log) -> Drawn | None:
     unit = ctx.profile.units
-    keys = [log.only] if log.only else main_lifts(ctx, log.window, log.zone)
+    keys = [log.only] if log.only else await main_lifts(ctx, log.window, log.zone)
+    exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
     start = log.weeks[0]
     lifts, summary = [], []
     for key in keys:
+        if not counts_reps(exercises, key):
+            continue  # a hold or a carry has no one-rep max
         sessions = best_sets([entry for entry in log.history if entry.exercise == key], log.zone)
         shown = [session for session in sessions if session.day >= start]
         if not shown:
@@ -238,12 +247,15 @@ def _week_index(weeks: tuple[date, ...], day: date) -> int:
     return (week_start(day) - weeks[0]).days // 7
 
 
-def _volume_view(ctx: Context, log: Log) -> Drawn | None:
+async def _volume_view(ctx: Context, log: Log) -> Drawn | None:
     unit, weeks, names = ctx.profile.units, log.weeks, log.names
-    keys = [log.only] if log.only else main_lifts(ctx, log.window, log.zone)
+    keys = [log.only] if log.only else await main_lifts(ctx, log.window, log.zone)
     other = ctx.text("progress.other")
     totals: dict[str, list[float]] = {names.get(key, key): [0.0] * len(weeks) for key in keys}
+    exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
     for entry in log.window:
+        if not counts_reps(exercises, entry.exercise):
+            continue  # load x seconds or metres is no tonnage
         name = names.get(entry.exercise, entry.exercise) if entry.exercise in keys else other
         tonnage = from_kg(entry.weight_kg, unit) * entry.reps * entry.sets
         if tonnage:
@@ -267,7 +279,7 @@ def _volume_view(ctx: Context, log: Log) -> Drawn | None:
     return Drawn(summary, weekly=weekly)
 
 
-def _sets_view(ctx: Context, log: Log) -> Drawn | None:
+async def _sets_view(ctx: Context, log: Log) -> Drawn | None:
     exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
     by_week: list[dict] = [defaultdict(float) for _ in log.weeks]
     for entry in log.window:

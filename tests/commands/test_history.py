@@ -38,7 +38,7 @@ async def test_a_session_shows_its_plan_day_notes_and_records(app, clock):
     assert newest.name.endswith(f" · {day}")
     assert newest.value == f"**{squat}** 105 kg 3×5 · 🏆 e1RM record"
     assert " · " not in oldest.name  # a plain /log day has no plan day
-    assert oldest.value == "**Barbell back squat** 100 kg 1×5\n-# knees felt good"
+    assert oldest.value == "**Barbell back squat** 100 kg 1×5 · _knees felt good_"
 
 
 async def test_the_first_entry_of_an_exercise_is_no_record(app):
@@ -72,3 +72,14 @@ async def test_sessions_split_by_local_day_and_page_by_session(app, clock):
 async def test_one_user_never_sees_another_users_log(app):
     await run(app, "log", exercise="squat", weight=100, reps=5)
     assert "Nothing logged" in (await run(app, "history", caller=BOB)).reply.body
+
+
+async def test_holds_and_carries_read_in_seconds_and_metres_and_set_no_e1rm_record(app):
+    await run(app, "log", exercise="plank", weight=0, reps=30, sets=3)
+    await run(app, "log", exercise="farmer's carry", weight=24, reps=40, sets=2)
+    await run(app, "log", exercise="farmer's carry", weight=24, reps=60)
+    [session] = (await run(app, "history")).reply.sections
+    lines = session.value.splitlines()
+    assert lines[0].endswith(" bodyweight 3×30 s")
+    assert lines[1].endswith(" 24 kg 40/40/60 m")
+    assert "🏆" not in session.value
