@@ -96,8 +96,9 @@ def counts_reps(exercises: dict, key: str) -> bool:
 
 
 async def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> list[str]:
-    """The lifts to chart: the plan's core lifts the user trained, then other multi-joint lifts,
-    then the rest, each group by number of sessions (not log rows) and capped at MAIN_LIFTS."""
+    """The lifts to chart, at most MAIN_LIFTS: the plan's core lifts the user trained, in the plan's
+    order (the planner lists the main lifts first); then other multi-joint lifts, then the rest,
+    each by number of sessions (not log rows)."""
     exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
     days: dict[str, set[date]] = defaultdict(set)
     for entry in entries:
@@ -107,7 +108,7 @@ async def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> l
 
     def rank(key: str) -> tuple:
         compound = key in exercises and exercises[key].kind is Kind.COMPOUND
-        return (key not in core, not compound, -len(days[key]), core.index(key) if key in core else 0, key)
+        return (key not in core, core.index(key) if key in core else 0, not compound, -len(days[key]), key)
 
     return sorted(days, key=rank)[:MAIN_LIFTS]
 
