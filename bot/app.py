@@ -25,16 +25,19 @@ from bot.commands.base import (
     Command,
     Context,
     Interaction,
+    Progress,
     clock_from,
     parse_action_id,
     utc_now,
 )
 from bot.config import Settings
 from bot.errors import UserError
+from bot.imports.names import NameResolver, load_aliases
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
+from bot.store.imports import ImportStore
 from bot.store.reminders import ReminderStore
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
@@ -62,6 +65,8 @@ class Liftcoach:
         self.log = TrainingLog(db)
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
+        self.imports = ImportStore(db)
+        self.names = NameResolver(catalogue, load_aliases(catalogue))
         self.planner = Planner(rules, catalogue)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
@@ -99,8 +104,13 @@ class Liftcoach:
 
     # -- entry points -------------------------------------------------------------------
 
-    async def run(self, caller: Caller, name: str, options: Mapping[str, object]) -> Outgoing:
-        """A slash command by name ("goal", "remind set") with raw option values."""
+    async def run(
+        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None = None
+    ) -> Outgoing:
+        """A slash command by name ("goal", "remind set") with raw option values.
+
+        `progress` receives a line of text now and then while a long command (an import) works.
+        """
         command = self.commands.get(name)
         if command is None:
             return self._failure(caller, UserError("errors.unknown_command", command=name))
@@ -109,9 +119,11 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
+        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), progress)
 
-    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
+    async def interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    ) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
@@ -120,7 +132,7 @@ class Liftcoach:
         if owner != caller.user_id:
             return self._failure(caller, UserError("errors.not_your_button"))
         handler = self.actions[name]
-        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()))
+        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()), progress)
 
     async def autocomplete(self, caller: Caller, name: str, option: str, typed: str) -> list[tuple[str, str]]:
         """Up to 25 (label, value) suggestions; never raises, since Discord gives 3 s and no retry."""
@@ -142,13 +154,15 @@ class Liftcoach:
 
     # -- the one path every reply takes -----------------------------------------------------
 
-    async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
+    async def _guarded(
+        self, caller: Caller, call: Callable[[Context], Awaitable[Reply]], progress: Progress | None = None
+    ) -> Outgoing:
         now = self.clock()
         try:
             # One transaction per command: a UserError rolls back every write, so bad input
             # changes nothing, and the first-contact bookkeeping commits with the reply.
             async with self.db.transaction():
-                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
+                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now, progress)
                 notices = await self._notices(context)
                 reply = await call(context)
             reply = await self._render_attachment(reply)

@@ -203,17 +203,23 @@ async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
 
 
 async def undo(ctx: Context, options: UndoOptions) -> Reply:
-    removed = await ctx.app.log.undo_last(ctx.caller.user_id)
-    if removed is None:
+    """Undo the latest action: one /log, a whole logged session (re-opened in /today), or an import."""
+    undone = await ctx.app.log.undo_last_action(ctx.caller.user_id)
+    if undone is None:
         raise UserError("errors.nothing_to_undo")
-    name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
-    return Reply(
-        title=ctx.text("undo.title"),
-        body=ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
-                      load=show_exact(ctx, removed.weight_kg), exercise=name),
-        tone=Tone.SUCCESS,
-        ephemeral=True,
-    )
+    sets = sum(entry.sets for entry in undone.entries)
+    if undone.imported_from is not None:
+        body = ctx.text("undo.import", filename=undone.imported_from, sets=sets)
+    elif undone.reopened_day is not None:
+        body = ctx.text("undo.session", day=undone.reopened_day, sets=sets)
+    elif len(undone.entries) == 1:
+        [removed] = undone.entries
+        name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
+        body = ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
+                        load=show_exact(ctx, removed.weight_kg), exercise=name)
+    else:
+        body = ctx.text("undo.entries", count=len(undone.entries), sets=sets)
+    return Reply(title=ctx.text("undo.title"), body=body, tone=Tone.SUCCESS, ephemeral=True)
 
 
 # -- /history --------------------------------------------------------------------------------
@@ -221,7 +227,8 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
 
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
     since = ctx.now - timedelta(days=days)
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=since, newest_first=True)
+    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=since, newest_first=True,
+                                        warmups=True)
     if not entries:
         return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
     zone = ZoneInfo(ctx.profile.timezone)
@@ -238,6 +245,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
             ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
                      load=show_exact(ctx, e.weight_kg))
             + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
+            + (ctx.text("history.warmup") if e.kind == "warmup" else "")
             for e in reversed(by_day[day])
         ]
         sections.append(Section(name=day.strftime("%a %d %b %Y"), value="\n".join(lines)[:1024]))
