@@ -148,6 +148,10 @@ class Liftcoach:
             log.exception("autocomplete %s.%s failed", name, option)
             return []
 
+    def progress_reply(self, text: str) -> Outgoing:
+        """A line saying how far a long command got, shown in place until its answer replaces it."""
+        return self._outgoing(Reply(body=text, ephemeral=True), notices=())
+
     def error_reply(self, key: str = "errors.unexpected", **values: object) -> Outgoing:
         """For failures found outside `run` (e.g. by Discord's own option checks)."""
         return self._outgoing(self._error(UserError(key, **values)), notices=())

@@ -144,8 +144,8 @@ class ConsoleSession:
                     return self.app.error_reply("errors.console_no_file", path=value)
         return await self.app.run(self.caller, name, options, progress=self._progress)
 
-    async def _progress(self, text: str) -> None:
-        self.output.write(f"... {_plain(text)}\n")
+    async def _progress(self, outgoing: Outgoing) -> None:
+        self.output.write(f"... {_plain(outgoing.reply.body)}\n")
         self.output.flush()
 
     async def _click(self, argument: str, read_line) -> Outgoing:

@@ -39,7 +39,7 @@ class TrainingCog(commands.Cog):
             interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note, custom=custom
         )
 
-    @app_commands.command(name="undo", description="Remove your most recent log entry")
+    @app_commands.command(name="undo", description="Undo your latest action: a /log, a logged session or an import")
     async def undo(self, interaction: discord.Interaction) -> None:
         await run_command(interaction, "undo")
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.replies import Reply
+from bot.replies import Outgoing, Reply
 from bot.store.users import UserProfile
 
 if TYPE_CHECKING:
@@ -40,7 +40,8 @@ class Caller:
     dm_channel_id: int | None = None
 
 
-Progress = Callable[[str], Awaitable[None]]
+# Shows how far a long command got: a progress reply (with the disclaimer, like every reply).
+Progress = Callable[["Outgoing"], Awaitable[None]]
 
 
 class Upload(BaseModel):
@@ -66,7 +67,7 @@ class Context:
 
     async def report(self, key: str, **values: object) -> None:
         if self.progress is not None:
-            await self.progress(self.text(key, **values))
+            await self.progress(self.app.progress_reply(self.text(key, **values)))
 
     def action(self, name: str, argument: str = "") -> str:
         return action_id(name, self.caller.user_id, argument)
