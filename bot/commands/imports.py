@@ -14,8 +14,6 @@ import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
-
 from bot.coach.catalogue import normalise
 from bot.coach.units import format_load, to_kg
 from bot.coach.vocabulary import Unit
