@@ -12,6 +12,7 @@ from pydantic import Field
 
 from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
+from bot.coach.dates import DateError, past_date
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.planner import PlannedExercise, Session
 from bot.coach.units import format_load, from_kg, round_load, to_kg
@@ -40,6 +41,8 @@ class LogOptions(Options):
     rpe: float | None = Field(default=None, ge=1, le=10)
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
     custom: bool = False
+    # A past day in the user's time zone (`2026-11-20`, `yesterday`, `tuesday`); default today.
+    date: str | None = Field(default=None, max_length=20)
 
 
 class HistoryOptions(Options):
@@ -156,8 +159,24 @@ def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> lis
     return broken
 
 
+def logged_at(ctx: Context, text: str | None) -> datetime:
+    """When a /log happened: now, or the same time of day on a past local date (backfill)."""
+    if text is None:
+        return ctx.now
+    zone = ZoneInfo(ctx.profile.timezone)
+    local_now = ctx.now.astimezone(zone)
+    try:
+        day = past_date(text, local_now.date())
+    except DateError as error:
+        raise UserError("errors.future_date" if error.future else "errors.date", date=text) from None
+    if day == local_now.date():
+        return ctx.now
+    return datetime.combine(day, local_now.time().replace(tzinfo=None), zone).astimezone(UTC)
+
+
 async def log_set(ctx: Context, options: LogOptions) -> Reply:
     weight_kg = check_load(ctx, options.weight)
+    when = logged_at(ctx, options.date)
     try:
         exercise = await find_exercise(ctx, options.exercise)
     except UserError:
@@ -166,16 +185,20 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
     target = None
-    if ctx.profile.goal is not None:
+    if ctx.profile.goal is not None and when == ctx.now:
+        # Only today's set answers today's prescription; a backfilled one answers nothing.
         target = next((p for p in planned_session(ctx).exercises if p.exercise.key == exercise.key), None)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
                 rpe=options.rpe, note=options.note)],
-        ctx.now,
+        when,
     )
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
                       exercise=exercise.name)]
+    if when != ctx.now:
+        lines.append(ctx.text("log.backfilled", day=local_date(when, ZoneInfo(ctx.profile.timezone)).strftime(
+            "%a %d %b %Y")))
     if options.rpe is not None:
         lines.append(ctx.text("log.rpe", rpe=number(options.rpe)))
     if weight_kg > 0:

@@ -120,3 +120,16 @@ async def test_cancel_and_the_unit_option_skip_or_drop_the_preview(discord: Driv
     lb = await _import(discord, strong_export((3,)))
     chosen = await discord.click(lb, action_ids(lb.original)["import-unit"])
     assert main_embed(chosen.original)["title"] == "Import preview: strong.csv"
+
+
+async def test_log_backfills_a_past_date_and_refuses_a_future_one(discord: Driver) -> None:
+    logged = await discord.slash("log", {"exercise": "Barbell back squat", "weight": 100.0, "reps": 5,
+                                         "date": "yesterday"})
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%a %d %b %Y")
+    assert f"Logged for {yesterday}." in main_embed(logged)["description"]
+    assert field_names(await discord.slash("history")) == [yesterday]
+
+    future = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    refused = await discord.slash("log", {"exercise": "Barbell back squat", "weight": 100.0, "reps": 5,
+                                          "date": future})
+    assert refused.response.ephemeral and "is in the future" in main_embed(refused)["description"]
