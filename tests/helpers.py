@@ -35,3 +35,9 @@ async def snapshot(app: Liftcoach) -> dict[str, list[tuple]]:
         async with app.db.connection.execute(f"SELECT * FROM {name}") as cursor:
             tables[name] = [tuple(row) for row in await cursor.fetchall()]
     return tables
+
+
+def action_of(outgoing: Outgoing, action: str, argument: str = "") -> str:
+    """The custom id of the reply's one button for `action` (ending in `argument`, if given)."""
+    [found] = [b.action for b in outgoing.reply.buttons if f":{action}:" in b.action and b.action.endswith(argument)]
+    return found

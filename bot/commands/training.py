@@ -19,6 +19,7 @@ from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
+from bot.commands.edits import day_menu
 from bot.commands.formatting import number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
@@ -278,11 +279,13 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
         buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
     if page < pages - 1:
         buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
+    shown_days = day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]
     return Reply(
         title=ctx.text("history.title"),
         body=ctx.text("history.page", page=page + 1, pages=pages, days=days),
         sections=tuple(sections),
         buttons=tuple(buttons),
+        menu=day_menu(ctx, shown_days),
         ephemeral=True,
         update_source=True,
     )

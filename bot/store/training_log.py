@@ -129,6 +129,47 @@ class TrainingLog:
                 imported_from = batch["filename"] if batch else None
         return UndoneAction(rows, reopened, imported_from)
 
+    async def get(self, user_id: int, log_id: int) -> LogEntry | None:
+        async with self.db.connection.execute(
+            "SELECT * FROM set_logs WHERE user_id = ? AND log_id = ?", (user_id, log_id)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _entry(row) if row else None
+
+    async def update(self, user_id: int, log_id: int, *, weight_kg: float, entered_unit: Unit, reps: int,
+                     rpe: float | None, note: str | None) -> bool:
+        cursor = await self.db.write(
+            "UPDATE set_logs SET weight_kg = ?, entered_unit = ?, reps = ?, rpe = ?, note = ? "
+            "WHERE user_id = ? AND log_id = ?",
+            (weight_kg, entered_unit.value, reps, rpe, note, user_id, log_id),
+        )
+        return cursor.rowcount > 0
+
+    async def delete(self, user_id: int, *, log_id: int | None = None, between: tuple[datetime, datetime] | None = None
+                     ) -> UndoneAction:
+        """Delete one entry, or every entry logged in [start, end). A plan session left with no sets is
+        re-opened; an import left with no sets is forgotten, so its file can be imported again."""
+        if log_id is not None:
+            where, values = "log_id = ?", (log_id,)
+        elif between is not None:
+            where, values = "logged_at >= ? AND logged_at < ?", (between[0].isoformat(), between[1].isoformat())
+        else:
+            raise ValueError("delete needs a log id or a time span")
+        async with self.db.transaction() as connection:
+            async with connection.execute(
+                f"SELECT * FROM set_logs WHERE user_id = ? AND {where} ORDER BY log_id", (user_id, *values)
+            ) as cursor:
+                rows = [_entry(row) for row in await cursor.fetchall()]
+            await connection.execute(f"DELETE FROM set_logs WHERE user_id = ? AND {where}", (user_id, *values))
+            reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None})
+            for action_id in {e.action_id for e in rows} - {None}:
+                await connection.execute(
+                    "DELETE FROM import_batches WHERE user_id = ? AND action_id = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM set_logs WHERE user_id = ? AND action_id = ?)",
+                    (user_id, action_id, user_id, action_id),
+                )
+        return UndoneAction(rows, reopened)
+
     @staticmethod
     async def _reopen_sessions(connection, user_id: int, session_ids: set[int]) -> str | None:
         """Delete completed sessions whose logged sets are all gone; returns the re-opened day's label."""

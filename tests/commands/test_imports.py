@@ -7,7 +7,7 @@ import pytest
 
 from bot.commands.base import Interaction, Upload
 from bot.replies import Tone
-from tests.helpers import ALICE, BOB, press, run, snapshot
+from tests.helpers import ALICE, BOB, action_of, press, run, snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "imports" / "fixtures"
 WILD = Path(os.environ.get("WILD_DATA_DIR") or Path(__file__).resolve().parents[2] / ".." / "shared" / "wild-data")
@@ -17,15 +17,10 @@ def upload(name: str, folder: Path = FIXTURES) -> Upload:
     return Upload(filename=name, data=(folder / name).read_bytes())
 
 
-def button(outgoing, action: str, argument: str = "") -> str:
-    [found] = [b.action for b in outgoing.reply.buttons if f":{action}:" in b.action and b.action.endswith(argument)]
-    return found
-
-
 async def import_and_confirm(app, name: str, folder: Path = FIXTURES, caller=ALICE, **options):
     preview = await app.run(caller, "import", {"file": upload(name, folder), **options})
     assert preview.reply.title.startswith("Import preview"), preview.reply.body
-    return await app.interact(caller, button(preview, "import-confirm"))
+    return await app.interact(caller, action_of(preview, "import-confirm"))
 
 
 async def test_nothing_is_stored_until_confirm_and_cancel_drops_the_file(app):
@@ -34,13 +29,13 @@ async def test_nothing_is_stored_until_confirm_and_cancel_drops_the_file(app):
     asked = await run(app, "import", file=upload("strong_s1.csv"))
     assert asked.reply.title == "Kilograms or pounds?"
     assert "reads **315**: is that 315 lb (= 142.9 kg) or 315 kg?" in asked.reply.body
-    preview = await app.interact(ALICE, button(asked, "import-unit", ":lb"))
+    preview = await app.interact(ALICE, action_of(asked, "import-unit", ":lb"))
     assert "9 sets (8 working sets, 1 warm-up sets) in 2 sessions" in preview.reply.sections[0].value
     assert (await snapshot(app))["set_logs"] == before["set_logs"]
-    cancelled = await app.interact(ALICE, button(preview, "import-cancel"))
+    cancelled = await app.interact(ALICE, action_of(preview, "import-cancel"))
     assert cancelled.reply.body == "Import cancelled. Nothing was stored."
     assert await snapshot(app) == before
-    stale = await app.interact(ALICE, button(preview, "import-confirm"))
+    stale = await app.interact(ALICE, action_of(preview, "import-confirm"))
     assert stale.reply.tone is Tone.ERROR and "no import waiting" in stale.reply.body
 
 
@@ -67,7 +62,7 @@ async def test_an_overlapping_export_adds_only_the_new_sets(app):
     await import_and_confirm(app, "fitnotes.csv")
     longer = (FIXTURES / "fitnotes.csv").read_bytes() + b"2025-05-06,Barbell Squat,Legs,85.0,kgs,5,,,\n"
     preview = await run(app, "import", file=Upload(filename="fitnotes-later.csv", data=longer))
-    done = await app.interact(ALICE, button(preview, "import-confirm"))
+    done = await app.interact(ALICE, action_of(preview, "import-confirm"))
     assert "Imported 1 sets" in done.reply.body and "4 sets were already in your log" in done.reply.body
     assert len(await app.log.entries(ALICE.user_id)) == 5
 
@@ -75,14 +70,14 @@ async def test_an_overlapping_export_adds_only_the_new_sets(app):
 async def test_review_maps_a_name_and_the_choice_is_remembered_next_time(app):
     preview = await run(app, "import", file=upload("fitnotes.csv"))
     assert "`Barbell Squat`" not in str(preview.reply.sections), "FitNotes' name is in the alias table"
-    review = await app.interact(ALICE, button(preview, "import-review"))
+    review = await app.interact(ALICE, action_of(preview, "import-review"))
     assert "**Overhead Press (Each Side, Dumbbells)** (2 sets" in review.reply.body
     assert len(review.reply.menu.choices) <= 25
     assert review.reply.menu.choices[0].value == "custom"
     assert "dumbbell-shoulder-press" in [c.value for c in review.reply.menu.choices]
     after = await app.interact(ALICE, review.reply.menu.action, Interaction(values=("dumbbell-shoulder-press",)))
     assert after.reply.title.startswith("Import preview")  # no unknown names left
-    await app.interact(ALICE, button(after, "import-confirm"))
+    await app.interact(ALICE, action_of(after, "import-confirm"))
     assert {e.exercise for e in await app.log.entries(ALICE.user_id)} == {
         "dumbbell-shoulder-press", "seated-cable-row", "barbell-back-squat"}
 
