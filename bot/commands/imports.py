@@ -280,11 +280,11 @@ async def map_name(ctx: Context, argument: str, interaction: Interaction) -> Rep
 
 
 def import_key(parsed: ParsedExport, item: ImportedSet) -> str:
-    """Stable across re-imports of the same history, distinct for identical sets at different positions."""
+    """Stable across re-imports of the same history (in any time zone: the session key is the file's own
+    text), distinct for identical sets at different positions."""
     session = parsed.sessions[item.session]
     text = "|".join(str(part) for part in (
-        parsed.source.value, session.key, session.started_at.isoformat(), item.position, item.exercise,
-        item.weight, item.reps, item.kind.value,
+        parsed.source.value, session.key, item.position, item.exercise, item.weight, item.reps, item.kind.value,
     ))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

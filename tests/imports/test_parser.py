@@ -188,3 +188,18 @@ def test_implausible_and_ragged_rows_are_skipped_and_counted():
     assert skipped(parsed) == {"implausible": 2, "ragged": 1}
     assert parsed.skipped[SkipReason.RAGGED].first_line == 5
     assert parsed.rows_read == len(parsed.sets) + sum(skipped(parsed).values())
+
+
+def test_the_liftcoach_format_written_by_export_reads_back_the_same():
+    from bot.imports.liftcoach_format import ExportRow, write_csv
+
+    at = datetime(2026, 11, 20, 17, 5, tzinfo=UTC)
+    rows = [
+        ExportRow("2026-11-20 #1", at, "Barbell back squat", "barbell-back-squat", 1, "warmup", 60, 5),
+        ExportRow("2026-11-20 #1", at, "Barbell back squat", "barbell-back-squat", 2, "work", 102.5, 5, 8.5, "a, b"),
+        ExportRow("2026-11-20 #1", at, "Sled push", "custom-sled-push", 1, "work", 61.235, 10),
+    ]
+    parsed = parse_export(write_csv(rows, Unit.KG), zone=BERLIN)
+    assert parsed.source is Source.LIFTCOACH and parsed.units() == {Unit.KG}
+    assert [(s.exercise_key, s.weight, s.reps, s.kind.value, s.rpe, s.note, s.performed_at) for s in parsed.sets] == [
+        (r.exercise_key, r.weight, r.reps, r.kind, r.rpe, r.note, r.performed_at) for r in rows]
