@@ -338,9 +338,9 @@ def parse_export(
     rows = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
     layout = _layout(header, rows[0][1] if rows else None)
     detected = guess_source(set(layout.positions), header)
-    source = detected if source is Source.AUTO else source
-    if source is Source.LIFTCOACH and Field.EXERCISE_KEY not in layout.positions:
-        raise ImportFileError("not_liftcoach")
+    if source not in (Source.AUTO, detected):
+        raise ImportFileError("wrong_source", source=source.value, detected=detected.value)
+    source = detected
 
     positions = layout.positions
     weight_column = layout.columns.get(Field.WEIGHT)

@@ -45,6 +45,8 @@ async def _import(discord: Driver, data: bytes, **options: str) -> InteractionRe
 async def test_import_with_unit_question_review_and_confirm_feeds_history_today_and_progress(discord: Driver) -> None:
     record = await _import(discord, strong_export())
     assert record.response.type == 5 and record.response.ephemeral, "deferred while the file downloads"
+    progress = [e.payload["embeds"][-1]["description"] for e in record.edits if e.payload.get("embeds")]
+    assert progress[0] == "Reading `strong.csv`...", "a progress message shows before the answer replaces it"
     asked = main_embed(record.original)
     assert asked["title"] == "Kilograms or pounds?"
     assert "reads **315**: is that 315 lb (= 142.9 kg) or 315 kg?" in asked["description"]

@@ -168,7 +168,8 @@ def test_bad_files_name_the_problem_and_the_line():
     number = error(b"Date,Exercise Name,Weight,Reps\n2024-01-01 10:00:00,Squat,heavy,5\n")
     assert number.problem == "number" and "Line 2" in rendered(number)
     assert error(b"Date,Exercise Name,Weight,Reps\n2024-01-01 10:00:00,Plank,0,0\n").problem == "no_sets"
-    assert error((FIXTURES / "hevy.csv").read_bytes(), source=Source.LIFTCOACH).problem == "not_liftcoach"
+    wrong = error((FIXTURES / "hevy.csv").read_bytes(), source=Source.STRONG)
+    assert wrong.problem == "wrong_source" and "looks like a hevy export" in rendered(wrong)
 
 
 def test_file_name_and_size_are_checked_before_reading():
