@@ -253,6 +253,17 @@ def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def _clock_time(text: str) -> int:
+    """FitNotes' `Time` column, `0:01:30`, in seconds (0 when empty or unreadable)."""
+    parts = text.strip().split(":")
+    if not all(part.isdigit() for part in parts):
+        return 0
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
 def _text(value: str, literal_newlines: bool) -> str | None:
     cleaned = value.strip()
     if literal_newlines:
@@ -395,7 +406,7 @@ def parse_export(
         weight = parse_number(get(Field.WEIGHT), "weight", line) or 0.0
         if reps is None or round(reps) < 1:
             moved = (parse_number(get(Field.DISTANCE), "distance", line) or 0) > 0
-            timed = (parse_number(get(Field.SECONDS), "seconds", line) or 0) > 0
+            timed = (parse_number(get(Field.SECONDS), "seconds", line) or 0) > 0 or _clock_time(get(Field.TIME)) > 0
             tally.skip(SkipReason.TIMED_OR_DISTANCE if moved or timed else SkipReason.NO_REPS, line)
             continue
         row_unit = ROW_UNITS.get(get(Field.WEIGHT_UNIT).strip().casefold())

@@ -111,6 +111,7 @@ def test_hevy_newest_first_set_types_and_timed_rows():
 def test_fitnotes_unquoted_commas_are_rejoined():
     parsed = parse("fitnotes.csv")
     assert (parsed.source, parsed.repaired_rows, len(parsed.sessions)) == (Source.FITNOTES, 2, 2)
+    assert skipped(parsed) == {"timed_or_distance": 1}  # a plank logged by its Time column
     assert parsed.sets[0].exercise == "Overhead Press (Each Side, Dumbbells)"
     assert (parsed.sets[0].weight, parsed.sets[0].unit, parsed.sets[0].reps) == (12.5, Unit.KG, 10)
     assert parsed.sets[0] != parsed.sets[1] and parsed.sets[0].weight == parsed.sets[1].weight  # both kept
