@@ -6,8 +6,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.coach.vocabulary import Unit
 from bot.store.database import Database
+from bot.store.schema import exercise_name_mappings, import_batches, pending_imports, set_logs
 from bot.store.training_log import new_action_id
 
 
@@ -48,20 +51,16 @@ class ImportStore:
 
     async def save_pending(self, user_id: int, pending: PendingImport, now: datetime) -> None:
         """Replace whatever this user was previewing."""
+        values = {"filename": pending.filename, "source": pending.source,
+                  "unit": pending.unit.value if pending.unit else None, "data": pending.data,
+                  "choices": json.dumps(pending.choices), "created_at": now.isoformat()}
         await self.db.write(
-            "INSERT INTO pending_imports (user_id, filename, source, unit, data, choices, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET filename = excluded.filename, "
-            "source = excluded.source, unit = excluded.unit, data = excluded.data, choices = excluded.choices, "
-            "created_at = excluded.created_at",
-            (user_id, pending.filename, pending.source, pending.unit.value if pending.unit else None, pending.data,
-             json.dumps(pending.choices), now.isoformat()),
+            self.db.insert(pending_imports).values(user_id=user_id, **values)
+            .on_conflict_do_update(index_elements=[pending_imports.c.user_id], set_=values)
         )
 
     async def pending(self, user_id: int) -> PendingImport | None:
-        async with self.db.connection.execute(
-            "SELECT filename, source, unit, data, choices FROM pending_imports WHERE user_id = ?", (user_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.row(sa.select(pending_imports).where(pending_imports.c.user_id == user_id))
         if row is None:
             return None
         return PendingImport(row["filename"], row["source"], Unit(row["unit"]) if row["unit"] else None,
@@ -69,30 +68,32 @@ class ImportStore:
 
     async def update_pending(self, user_id: int, *, unit: Unit | None = None,
                              choices: dict[str, str] | None = None) -> None:
+        values: dict[str, str] = {}
         if unit is not None:
-            await self.db.write("UPDATE pending_imports SET unit = ? WHERE user_id = ?", (unit.value, user_id))
+            values["unit"] = unit.value
         if choices is not None:
-            await self.db.write("UPDATE pending_imports SET choices = ? WHERE user_id = ?",
-                                (json.dumps(choices), user_id))
+            values["choices"] = json.dumps(choices)
+        if values:
+            await self.db.write(sa.update(pending_imports).where(pending_imports.c.user_id == user_id).values(**values))
 
     async def drop_pending(self, user_id: int) -> bool:
-        cursor = await self.db.write("DELETE FROM pending_imports WHERE user_id = ?", (user_id,))
-        return cursor.rowcount > 0
+        result = await self.db.write(sa.delete(pending_imports).where(pending_imports.c.user_id == user_id))
+        return result.rowcount > 0
 
     async def batch(self, user_id: int, content_hash: str) -> Batch | None:
         """The earlier import of exactly this file, if any."""
-        async with self.db.connection.execute(
-            "SELECT filename, sets_added, created_at FROM import_batches WHERE user_id = ? AND content_hash = ?",
-            (user_id, content_hash),
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.row(
+            sa.select(import_batches.c.filename, import_batches.c.sets_added, import_batches.c.created_at)
+            .where(import_batches.c.user_id == user_id, import_batches.c.content_hash == content_hash)
+        )
         return Batch(row["filename"], row["sets_added"], datetime.fromisoformat(row["created_at"])) if row else None
 
     async def mappings(self, user_id: int) -> dict[str, str]:
-        async with self.db.connection.execute(
-            "SELECT name, exercise FROM exercise_name_mappings WHERE user_id = ?", (user_id,)
-        ) as cursor:
-            return {row["name"]: row["exercise"] for row in await cursor.fetchall()}
+        rows = await self.db.rows(
+            sa.select(exercise_name_mappings.c.name, exercise_name_mappings.c.exercise)
+            .where(exercise_name_mappings.c.user_id == user_id)
+        )
+        return {row["name"]: row["exercise"] for row in rows}
 
     async def commit(
         self, user_id: int, rows: list[ImportedRow], *, content_hash: str, filename: str, source: str,
@@ -104,28 +105,36 @@ class ImportStore:
         """
         action_id = new_action_id()
         async with self.db.transaction() as connection:
-            before = connection.total_changes
-            await connection.executemany(
-                "INSERT INTO set_logs (user_id, exercise, weight_kg, entered_unit, reps, sets, rpe, note, kind, "
-                "action_id, import_key, logged_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (user_id, import_key) WHERE import_key IS NOT NULL DO NOTHING",
+            await connection.execute(
+                self.db.insert(set_logs).on_conflict_do_nothing(
+                    index_elements=[set_logs.c.user_id, set_logs.c.import_key],
+                    index_where=set_logs.c.import_key.is_not(None),
+                ),
                 [
-                    (user_id, row.exercise, row.weight_kg, row.entered_unit.value, row.reps, row.rpe, row.note,
-                     row.kind, action_id, row.import_key, row.logged_at.isoformat())
+                    {"user_id": user_id, "exercise": row.exercise, "weight_kg": row.weight_kg,
+                     "entered_unit": row.entered_unit.value, "reps": row.reps, "sets": 1, "rpe": row.rpe,
+                     "note": row.note, "kind": row.kind, "action_id": action_id, "import_key": row.import_key,
+                     "logged_at": row.logged_at.isoformat()}
                     for row in rows
                 ],
             )
-            added = connection.total_changes - before
-            await connection.execute(
-                "INSERT INTO import_batches (user_id, action_id, content_hash, filename, source, sets_added, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (user_id, action_id, content_hash, filename, source, added, now.isoformat()),
-            )
-            await connection.executemany(
-                "INSERT INTO exercise_name_mappings (user_id, name, exercise, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (user_id, name) DO UPDATE SET exercise = excluded.exercise, "
-                "updated_at = excluded.updated_at",
-                [(user_id, name, key, now.isoformat()) for name, key in mappings.items()],
-            )
-            await connection.execute("DELETE FROM pending_imports WHERE user_id = ?", (user_id,))
+            added = (await connection.execute(
+                sa.select(sa.func.count()).select_from(set_logs)
+                .where(set_logs.c.user_id == user_id, set_logs.c.action_id == action_id)
+            )).scalar_one()
+            await connection.execute(sa.insert(import_batches).values(
+                user_id=user_id, action_id=action_id, content_hash=content_hash, filename=filename, source=source,
+                sets_added=added, created_at=now.isoformat(),
+            ))
+            if mappings:
+                statement = self.db.insert(exercise_name_mappings)
+                await connection.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[exercise_name_mappings.c.user_id, exercise_name_mappings.c.name],
+                        set_={"exercise": statement.excluded.exercise, "updated_at": statement.excluded.updated_at},
+                    ),
+                    [{"user_id": user_id, "name": name, "exercise": key, "updated_at": now.isoformat()}
+                     for name, key in mappings.items()],
+                )
+            await connection.execute(sa.delete(pending_imports).where(pending_imports.c.user_id == user_id))
         return added

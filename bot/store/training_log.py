@@ -6,8 +6,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.coach.vocabulary import Unit
 from bot.store.database import Database
+from bot.store.schema import import_batches, sessions, set_logs, users
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class LogEntry(NewEntry):
 
 @dataclass(frozen=True)
 class UndoneAction:
-    """What one /undo removed: the entries, and the plan session it re-opened, if any."""
+    """What one /undo (or a delete) removed: the entries, and the plan session it re-opened, if any."""
 
     entries: list[LogEntry] = field(default_factory=list)
     reopened_day: str | None = None
@@ -82,17 +86,14 @@ class TrainingLog:
         added = []
         async with self.db.transaction() as connection:
             for entry in entries:
-                cursor = await connection.execute(
-                    "INSERT INTO set_logs (user_id, session_id, exercise, weight_kg, entered_unit, reps, sets, rpe, "
-                    "note, target_low, target_high, prescribed_sets, kind, action_id, logged_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        user_id, session_id, entry.exercise, entry.weight_kg, entry.entered_unit.value, entry.reps,
-                        entry.sets, entry.rpe, entry.note, entry.target_low, entry.target_high,
-                        entry.prescribed_sets, entry.kind, action_id, now.isoformat(),
-                    ),
+                values = {**vars(entry), "entered_unit": entry.entered_unit.value}
+                result = await connection.execute(
+                    sa.insert(set_logs)
+                    .values(**values, user_id=user_id, session_id=session_id, action_id=action_id,
+                            logged_at=now.isoformat())
+                    .returning(set_logs.c.log_id)
                 )
-                added.append(LogEntry(**vars(entry), log_id=cursor.lastrowid, user_id=user_id, logged_at=now,
+                added.append(LogEntry(**vars(entry), log_id=result.scalar_one(), user_id=user_id, logged_at=now,
                                       session_id=session_id, action_id=action_id))
         return added
 
@@ -103,94 +104,94 @@ class TrainingLog:
         was the latest); an import's batch is removed too, so the file can be imported again.
         """
         async with self.db.transaction() as connection:
-            async with connection.execute(
-                "SELECT action_id, log_id FROM set_logs WHERE user_id = ? ORDER BY log_id DESC LIMIT 1", (user_id,)
-            ) as cursor:
-                latest = await cursor.fetchone()
+            latest = (await connection.execute(
+                sa.select(set_logs.c.log_id, set_logs.c.action_id)
+                .where(set_logs.c.user_id == user_id)
+                .order_by(set_logs.c.log_id.desc())
+                .limit(1)
+            )).mappings().first()
             if latest is None:
                 return None
-            if latest["action_id"] is None:
-                where, values = "log_id = ?", (latest["log_id"],)
-            else:
-                where, values = "action_id = ?", (latest["action_id"],)
-            async with connection.execute(
-                f"SELECT * FROM set_logs WHERE user_id = ? AND {where} ORDER BY log_id", (user_id, *values)
-            ) as cursor:
-                rows = [_entry(row) for row in await cursor.fetchall()]
-            await connection.execute(f"DELETE FROM set_logs WHERE user_id = ? AND {where}", (user_id, *values))
+            action_id = latest["action_id"]
+            which = set_logs.c.log_id == latest["log_id"] if action_id is None else set_logs.c.action_id == action_id
+            rows = await self._delete(connection, user_id, which)
             reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None})
             imported_from = None
-            if latest["action_id"] is not None:
-                async with connection.execute(
-                    "DELETE FROM import_batches WHERE user_id = ? AND action_id = ? RETURNING filename",
-                    (user_id, latest["action_id"]),
-                ) as cursor:
-                    batch = await cursor.fetchone()
-                imported_from = batch["filename"] if batch else None
+            if action_id is not None:
+                imported_from = (await connection.execute(
+                    sa.delete(import_batches)
+                    .where(import_batches.c.user_id == user_id, import_batches.c.action_id == action_id)
+                    .returning(import_batches.c.filename)
+                )).scalar()
         return UndoneAction(rows, reopened, imported_from)
 
     async def get(self, user_id: int, log_id: int) -> LogEntry | None:
-        async with self.db.connection.execute(
-            "SELECT * FROM set_logs WHERE user_id = ? AND log_id = ?", (user_id, log_id)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.row(sa.select(set_logs).where(set_logs.c.user_id == user_id, set_logs.c.log_id == log_id))
         return _entry(row) if row else None
 
     async def update(self, user_id: int, log_id: int, *, weight_kg: float, entered_unit: Unit, reps: int,
                      rpe: float | None, note: str | None) -> bool:
-        cursor = await self.db.write(
-            "UPDATE set_logs SET weight_kg = ?, entered_unit = ?, reps = ?, rpe = ?, note = ? "
-            "WHERE user_id = ? AND log_id = ?",
-            (weight_kg, entered_unit.value, reps, rpe, note, user_id, log_id),
+        result = await self.db.write(
+            sa.update(set_logs)
+            .where(set_logs.c.user_id == user_id, set_logs.c.log_id == log_id)
+            .values(weight_kg=weight_kg, entered_unit=entered_unit.value, reps=reps, rpe=rpe, note=note)
         )
-        return cursor.rowcount > 0
+        return result.rowcount > 0
 
     async def delete(self, user_id: int, *, log_id: int | None = None, between: tuple[datetime, datetime] | None = None
                      ) -> UndoneAction:
         """Delete one entry, or every entry logged in [start, end). A plan session left with no sets is
         re-opened; an import left with no sets is forgotten, so its file can be imported again."""
         if log_id is not None:
-            where, values = "log_id = ?", (log_id,)
+            which = set_logs.c.log_id == log_id
         elif between is not None:
-            where, values = "logged_at >= ? AND logged_at < ?", (between[0].isoformat(), between[1].isoformat())
+            which = sa.and_(set_logs.c.logged_at >= between[0].isoformat(),
+                            set_logs.c.logged_at < between[1].isoformat())
         else:
             raise ValueError("delete needs a log id or a time span")
         async with self.db.transaction() as connection:
-            async with connection.execute(
-                f"SELECT * FROM set_logs WHERE user_id = ? AND {where} ORDER BY log_id", (user_id, *values)
-            ) as cursor:
-                rows = [_entry(row) for row in await cursor.fetchall()]
-            await connection.execute(f"DELETE FROM set_logs WHERE user_id = ? AND {where}", (user_id, *values))
+            rows = await self._delete(connection, user_id, which)
             reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None})
             for action_id in {e.action_id for e in rows} - {None}:
+                remaining = sa.select(set_logs.c.log_id).where(set_logs.c.user_id == user_id,
+                                                               set_logs.c.action_id == action_id)
                 await connection.execute(
-                    "DELETE FROM import_batches WHERE user_id = ? AND action_id = ? AND NOT EXISTS "
-                    "(SELECT 1 FROM set_logs WHERE user_id = ? AND action_id = ?)",
-                    (user_id, action_id, user_id, action_id),
+                    sa.delete(import_batches).where(import_batches.c.user_id == user_id,
+                                                    import_batches.c.action_id == action_id, ~sa.exists(remaining))
                 )
         return UndoneAction(rows, reopened)
 
     @staticmethod
-    async def _reopen_sessions(connection, user_id: int, session_ids: set[int]) -> str | None:
+    async def _delete(connection: AsyncConnection, user_id: int, which: sa.ColumnElement[bool]) -> list[LogEntry]:
+        rows = (await connection.execute(
+            sa.select(set_logs).where(set_logs.c.user_id == user_id, which).order_by(set_logs.c.log_id)
+        )).mappings().all()
+        await connection.execute(sa.delete(set_logs).where(set_logs.c.user_id == user_id, which))
+        return [_entry(row) for row in rows]
+
+    @staticmethod
+    async def _reopen_sessions(connection: AsyncConnection, user_id: int, session_ids: set[int]) -> str | None:
         """Delete completed sessions whose logged sets are all gone; returns the re-opened day's label."""
         reopened = None
         for session_id in sorted(session_ids):
-            async with connection.execute(
-                "SELECT COUNT(*) FROM set_logs WHERE user_id = ? AND session_id = ?", (user_id, session_id)
-            ) as cursor:
-                if (await cursor.fetchone())[0]:
-                    continue
-            async with connection.execute(
-                "DELETE FROM sessions WHERE user_id = ? AND session_id = ? RETURNING rotation_index, day_label",
-                (user_id, session_id),
-            ) as cursor:
-                session = await cursor.fetchone()
+            left = (await connection.execute(
+                sa.select(sa.func.count()).select_from(set_logs)
+                .where(set_logs.c.user_id == user_id, set_logs.c.session_id == session_id)
+            )).scalar_one()
+            if left:
+                continue
+            session = (await connection.execute(
+                sa.delete(sessions)
+                .where(sessions.c.user_id == user_id, sessions.c.session_id == session_id)
+                .returning(sessions.c.rotation_index, sessions.c.day_label)
+            )).mappings().first()
             if session is None:
                 continue
             # Only the latest completion moves the rotation back; an older one just stops counting.
             await connection.execute(
-                "UPDATE users SET rotation_index = ? WHERE user_id = ? AND rotation_index = ?",
-                (session["rotation_index"], user_id, session["rotation_index"] + 1),
+                sa.update(users)
+                .where(users.c.user_id == user_id, users.c.rotation_index == session["rotation_index"] + 1)
+                .values(rotation_index=session["rotation_index"])
             )
             reopened = session["day_label"]
         return reopened
@@ -205,26 +206,24 @@ class TrainingLog:
         warmups: bool = False,
     ) -> list[LogEntry]:
         """Oldest first (or newest first); warm-ups only when asked, since nothing but history shows them."""
-        clauses, values = ["user_id = ?"], [user_id]
+        query = sa.select(set_logs).where(set_logs.c.user_id == user_id)
         if not warmups:
-            clauses.append("kind != 'warmup'")
+            query = query.where(set_logs.c.kind != "warmup")
         if exercise is not None:
-            clauses.append("exercise = ?")
-            values.append(exercise)
+            query = query.where(set_logs.c.exercise == exercise)
         if since is not None:
-            clauses.append("logged_at >= ?")
-            values.append(since.isoformat())
-        order = "DESC" if newest_first else "ASC"
-        async with self.db.connection.execute(
-            f"SELECT * FROM set_logs WHERE {' AND '.join(clauses)} ORDER BY logged_at {order}, log_id {order}",
-            values,
-        ) as cursor:
-            return [_entry(row) for row in await cursor.fetchall()]
+            query = query.where(set_logs.c.logged_at >= since.isoformat())
+        order = [set_logs.c.logged_at, set_logs.c.log_id]
+        query = query.order_by(*(column.desc() for column in order) if newest_first else order)
+        return [_entry(row) for row in await self.db.rows(query)]
 
     async def exercises_logged(self, user_id: int) -> list[str]:
         """Distinct exercise keys this user has logged, most recent first."""
-        async with self.db.connection.execute(
-            "SELECT exercise, MAX(logged_at) AS last FROM set_logs WHERE user_id = ? GROUP BY exercise ORDER BY last DESC",
-            (user_id,),
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        last = sa.func.max(set_logs.c.logged_at).label("last")
+        rows = await self.db.rows(
+            sa.select(set_logs.c.exercise, last)
+            .where(set_logs.c.user_id == user_id)
+            .group_by(set_logs.c.exercise)
+            .order_by(last.desc(), set_logs.c.exercise)
+        )
+        return [row["exercise"] for row in rows]
