@@ -128,3 +128,20 @@ async def test_import_steps_are_typed_commands_in_the_console(app, tmp_path):
     assert "This exercise is...: custom, " in text
     assert "Imported 4 sets from 2 sessions, 2025-05-02 to 2025-05-04." in text
     assert {e.exercise for e in await app.log.entries(console_user_id("sam"))} >= {"dumbbell-shoulder-press"}
+
+
+async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(app, clock):
+    output = io.StringIO()
+    script = io.StringIO(
+        "/goal goal:strength days:3\n"
+        "/log exercise:squat weight:80 reps:5 sets:2 rpe:8 note:felt good\n"
+        "/today\n/history\n"
+    )
+    await run_console(app, "sam", script, output)
+    text = output.getvalue()
+    assert "Rest 3 min: next set " in text and "<t:" not in text, "the countdown reads as a time"
+    assert "Plates per side: 25 + 5 (on a 20 kg bar)" in text
+    assert "Warm-up: 20 kg × 8" in text
+    assert "Why: held: 0 of 2 sets reached 6" in text
+    assert "Swap an exercise" in text
+    assert "felt good" in text.split("== Your training log ==")[1]

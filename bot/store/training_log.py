@@ -26,6 +26,7 @@ class NewEntry:
     target_low: int | None = None
     target_high: int | None = None
     prescribed_sets: int | None = None
+    deload: bool = False  # logged while /today prescribed a deload for this exercise
     # "work", "warmup", "failure" or "drop" (imports); warm-ups never count as work.
     kind: str = "work"
 
@@ -67,6 +68,7 @@ def _entry(row) -> LogEntry:
         target_low=row["target_low"],
         target_high=row["target_high"],
         prescribed_sets=row["prescribed_sets"],
+        deload=bool(row["deload"]),
         kind=row["kind"],
         logged_at=datetime.fromisoformat(row["logged_at"]),
         action_id=row["action_id"],
@@ -86,7 +88,7 @@ class TrainingLog:
         added = []
         async with self.db.transaction() as connection:
             for entry in entries:
-                values = {**vars(entry), "entered_unit": entry.entered_unit.value}
+                values = {**vars(entry), "entered_unit": entry.entered_unit.value, "deload": int(entry.deload)}
                 result = await connection.execute(
                     sa.insert(set_logs)
                     .values(**values, user_id=user_id, session_id=session_id, action_id=action_id,
@@ -115,7 +117,10 @@ class TrainingLog:
             action_id = latest["action_id"]
             which = set_logs.c.log_id == latest["log_id"] if action_id is None else set_logs.c.action_id == action_id
             rows = await self._delete(connection, user_id, which)
-            reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None})
+            # Undoing any set of a completed session undoes its completion: the undone action is the
+            # latest, so it is the one that logged (or finished) that session.
+            reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None},
+                                                   emptied_only=False)
             imported_from = None
             if action_id is not None:
                 imported_from = (await connection.execute(
@@ -169,16 +174,26 @@ class TrainingLog:
         await connection.execute(sa.delete(set_logs).where(set_logs.c.user_id == user_id, which))
         return [_entry(row) for row in rows]
 
+    async def attach(self, user_id: int, log_ids: list[int], session_id: int) -> None:
+        """Count these entries as the sets of a completed session."""
+        if log_ids:
+            await self.db.write(
+                sa.update(set_logs).where(set_logs.c.user_id == user_id, set_logs.c.log_id.in_(log_ids))
+                .values(session_id=session_id)
+            )
+
     @staticmethod
-    async def _reopen_sessions(connection: AsyncConnection, user_id: int, session_ids: set[int]) -> str | None:
-        """Delete completed sessions whose logged sets are all gone; returns the re-opened day's label."""
+    async def _reopen_sessions(connection: AsyncConnection, user_id: int, session_ids: set[int],
+                               emptied_only: bool = True) -> str | None:
+        """Delete completed sessions (with `emptied_only`, those whose logged sets are all gone);
+        returns the re-opened day's label."""
         reopened = None
         for session_id in sorted(session_ids):
             left = (await connection.execute(
                 sa.select(sa.func.count()).select_from(set_logs)
                 .where(set_logs.c.user_id == user_id, set_logs.c.session_id == session_id)
             )).scalar_one()
-            if left:
+            if left and emptied_only:
                 continue
             session = (await connection.execute(
                 sa.delete(sessions)

@@ -4,9 +4,14 @@ from pathlib import Path
 
 from bot.commands.base import Interaction, Upload
 from bot.replies import Tone
-from tests.helpers import ALICE, BOB, action_of, press, run, snapshot
+from tests.helpers import ALICE, BOB, action_of, log_a_whole_day_as_prescribed, run, snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "imports" / "fixtures"
+
+
+def today_start(app):
+    now = app.clock()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 async def open_day(app, day_index: int = 0):
@@ -58,13 +63,10 @@ async def test_edit_changes_weight_reps_rpe_and_note_in_the_users_unit(app):
 
 
 async def test_deleting_the_last_set_of_a_logged_session_reopens_that_day(app):
-    await run(app, "goal", goal="strength")
-    await run(app, "log", exercise="squat", weight=100, reps=5)
-    await run(app, "log", exercise="bench", weight=60, reps=5)
-    today = await run(app, "today")
-    await press(app, today, "buttons.log_plan")
+    today = await log_a_whole_day_as_prescribed(app)
     assert (await app.users.get(ALICE.user_id)).rotation_index == 1
     session_entries = [e for e in await app.log.entries(ALICE.user_id) if e.session_id is not None]
+    assert session_entries
     for entry in session_entries:
         chosen = await app.interact(ALICE, (await open_day(app)).reply.menu.action,
                                     Interaction(values=(str(entry.log_id),)))
@@ -72,7 +74,7 @@ async def test_deleting_the_last_set_of_a_logged_session_reopens_that_day(app):
         assert deleted.reply.body.startswith("Deleted: ")
     assert deleted.reply.body.endswith(f"{today.reply.title.removeprefix('Today: ')} is open again in `/today`.")
     assert (await app.users.get(ALICE.user_id)).rotation_index == 0
-    assert len(await app.log.entries(ALICE.user_id)) == 2
+    assert await app.log.entries(ALICE.user_id, since=today_start(app)) == []
 
 
 async def test_deleting_a_day_of_imported_sets_lets_the_file_be_imported_again(app):

@@ -7,7 +7,7 @@ import pytest
 
 from bot.commands.base import Interaction, Upload
 from bot.replies import Tone
-from tests.helpers import ALICE, BOB, action_of, press, run, snapshot
+from tests.helpers import ALICE, BOB, action_of, log_a_whole_day_as_prescribed, run, snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "imports" / "fixtures"
 WILD = Path(os.environ.get("WILD_DATA_DIR") or Path(__file__).resolve().parents[2] / ".." / "shared" / "wild-data")
@@ -118,19 +118,29 @@ async def test_undo_takes_back_a_whole_import_then_the_log_before_it(app):
 
 
 async def test_undo_of_log_as_prescribed_reopens_that_day(app):
-    await run(app, "goal", goal="strength")
-    await run(app, "log", exercise="squat", weight=100, reps=5)
-    await run(app, "log", exercise="bench", weight=60, reps=5)
-    today = await run(app, "today")
+    today = await log_a_whole_day_as_prescribed(app)
     day = today.reply.title
-    logged = await press(app, today, "buttons.log_plan")
-    assert logged.reply.tone is Tone.SUCCESS
     assert (await app.users.get(ALICE.user_id)).rotation_index == 1
+    before = len(await app.log.entries(ALICE.user_id))
     undone = await run(app, "undo")
-    assert undone.reply.body.startswith("Undid logging ") and "is open again in `/today`" in undone.reply.body
+    assert undone.reply.body.startswith(f"Undid logging {day.removeprefix('Today: ')}: removed ")
+    assert undone.reply.body.endswith("is open again in `/today`.")
     assert (await app.users.get(ALICE.user_id)).rotation_index == 0
     assert (await run(app, "today")).reply.title == day
-    assert len(await app.log.entries(ALICE.user_id)) == 2, "the two /log entries stay"
+    assert len(await app.log.entries(ALICE.user_id)) < before, "the backfilled /log entries stay"
+
+
+async def test_undo_of_the_log_that_finished_a_day_reopens_it(app):
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    names = [section.name.split(". ", 1)[1] for section in today.reply.sections if ". " in section.name]
+    for name in names:
+        await run(app, "log", exercise=name, weight=40, reps=5)
+    assert (await app.users.get(ALICE.user_id)).rotation_index == 1
+    undone = await run(app, "undo")
+    assert undone.reply.body.endswith("is open again in `/today`.")
+    assert (await app.users.get(ALICE.user_id)).rotation_index == 0
+    assert len(await app.log.entries(ALICE.user_id)) == len(names) - 1
 
 
 @pytest.mark.skipif(not WILD.is_dir(), reason=f"the real exports are not here ({WILD.resolve()})")

@@ -50,10 +50,16 @@ async def test_history_menu_edits_then_deletes_a_set_then_a_whole_day(discord: D
 
 async def test_undo_of_log_as_prescribed_reopens_the_day(discord: Driver) -> None:
     await discord.slash("goal", {"goal": "strength"})
-    await discord.slash("log", {"exercise": "Barbell back squat", "weight": 100.0, "reps": 5})
     today = await discord.slash("today")
     day = main_embed(today)["title"].removeprefix("Today: ")
-    await discord.click(today, action_ids(today.original)["log-plan"])
+    for field in main_embed(today)["fields"]:
+        if ". " in field["name"]:
+            await discord.slash("log", {"exercise": field["name"].split(". ", 1)[1], "weight": 40.0, "reps": 5,
+                                        "date": "yesterday"})
+    today = await discord.slash("today")
+    logged = await discord.click(today, action_ids(today.original)["log-plan"])
+    assert main_embed(logged)["title"] != "That didn't work", main_embed(logged)["description"]
+    assert main_embed(await discord.slash("today"))["title"] != f"Today: {day}"
     undone = await discord.slash("undo")
     assert main_embed(undone)["description"].startswith(f"Undid logging {day}: removed ")
     assert main_embed(await discord.slash("today"))["title"] == f"Today: {day}"

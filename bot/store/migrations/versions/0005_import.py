@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_import"
-down_revision = "0003_custom_exercises"
+revision = "0005_import"
+down_revision = "0004_coaching"
 branch_labels = None
 depends_on = None
 
@@ -71,6 +71,7 @@ def downgrade() -> None:
     op.drop_table("import_batches")
     op.drop_index("set_logs_by_import_key", "set_logs")
     op.drop_index("set_logs_by_action", "set_logs")
-    op.drop_column("set_logs", "import_key")
-    op.drop_column("set_logs", "action_id")
-    op.drop_column("set_logs", "kind")
+    with op.batch_alter_table("set_logs") as batch:
+        batch.drop_column("import_key")
+        batch.drop_column("action_id")
+        batch.drop_column("kind")
