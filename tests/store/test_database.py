@@ -305,3 +305,10 @@ def test_sqlite_paths():
 def test_other_databases_are_rejected(url):
     with pytest.raises(DatabaseError):
         engine_url(url)
+
+
+async def test_an_unreachable_database_is_a_clear_database_error(tmp_path):
+    for url in ("postgresql://nobody@127.0.0.1:1/nothing", f"sqlite:///{tmp_path}"):  # a closed port; a folder
+        async with await Database.open(url) as db:
+            with pytest.raises(DatabaseError, match="cannot connect to the database"):
+                await db.migrate()
