@@ -227,10 +227,19 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT."""
         scope = self._current()
+        if scope is not None and scope.write is not None:
+            async with scope.write.begin_nested():
+                yield scope.write
+            return
         if scope is not None:
+            # This block opens the unit's write transaction: rolling all of it back on failure is
+            # what a savepoint would do, without two more statements while the writer is held.
             connection = await self._begin_write(scope)
-            async with connection.begin_nested():
+            try:
                 yield connection
+            except BaseException:
+                await self._finish_write(scope, commit=False)
+                raise
             return
         scope = _Scope(asyncio.current_task())
         token = self._scope.set(scope)
@@ -262,22 +271,26 @@ class Database:
         return connection
 
     async def _finish(self, scope: _Scope, *, commit: bool) -> None:
-        write, read = scope.write, scope.read
-        scope.write = scope.read = None
+        read, scope.read = scope.read, None
         try:
-            if write is not None:
-                broken = True
-                try:
-                    if commit:
-                        await write.commit()
-                    else:
-                        await write.rollback()
-                    broken = False
-                finally:
-                    await self._release_writer(write, broken=broken)
+            await self._finish_write(scope, commit=commit)
         finally:
             if read is not None:
                 await self._release_reader(read)
+
+    async def _finish_write(self, scope: _Scope, *, commit: bool) -> None:
+        write, scope.write = scope.write, None
+        if write is None:
+            return
+        broken = True
+        try:
+            if commit:
+                await write.commit()
+            else:
+                await write.rollback()
+            broken = False
+        finally:
+            await self._release_writer(write, broken=broken)
 
     async def _connect(self, engine: AsyncEngine) -> AsyncConnection:
         try:
