@@ -18,6 +18,7 @@ from bot.coach.catalogue import Measure
 from bot.coach.onerm import estimate_1rm, is_reliable
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
+from bot.commands.edits import day_menu
 from bot.commands.formatting import number
 from bot.commands.planning import local_date
 from bot.commands.training import complete_exercise, exercise_names, find_exercise, show_exact
@@ -113,8 +114,12 @@ def session_section(
     order = list(dict.fromkeys(entry.exercise for entry in block.entries))
     for key in order:
         sets = [entry for entry in block.entries if entry.exercise == key]
-        line = ctx.text("history.exercise_line", exercise=names.get(key, key),
-                        sets=compact_sets(ctx, sets, _measure(ctx, key)))
+        work = [entry for entry in sets if entry.kind != "warmup"]
+        warmups = [entry for entry in sets if entry.kind == "warmup"]
+        shown = [compact_sets(ctx, part, _measure(ctx, key)) for part in (warmups, work) if part]
+        if warmups:
+            shown[0] += ctx.text("history.warmup")
+        line = ctx.text("history.exercise_line", exercise=names.get(key, key), sets=", ".join(shown))
         kinds = list(dict.fromkeys(records[e.log_id] for e in sets if e.log_id in records))
         if kinds:
             line += ctx.text("history.records", records=", ".join(ctx.text(kind) for kind in kinds))
@@ -139,7 +144,7 @@ def _measure(ctx: Context, key: str) -> Measure:
 
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
     since = ctx.now - timedelta(days=days)
-    everything = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key)
+    everything = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, warmups=True)
     shown = [entry for entry in everything if entry.logged_at >= since]
     if not shown:
         return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=ctx.plural("count.days", days)),
@@ -154,7 +159,8 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
         ctx.caller.user_id, [block.session_id for block in on_page if block.session_id is not None]
     )
     # Records need every earlier entry, not just the days shown.
-    records = record_ids(everything, lambda key: _measure(ctx, key) is Measure.REPS)
+    work = [entry for entry in everything if entry.kind != "warmup"]
+    records = record_ids(work, lambda key: _measure(ctx, key) is Measure.REPS)
     sections = tuple(session_section(ctx, block, names, plan_days, records) for block in on_page)
     argument = f"{exercise_key or ''}|{days}|"
     buttons = []
@@ -168,6 +174,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
                       sessions=ctx.plural("count.sessions", len(blocks))),
         sections=sections,
         buttons=tuple(buttons),
+        menu=day_menu(ctx, list(dict.fromkeys(block.day for block in on_page))),
         ephemeral=True,
         update_source=True,
     )

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
+from bot.coach.dates import DateError, past_date
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.planner import PlannedExercise, Session
 from bot.coach.progression import Progression
@@ -37,6 +38,8 @@ class LogOptions(Options):
     rpe: float | None = Field(default=None, ge=1, le=10)
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
     custom: bool = False
+    # A past day in the user's time zone (`2026-11-20`, `yesterday`, `tuesday`); default today.
+    date: str | None = Field(default=None, max_length=20)
 
 
 class OneRepMaxOptions(Options):
@@ -143,8 +146,24 @@ def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> lis
     return broken
 
 
+def logged_at(ctx: Context, text: str | None) -> datetime:
+    """When a /log happened: now, or the same time of day on a past local date (backfill)."""
+    if text is None:
+        return ctx.now
+    zone = ZoneInfo(ctx.profile.timezone)
+    local_now = ctx.now.astimezone(zone)
+    try:
+        day = past_date(text, local_now.date())
+    except DateError as error:
+        raise UserError("errors.future_date" if error.future else "errors.date", date=text) from None
+    if day == local_now.date():
+        return ctx.now
+    return datetime.combine(day, local_now.time().replace(tzinfo=None), zone).astimezone(UTC)
+
+
 async def log_set(ctx: Context, options: LogOptions) -> Reply:
     weight_kg = check_load(ctx, options.weight)
+    when = logged_at(ctx, options.date)
     try:
         exercise = await find_exercise(ctx, options.exercise)
     except UserError:
@@ -153,7 +172,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
     target, deload, plan = None, False, None
-    if ctx.profile.goal is not None:
+    if ctx.profile.goal is not None and when == ctx.now:
+        # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
         plan = await todays_plan(ctx)
         target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
         deload = is_deload_set(plan.progressions.get(exercise.key), options.weight)
@@ -161,10 +181,13 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
                 rpe=options.rpe, note=options.note, deload=deload)],
-        ctx.now,
+        when,
     )
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
                       exercise=exercise.name)]
+    if when != ctx.now:
+        lines.append(ctx.text("log.backfilled", day=local_date(when, ZoneInfo(ctx.profile.timezone)).strftime(
+            "%a %d %b %Y")))
     if options.rpe is not None:
         lines.append(ctx.text("log.rpe", rpe=number(options.rpe)))
     if options.note:
@@ -215,7 +238,8 @@ async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
 async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
     """Mark the day done once every prescribed exercise is logged, however it was logged."""
     assert ctx.profile.goal is not None
-    logged_keys = {entry.exercise for entry in await logged_since_last_session(ctx)}
+    logged_today = await logged_since_last_session(ctx)
+    logged_keys = {entry.exercise for entry in logged_today}
     missing = [p.exercise.name for p in session.exercises if p.exercise.key not in logged_keys]
     if missing:
         if len(missing) < len(session.exercises):
@@ -226,6 +250,8 @@ async def complete_if_logged(ctx: Context, session: Session, source: str) -> lis
     )
     if session_id is None:
         return []
+    # The day's sets belong to the session they completed: /undo of the last one re-opens the day.
+    await ctx.app.log.attach(ctx.caller.user_id, [entry.log_id for entry in logged_today], session_id)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
     following = await planned_session(ctx)
     return [ctx.text("log.day_done", day=session.day_label, next_day=following.day_label)]
@@ -243,17 +269,23 @@ async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
 
 
 async def undo(ctx: Context, options: UndoOptions) -> Reply:
-    removed = await ctx.app.log.undo_last(ctx.caller.user_id)
-    if removed is None:
+    """Undo the latest action: one /log, a whole logged session (re-opened in /today), or an import."""
+    undone = await ctx.app.log.undo_last_action(ctx.caller.user_id)
+    if undone is None:
         raise UserError("errors.nothing_to_undo")
-    name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
-    return Reply(
-        title=ctx.text("undo.title"),
-        body=ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
-                      load=show_exact(ctx, removed.weight_kg), exercise=name),
-        tone=Tone.SUCCESS,
-        ephemeral=True,
-    )
+    sets = sum(entry.sets for entry in undone.entries)
+    if undone.imported_from is not None:
+        body = ctx.text("undo.import", filename=undone.imported_from, sets=sets)
+    elif undone.reopened_day is not None:
+        body = ctx.text("undo.session", day=undone.reopened_day, sets=sets)
+    elif len(undone.entries) == 1:
+        [removed] = undone.entries
+        name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
+        body = ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
+                        load=show_exact(ctx, removed.weight_kg), exercise=name)
+    else:
+        body = ctx.text("undo.entries", count=len(undone.entries), sets=sets)
+    return Reply(title=ctx.text("undo.title"), body=body, tone=Tone.SUCCESS, ephemeral=True)
 
 
 # -- /1rm ------------------------------------------------------------------------------------
