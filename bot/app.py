@@ -130,7 +130,9 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), progress)
+        return await self._guarded(
+            caller, lambda ctx: command.handler(ctx, parsed), progress, register=command.registers_caller
+        )
 
     async def interact(
         self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
@@ -170,7 +172,12 @@ class Liftcoach:
     # -- the one path every reply takes -----------------------------------------------------
 
     async def _guarded(
-        self, caller: Caller, call: Callable[[Context], Awaitable[Reply]], progress: Progress | None = None
+        self,
+        caller: Caller,
+        call: Callable[[Context], Awaitable[Reply]],
+        progress: Progress | None = None,
+        *,
+        register: bool = True,
     ) -> Outgoing:
         now = self.clock()
         try:
@@ -178,8 +185,10 @@ class Liftcoach:
             # opens no write transaction; its writes, first-contact bookkeeping included, are one
             # transaction that a UserError rolls back, so bad input changes nothing.
             async with self.db.unit_of_work():
-                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now, progress)
-                notices = await self._notices(context)
+                profile = await self.users.ensure(caller.user_id, now) if register else await self.users.get(caller.user_id)
+                context = Context(self, caller, profile or _guest(caller.user_id, now), now, progress)
+                # Someone not stored gets no first-contact notice or hooks: they would store them.
+                notices = await self._notices(context) if profile else ()
                 reply = await call(context)
             reply = await self._render_attachment(reply)
         except UserError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import re
 import time
@@ -205,6 +206,9 @@ class LiftcoachBot(commands.Bot):
 
         self.add_dynamic_items(ActionItem)
         await load_cogs(self)
+        # matplotlib takes about half a second to import (several on a busy host); load it in the
+        # background now, so the first /progress still answers inside Discord's 3 s.
+        self.charts_loading = asyncio.get_running_loop().run_in_executor(None, importlib.import_module, "bot.charts")
 
     async def sync_commands(self, guild_id: int | None) -> None:
         """Register the slash commands (on request only, never on every boot)."""

@@ -91,9 +91,9 @@ class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM
 
     @app_commands.command(name="set", description="Get a DM on your training days")
     @app_commands.describe(
-        days="Days, e.g. mon,thu (default: two days that fit your plan)",
-        time="Local time HH:MM (default 18:00)",
-        timezone="Your time zone, e.g. Europe/Berlin (default: from /settings)",
+        days="Days, e.g. mon,thu (default: as saved, or your plan's training days)",
+        time="Local time: 18:00, 1830, 6pm or 6:30 pm (default: as saved, or 18:00)",
+        timezone="Your time zone, e.g. Europe/Berlin: saved as in /settings, for everything",
     )
     async def set_(
         self,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.coach.adherence import adherence
+from bot.coach.adherence import Adherence, adherence
 from bot.coach.catalogue import Exercise, Measure
 from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
@@ -146,15 +146,33 @@ def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise])
     return {muscle: sets for muscle, sets in totals.items() if sets}
 
 
-async def adherence_line(ctx: Context) -> str:
+async def week_adherence(ctx: Context) -> Adherence:
     zone = ZoneInfo(ctx.profile.timezone)
     done = await ctx.app.users.completed_session_times(ctx.caller.user_id, ctx.now - ADHERENCE_HISTORY)
-    summary = adherence(done, zone, ctx.profile.days_per_week, ctx.now)
-    return ctx.text(
-        "adherence.line",
-        done=summary.sessions_this_week,
-        target=summary.target,
-        days=summary.training_days_this_week,
-        guideline=summary.guideline,
-        streak=summary.streak_weeks,
-    )
+    return adherence(done, zone, ctx.profile.days_per_week, ctx.now)
+
+
+def adherence_text(ctx: Context, summary: Adherence) -> str:
+    """This week against the plan and the guideline, with counts phrased and capped: "all 3 planned
+    sessions and 1 extra", not "4 of 3"; "3 training days, meeting the guidelines' 2", not "3 of the 2"."""
+    done, planned = summary.sessions_this_week, summary.target
+    planned_text = ctx.plural("count.planned_sessions", planned)
+    if done < planned:
+        sessions = ctx.text("adherence.sessions_under", done=done, planned=planned_text)
+    elif done == planned:
+        sessions = ctx.text("adherence.sessions_all", planned=planned_text)
+    else:
+        sessions = ctx.text("adherence.sessions_over", planned=planned_text,
+                            extra=ctx.plural("count.extra", done - planned))
+    if summary.meets_guideline:
+        days = ctx.text("adherence.days_met", guideline=summary.guideline,
+                        training_days=ctx.plural("count.training_days", summary.training_days_this_week))
+    else:
+        days = ctx.text("adherence.days_under", done=summary.training_days_this_week, guideline=summary.guideline)
+    streak = (ctx.text("adherence.streak", weeks=ctx.plural("count.weeks", summary.streak_weeks))
+              if summary.streak_weeks else ctx.text("adherence.streak_none"))
+    return ctx.text("adherence.line", sessions=sessions, days=days, streak=streak)
+
+
+async def adherence_line(ctx: Context) -> str:
+    return adherence_text(ctx, await week_adherence(ctx))
