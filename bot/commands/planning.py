@@ -100,38 +100,49 @@ async def planned_session(ctx: Context, rotation_index: int | None = None) -> Se
     return ctx.app.planner.session(await plan_request(ctx, rotation_index))
 
 
+def progression_for(
+    ctx: Context, request: PlanRequest, planned: PlannedExercise, history: list[LogEntry], equipment: EquipmentProfile
+) -> Progression | None:
+    """Where this exercise's load (or reps) goes next, from its logged `history`; None if nothing to say."""
+    exercise = planned.exercise
+    zone = ZoneInfo(ctx.profile.timezone)
+    unit = ctx.profile.units
+    grid = ctx.app.loading.grid(exercise, unit, equipment)
+    target = Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low)
+    if not exercise.loadable or grid is None:
+        if exercise.measure is not Measure.REPS:
+            return None
+        return reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None)
+    return next_working_load(
+        session_results(history, planned, zone, unit, grid),
+        request.goal,
+        request.experience,
+        grid,
+        target,
+        ctx.app.loading.progression,
+    )
+
+
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
     request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
-    zone = ZoneInfo(ctx.profile.timezone)
-    unit = ctx.profile.units
     equipment = await equipment_profile(ctx)
+    # One read of the log for the whole session rather than one per exercise.
+    keys = {planned.exercise.key for planned in draft.exercises}
+    by_exercise: dict[str, list[LogEntry]] = defaultdict(list)
+    for entry in await ctx.app.log.entries(ctx.caller.user_id):
+        if entry.exercise in keys:
+            by_exercise[entry.exercise].append(entry)
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
-        exercise = planned.exercise
-        grid = ctx.app.loading.grid(exercise, unit, equipment)
-        target = Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low)
-        if not exercise.loadable or grid is None:
-            if exercise.measure is Measure.REPS:
-                history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-                by_reps = reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None)
-                if by_reps is not None:
-                    progressions[exercise.key] = by_reps
+        progression = progression_for(ctx, request, planned, by_exercise[planned.exercise.key], equipment)
+        if progression is None:
             continue
-        history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-        progression = next_working_load(
-            session_results(history, planned, zone, unit, grid),
-            request.goal,
-            request.experience,
-            grid,
-            target,
-            ctx.app.loading.progression,
-        )
-        progressions[exercise.key] = progression
-        if progression.load is not None:
-            working[exercise.key] = progression.load
+        progressions[planned.exercise.key] = progression
+        if progression.load is not None and planned.exercise.loadable:
+            working[planned.exercise.key] = progression.load
     session = ctx.app.planner.session(replace(request, working_load=working))
     return TodaysPlan(session, progressions, equipment)
 

@@ -19,7 +19,15 @@ from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
 from bot.commands.formatting import duration, number, span
-from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
+from bot.commands.planning import (
+    equipment_profile,
+    hard_sets_by_muscle,
+    local_date,
+    plan_request,
+    planned_session,
+    progression_for,
+    todays_plan,
+)
 from bot.errors import UserError
 from bot.replies import Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
@@ -171,12 +179,15 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-    target, deload, plan = None, False, None
+    target, deload, session = None, False, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
-        plan = await todays_plan(ctx)
-        target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
-        deload = is_deload_set(plan.progressions.get(exercise.key), options.weight)
+        request = await plan_request(ctx)
+        session = ctx.app.planner.session(request)
+        target = next((p for p in session.exercises if p.exercise.key == exercise.key), None)
+        if target is not None:
+            progression = progression_for(ctx, request, target, previous, await equipment_profile(ctx))
+            deload = is_deload_set(progression, options.weight)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
@@ -200,8 +211,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(ctx.text("log.deload_recorded"))
     if target is not None:
         lines.append(rest_line(ctx, target))
-    if plan is not None:
-        lines.extend(await complete_if_logged(ctx, plan.session, source="logged"))
+    if session is not None:
+        lines.extend(await complete_if_logged(ctx, session, source="logged"))
     records = records_broken(previous, weight_kg, options.reps)
     sections = []
     if records:
