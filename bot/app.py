@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.coach.catalogue import Catalogue, load_catalogue
 from bot.coach.planner import Planner
 from bot.coach.rules import RuleBook, load_rulebook
@@ -101,6 +103,26 @@ class Liftcoach:
 
     async def run(self, caller: Caller, name: str, options: Mapping[str, object]) -> Outgoing:
         """A slash command by name ("goal", "remind set") with raw option values."""
+        started = time.perf_counter()
+        outgoing = await self._run(caller, name, options)
+        self._observe("command", name if name in self.commands else "unknown", outgoing, started)
+        return outgoing
+
+    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
+        """A button press, menu choice or form submission carrying one of our action ids."""
+        started = time.perf_counter()
+        outgoing = await self._interact(caller, custom_id, interaction)
+        parsed = parse_action_id(custom_id)
+        name = parsed[0] if parsed is not None and parsed[0] in self.actions else "unknown"
+        self._observe("action", name, outgoing, started)
+        return outgoing
+
+    @staticmethod
+    def _observe(kind: str, name: str, outgoing: Outgoing, started: float) -> None:
+        rejected = outgoing.reply.tone is Tone.ERROR
+        metrics.observe_command(kind, name, rejected=rejected, seconds=time.perf_counter() - started)
+
+    async def _run(self, caller: Caller, name: str, options: Mapping[str, object]) -> Outgoing:
         command = self.commands.get(name)
         if command is None:
             return self._failure(caller, UserError("errors.unknown_command", command=name))
@@ -111,8 +133,7 @@ class Liftcoach:
             return self._failure(caller, self._explain(name, error))
         return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
 
-    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
-        """A button press, menu choice or form submission carrying one of our action ids."""
+    async def _interact(self, caller: Caller, custom_id: str, interaction: Interaction | None) -> Outgoing:
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
             return self._failure(caller, UserError("errors.stale_button"))
@@ -154,8 +175,8 @@ class Liftcoach:
             reply = await self._render_attachment(reply)
         except UserError as error:
             return self._failure(caller, error)
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as error:
+            return self._unexpected(caller, error)
         return self._outgoing(reply, notices)
 
     @staticmethod
@@ -169,10 +190,11 @@ class Liftcoach:
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
             return self._outgoing(self._error(error), notices=())
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as unexpected:
+            return self._unexpected(caller, unexpected)
 
-    def _unexpected(self, caller: Caller) -> Outgoing:
+    def _unexpected(self, caller: Caller, error: Exception) -> Outgoing:
+        metrics.count_database_error(error)
         error_id = uuid.uuid4().hex[:8]
         log.exception("unexpected error %s for user %s", error_id, caller.user_id)
         return self._outgoing(self._error(UserError("errors.unexpected", error_id=error_id)), notices=())

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import os
 import re
 import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 
 import discord
 import yarl
@@ -14,6 +19,7 @@ from discord.ext import commands
 from bot.app import Liftcoach
 from bot.commands.base import ACTION_PREFIX, Caller, Interaction
 from bot.embeds import build_modal_payload, message_kwargs
+from bot.proxy import retry_proxy_429
 from bot.replies import Outgoing
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,10 @@ def caller_of(interaction: discord.Interaction) -> Caller:
 
 async def respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
     """Answer an interaction with a rendered reply: modal, in-place update, message or follow-up."""
+    await retry_proxy_429(lambda: _respond(interaction, outgoing))
+
+
+async def _respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
     reply = outgoing.reply
     if reply.form is not None and not interaction.response.is_done():
         action, title, inputs = build_modal_payload(outgoing)
@@ -138,7 +148,9 @@ class LiftcoachTree(app_commands.CommandTree):
         await _send_error(interaction, outgoing)
 
 
-class LiftcoachBot(commands.Bot):
+class LiftcoachBot(commands.AutoShardedBot):
+    """Runs the shards `SHARD_IDS` of `SHARD_COUNT` (all of them, as many as Discord recommends, by default)."""
+
     def __init__(self, app: Liftcoach, *, send_reminders: bool = True) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # slash commands need no privileged intents
@@ -152,6 +164,8 @@ class LiftcoachBot(commands.Bot):
             help_command=None,
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
+            shard_count=app.settings.shard_count,
+            shard_ids=app.settings.shard_ids,
         )
         self.app = app
         # False for `sync`: a short-lived login must not act as a second reminder dispatcher.
@@ -163,16 +177,37 @@ class LiftcoachBot(commands.Bot):
 
         self.add_dynamic_items(ActionItem)
         await load_cogs(self)
+        # `sync` (send_reminders=False) is a short log-in, not the running bot the health file describes.
+        if self.app.settings.health_file is not None and self.send_reminders:
+            self._health_task = asyncio.create_task(self._write_heartbeats(self.app.settings.health_file), name="heartbeat")
+
+    async def start_with_retries(self) -> None:
+        """`start`, with log-in and the gateway lookup retried after a rate-limit proxy's own 429."""
+        token = self.app.settings.token
+        await retry_proxy_429(lambda: self.login(token))
+        await retry_proxy_429(self.connect)
+
+    def gateway_status(self) -> dict[int, bool]:
+        """Shard id -> connected, for the shards this process runs (empty before the first connection)."""
+        return {shard_id: not shard.is_closed() for shard_id, shard in self.shards.items()}
+
+    async def _write_heartbeats(self, path: Path) -> None:
+        """Rewrite `path` every HEALTH_INTERVAL_SECONDS for `python -m bot health` (see bot/health.py)."""
+        while not self.is_closed():
+            try:
+                write_heartbeat(path, self.gateway_status(), datetime.now(UTC))
+            except OSError as error:
+                log.warning("cannot write the health file %s: %s", path, error)
+            await asyncio.sleep(self.app.settings.health_interval_seconds)
 
     async def sync_commands(self, guild_id: int | None) -> None:
         """Register the slash commands (on request only, never on every boot)."""
-        await self.login(self.app.settings.discord_token.get_secret_value())
-        if guild_id is None:
-            synced = await self.tree.sync()
-        else:
-            guild = discord.Object(guild_id)
+        token = self.app.settings.token
+        await retry_proxy_429(lambda: self.login(token))
+        guild = None if guild_id is None else discord.Object(guild_id)
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+        synced = await retry_proxy_429(lambda: self.tree.sync(guild=guild))
         print(f"synced {len(synced)} commands " + (f"to guild {guild_id}" if guild_id else "globally"))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -188,4 +223,12 @@ class LiftcoachBot(commands.Bot):
             await report_unexpected(interaction, error)
 
     async def on_ready(self) -> None:
-        log.info("connected as %s (%s)", self.user, self.user.id if self.user else "?")
+        log.info("connected as %s (%s), shards %s of %s", self.user, self.user.id if self.user else "?",
+                 sorted(self.shards), self.shard_count)
+
+
+def write_heartbeat(path: Path, shards: dict[int, bool], now: datetime) -> None:
+    """Atomically replace `path` with `{"written_at": ISO 8601 UTC, "shards": {"0": true, ...}}`."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps({"written_at": now.isoformat(), "shards": {str(k): v for k, v in shards.items()}}))
+    os.replace(temporary, path)
