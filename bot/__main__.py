@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, help="register to one server only (instant, for testing)")
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--dry-run", action="store_true", help="list pending migrations, change nothing")
-    backup = commands.add_parser("backup", help="write a consistent copy of the database")
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the database (SQLite: a database file; PostgreSQL: pg_dump custom format)"
+    )
     backup.add_argument("destination", type=Path)
     commands.add_parser("health", help="exit 1 unless the database answers and the running bot is connected")
     return parser
@@ -49,13 +51,13 @@ async def _migrate(settings: Settings, dry_run: bool) -> None:
     async with await Database.open(settings.database_url) as db:
         if dry_run:
             pending = await db.pending_migrations()
-            for migration in pending:
-                print(f"pending: {migration.name}")
-            print(f"schema version {await db.version()}, {len(pending)} pending")
+            for revision in pending:
+                print(f"pending: {revision}")
+            print(f"schema revision {await db.version() or 'none'}, {len(pending)} pending")
             return
-        for migration in await db.migrate():
-            print(f"applied: {migration.name}")
-        print(f"schema version {await db.version()}, up to date")
+        for revision in await db.migrate():
+            print(f"applied: {revision}")
+        print(f"schema revision {await db.version()}, up to date")
 
 
 async def _backup(settings: Settings, destination: Path) -> None:

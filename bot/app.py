@@ -67,7 +67,8 @@ class Liftcoach:
         self.planner = Planner(rules, catalogue)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
-        # Run inside every command's transaction; each may return a notice for the user.
+        # Run inside every command's unit of work; each may return a notice for the user and
+        # should write only when something changed.
         self.command_hooks: list[Callable[[Context], Awaitable[str | None]]] = []
         register_all(self)
 
@@ -166,9 +167,10 @@ class Liftcoach:
     async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
         now = self.clock()
         try:
-            # One transaction per command: a UserError rolls back every write, so bad input
-            # changes nothing, and the first-contact bookkeeping commits with the reply.
-            async with self.db.transaction():
+            # One unit of work per command (see bot.store.database): a command that only reads
+            # opens no write transaction; its writes, first-contact bookkeeping included, are one
+            # transaction that a UserError rolls back, so bad input changes nothing.
+            async with self.db.unit_of_work():
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
                 notices = await self._notices(context)
                 reply = await call(context)

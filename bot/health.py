@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
-from bot.store.database import Database, sqlite_path
+from bot.store.database import Database, DatabaseError, engine_url
 
 STALE_AFTER_INTERVALS = 3
 DATABASE_TIMEOUT_SECONDS = 5.0
@@ -29,17 +29,22 @@ class Unhealthy(Exception):
 
 
 async def check_database(database_url: str) -> str:
-    """Open the database and read its schema version; raises Unhealthy if that fails."""
-    if database_url.startswith("sqlite:") and not Path(sqlite_path(database_url)).exists():
+    """Open the database and read its schema revision; raises Unhealthy if that fails."""
+    try:
+        url = engine_url(database_url)
+    except DatabaseError as error:
+        raise Unhealthy(str(error)) from None
+    if url.get_backend_name() == "sqlite" and not Path(str(url.database)).exists():
         # Opening would create an empty database and report it healthy.
-        raise Unhealthy(f"database file {sqlite_path(database_url)} does not exist")
+        raise Unhealthy(f"database file {url.database} does not exist")
     try:
         async with asyncio.timeout(DATABASE_TIMEOUT_SECONDS):
             async with await Database.open(database_url) as db:
+                db_where = db.where
                 version = await db.version()
     except Exception as error:
         raise Unhealthy(f"database unreachable: {error}") from error
-    return f"database reachable (schema version {version})"
+    return f"database {db_where} reachable (schema revision {version or 'none yet'})"
 
 
 def check_heartbeat(path: Path, interval: timedelta, now: datetime) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+import sqlalchemy as sa
 from prometheus_client import Counter, Histogram, start_http_server
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,10 @@ def observe_command(kind: str, name: str, *, rejected: bool, seconds: float) -> 
 
 
 def count_database_error(error: BaseException) -> None:
-    """Count `error` if it, or an exception it was raised from, came from the database driver."""
+    """Count `error` if it, or an exception it was raised from, came from SQLAlchemy or the database driver."""
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, sqlite3.Error):
+        if isinstance(seen, sa.exc.SQLAlchemyError | sqlite3.Error):
             DATABASE_ERRORS.inc()
             return
         seen = seen.__cause__ or seen.__context__

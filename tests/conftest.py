@@ -1,13 +1,21 @@
-"""Shared fixtures: a real Liftcoach over a real SQLite file in a temporary folder."""
+"""Shared fixtures: a real Liftcoach over a real database, SQLite and PostgreSQL.
+
+Every test that takes `database_url` (directly or through `settings`/`app`) runs once per backend,
+with ids `[sqlite]` and `[postgresql]`; the PostgreSQL half needs LIFTCOACH_TEST_POSTGRES_URL (see
+tests/databases.py) and is skipped with one reason line otherwise. The terminal summary counts
+what ran on each backend.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.app import Liftcoach
 from bot.config import Settings
+from tests.databases import BACKENDS, POSTGRES_ENV, POSTGRES_SKIP, database_url_for, drop_template, postgres_admin_url
 
 
 class FakeClock:
@@ -28,12 +36,33 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))  # a Monday
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    if request.param == "postgresql" and postgres_admin_url() is None:
+        pytest.skip(POSTGRES_SKIP)
+    return request.param
+
+
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def database_url(backend, tmp_path):
+    """A fresh database for this test: a SQLite file, or a PostgreSQL database already migrated."""
+    with database_url_for(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_database_url(backend, tmp_path):
+    """A fresh database with no tables at all, for migration tests."""
+    with database_url_for(backend, tmp_path, migrated=False) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
     return Settings(
         _env_file=None,
         discord_token=None,
-        database_url=f"sqlite:///{tmp_path / 'liftcoach.db'}",
+        database_url=database_url,
         charts_dir=tmp_path / "charts",
     )
 
@@ -43,3 +72,51 @@ async def app(settings, clock):
     liftcoach = await Liftcoach.start(settings, clock=clock)
     yield liftcoach
     await liftcoach.close()
+
+
+# -- what ran on which backend ---------------------------------------------------------------------
+
+_BACKEND_PARAMS = ("backend", "shared_backend")
+_outcomes: Counter[tuple[str, str]] = Counter()
+_backend_of: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        for name in _BACKEND_PARAMS:
+            if name in params:
+                _backend_of[item.nodeid] = params[name]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    # Fold every "no PostgreSQL" skip into one line of the summary: one location, one reason.
+    if report.skipped and isinstance(report.longrepr, tuple) and report.longrepr[2].endswith(POSTGRES_SKIP):
+        report.longrepr = (__file__, 1, POSTGRES_SKIP)
+    return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    backend = _backend_of.get(report.nodeid)
+    if backend is None:
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _outcomes[backend, "skipped" if report.skipped else "passed" if report.passed else "failed"] += 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not _outcomes:
+        return
+    parts = []
+    for backend in BACKENDS:
+        counts = ", ".join(f"{_outcomes[backend, outcome]} {outcome}"
+                           for outcome in ("passed", "failed", "skipped") if _outcomes[backend, outcome])
+        parts.append(f"{backend}: {counts or 'none'}")
+    note = "" if postgres_admin_url() else f" (PostgreSQL: set {POSTGRES_ENV} or run .ci/run)"
+    terminalreporter.write_line(f"database backends: {'; '.join(parts)}{note}")
+
+
+def pytest_sessionfinish() -> None:
+    drop_template()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from bot.app import Liftcoach
 from bot.commands.base import Caller, Interaction
 from bot.replies import Outgoing
@@ -25,13 +27,12 @@ async def press(app: Liftcoach, outgoing: Outgoing, label_key: str, caller: Call
 
 
 async def snapshot(app: Liftcoach) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove that something changed nothing."""
-    tables = {}
-    async with app.db.connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ) as cursor:
-        names = [row[0] for row in await cursor.fetchall()]
-    for name in sorted(names):
-        async with app.db.connection.execute(f"SELECT * FROM {name}") as cursor:
-            tables[name] = [tuple(row) for row in await cursor.fetchall()]
+    """Every row of every table (as the database lists them), to prove that something changed nothing."""
+    async with app.db.connect() as connection:
+        names = await connection.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+        tables = {}
+        for name in sorted(names):
+            rows = (await connection.execute(sa.select(sa.text("*")).select_from(sa.table(name)))).all()
+            tables[name] = sorted((tuple(row) for row in rows), key=repr)
+        await connection.rollback()
     return tables

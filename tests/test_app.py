@@ -173,17 +173,17 @@ async def test_forget_deletes_everything_after_confirmation(app):
 
 async def test_a_chart_renders_after_the_transaction_so_other_commands_are_not_held_up(app, monkeypatch):
     await run(app, "log", exercise="squat", weight=100, reps=5)
-    lock_held_while_drawing = []
+    connection_held_while_drawing = []
     real_render = app._render_attachment
 
     async def watching(reply):
-        lock_held_while_drawing.append(app.db._lock.locked())
+        connection_held_while_drawing.append(app.db.holds_connection())
         return await real_render(reply)
 
     monkeypatch.setattr(app, "_render_attachment", watching)
     outgoing = await run(app, "progress")
     assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
-    assert lock_held_while_drawing == [False]
+    assert connection_held_while_drawing == [False]
 
 
 async def test_an_exclusive_bound_is_named_too(app):

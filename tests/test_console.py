@@ -98,9 +98,9 @@ async def test_bad_syntax_gets_a_clear_reply(app):
     assert "name:value" in text and app.prompts.disclaimer in text
 
 
-def test_the_real_entry_point_runs_console_mode_without_a_token(tmp_path):
+def test_the_real_entry_point_runs_console_mode_without_a_token(tmp_path, database_url):
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
+    env["DATABASE_URL"] = database_url
     result = subprocess.run(
         [sys.executable, "-m", "bot"],
         input="/goal goal:strength experience:novice days:3\n/today\n",

@@ -1,14 +1,18 @@
 """The command line: sub-commands, start-up failures as one readable line, no token leaks."""
 
+import asyncio
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.__main__ import main
+from bot.store.database import Database
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -19,8 +23,8 @@ def run_cli(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Comp
                           env={**base, **env}, cwd=REPO, timeout=60)
 
 
-def test_migrate_then_dry_run(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+def test_migrate_then_dry_run(empty_database_url, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     assert main(["migrate", "--dry-run"]) == 0
     assert "pending: 0001_initial" in capsys.readouterr().out
@@ -30,12 +34,20 @@ def test_migrate_then_dry_run(tmp_path, capsys, monkeypatch):
     assert "0 pending" in capsys.readouterr().out
 
 
-def test_backup_writes_a_usable_copy(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+def test_backup_writes_a_usable_copy(tmp_path, capsys, monkeypatch, backend, database_url):
+    monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["migrate"]) == 0
-    assert main(["backup", str(tmp_path / "copy.db")]) == 0
-    tables = sqlite3.connect(tmp_path / "copy.db").execute("SELECT name FROM sqlite_master").fetchall()
-    assert ("users",) in tables
+    if backend == "postgresql" and shutil.which("pg_dump") is None:
+        assert main(["backup", str(tmp_path / "copy.dump")]) == 1
+        assert "needs pg_dump" in capsys.readouterr().err
+        return
+    assert main(["backup", str(tmp_path / "copy.dump")]) == 0
+    if backend == "sqlite":
+        tables = sqlite3.connect(tmp_path / "copy.dump").execute("SELECT name FROM sqlite_master").fetchall()
+        assert ("users",) in tables
+    elif shutil.which("pg_restore"):
+        listing = subprocess.run(["pg_restore", "--list", str(tmp_path / "copy.dump")], capture_output=True, text=True)
+        assert "TABLE public users" in listing.stdout
 
 
 def test_run_without_a_token_says_what_to_do(tmp_path):
@@ -50,6 +62,19 @@ def test_a_database_newer_than_the_code_stops_start_up_clearly(tmp_path):
     result = run_cli("console", env={"DATABASE_URL": f"sqlite:///{path}"}, stdin="/help\n")
     assert result.returncode == 1
     assert "cannot start" in result.stderr and "version 99" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_at_an_unknown_revision_stops_start_up_clearly(database_url):
+    async def from_the_future() -> None:
+        async with await Database.open(database_url) as db:
+            await db.migrate()
+            await db.write(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+
+    asyncio.run(from_the_future())
+    result = run_cli("console", env={"DATABASE_URL": database_url}, stdin="/help\n")
+    assert result.returncode == 1
+    assert "cannot start" in result.stderr and "'9999_future'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -1,4 +1,4 @@
-"""The reminder dispatcher over a real SQLite file, a fake clock and a fake Discord."""
+"""The reminder dispatcher over a real database (SQLite and PostgreSQL), a fake clock and a fake Discord."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 from prometheus_client import REGISTRY
 
 from bot.reminders import Delivery, DispatchStats, Pacer, ReminderDispatcher
 from bot.store.database import Database
-from bot.store.reminders import NONCE_WINDOW, DueReminder, ReminderStore
+from bot.store.reminders import CLAIM_LEASE, NONCE_WINDOW, DueReminder, ReminderStore
+from bot.store.schema import reminder_deliveries, users
 
 EVERY_DAY = tuple(range(7))
 # Monday 2026-11-23, 18:00 UTC.
@@ -71,20 +73,15 @@ class FakeDiscord:
         return Counter((m.user_id, m.slot_utc) for m in self.messages)
 
 
-async def open_store(path) -> tuple[Database, ReminderStore]:
-    db = await Database.open(f"sqlite:///{path}")
+async def open_store(url: str) -> tuple[Database, ReminderStore]:
+    db = await Database.open(url)
     await db.migrate()
     return db, ReminderStore(db)
 
 
 @pytest.fixture
-async def database_path(tmp_path):
-    return tmp_path / "liftcoach.db"
-
-
-@pytest.fixture
-async def db(database_path):
-    database, _ = await open_store(database_path)
+async def db(database_url):
+    database, _ = await open_store(database_url)
     yield database
     await database.close()
 
@@ -110,9 +107,9 @@ def dispatcher(store: ReminderStore, discord: FakeDiscord, clock: FakeClock, **o
 
 async def add_users(db: Database, user_ids, now: datetime, days=EVERY_DAY, at=time(18), zone="UTC") -> None:
     """Users with a schedule and a known DM channel; the users rows (another store's table) go in directly."""
-    await db.connection.executemany(
-        "INSERT INTO users (user_id, created_at, updated_at) VALUES (?, ?, ?)",
-        [(user_id, now.isoformat(), now.isoformat()) for user_id in user_ids],
+    await db.write(
+        sa.insert(users),
+        [{"user_id": user_id, "created_at": now.isoformat(), "updated_at": now.isoformat()} for user_id in user_ids],
     )
     store = ReminderStore(db)
     async with db.transaction():  # one commit, not one per user
@@ -197,19 +194,21 @@ async def run_until_killed(store: ReminderStore, discord: FakeDiscord, clock: Fa
 
 
 @pytest.mark.parametrize("how", ["exception", "cancel"])
-async def test_killed_mid_dispatch_then_restarted_each_user_gets_exactly_one_dm(database_path, clock, discord, how):
+async def test_killed_mid_dispatch_then_restarted_each_user_gets_exactly_one_dm(database_url, clock, discord, how):
     users = range(1, 301)
-    db, store = await open_store(database_path)
+    db, store = await open_store(database_url)
     await add_users(db, users, clock())
     clock.now = SLOT
     discord.kill_after = 137
     await run_until_killed(store, discord, clock, how)
     assert len(discord.messages) == 137
 
-    # A fresh process over the same file, a few seconds later.
+    # A fresh process over the same database, once the dead one's claims are free again (at
+    # once on SQLite; after CLAIM_LEASE on PostgreSQL), still inside the nonce window.
     discord.kill_after = None
-    clock.now += timedelta(seconds=10)
-    restarted_db, restarted_store = await open_store(database_path)
+    clock.now += CLAIM_LEASE + timedelta(seconds=10)
+    assert CLAIM_LEASE + timedelta(seconds=10) < NONCE_WINDOW
+    restarted_db, restarted_store = await open_store(database_url)
     await dispatcher(restarted_store, discord, clock, batch=50).run_once()
 
     # Counted: every user has exactly one DM for the slot; the one send in flight at the kill
@@ -218,17 +217,17 @@ async def test_killed_mid_dispatch_then_restarted_each_user_gets_exactly_one_dm(
     assert len(discord.calls) == 301
     [resent] = [reminder for _, reminder in discord.calls if reminder.resend]
     assert resent.nonce == discord.calls[136][1].nonce
-    states = await restarted_db.connection.execute_fetchall(
-        "SELECT state, COUNT(*) FROM reminder_deliveries GROUP BY state"
+    states = await restarted_db.rows(
+        sa.select(reminder_deliveries.c.state, sa.func.count()).group_by(reminder_deliveries.c.state)
     )
-    assert [tuple(row) for row in states] == [("sent", 300)]
+    assert [tuple(row.values()) for row in states] == [("sent", 300)]
     await restarted_db.close()
     await db.close()
 
 
-async def test_restart_after_the_nonce_window_never_sends_twice(database_path, clock, discord):
+async def test_restart_after_the_nonce_window_never_sends_twice(database_url, clock, discord):
     users = range(1, 21)
-    db, store = await open_store(database_path)
+    db, store = await open_store(database_url)
     await add_users(db, users, clock())
     clock.now = SLOT
     discord.kill_after = 5
@@ -238,7 +237,7 @@ async def test_restart_after_the_nonce_window_never_sends_twice(database_path, c
 
     discord.kill_after = None
     clock.now += NONCE_WINDOW + timedelta(seconds=1)
-    restarted_db, restarted_store = await open_store(database_path)
+    restarted_db, restarted_store = await open_store(database_url)
     await dispatcher(restarted_store, discord, clock).run_once()
 
     dms = discord.dms_per_user_slot()
@@ -249,6 +248,24 @@ async def test_restart_after_the_nonce_window_never_sends_twice(database_path, c
     assert await restarted_store.delivery_state(6, SLOT) == "unconfirmed"
     await restarted_db.close()
     await db.close()
+
+
+async def test_several_dispatchers_on_postgresql_send_each_reminder_once(backend, database_url, clock, discord):
+    """Three dispatchers (own connection pools, as in three processes) claim concurrently: FOR UPDATE
+    SKIP LOCKED plus the claim lease give each delivery to exactly one of them."""
+    if backend == "sqlite":
+        pytest.skip("SQLite runs one dispatcher per database")
+    users = range(1, 301)
+    databases = [(await open_store(database_url)) for _ in range(3)]
+    await add_users(databases[0][0], users, clock())
+    clock.now = SLOT
+    results = await asyncio.gather(*(dispatcher(store, discord, clock, batch=20).run_once()
+                                     for _, store in databases))
+    assert sum(stats.sent for stats in results) == 300
+    assert all(stats.sent for stats in results), "every dispatcher took a share"
+    assert Counter(reminder.user_id for _, reminder in discord.calls) == {user: 1 for user in users}
+    for db, _ in databases:
+        await db.close()
 
 
 async def test_missed_by_less_than_grace_is_sent_once_late(db, store, clock, discord):
@@ -359,9 +376,10 @@ async def test_a_store_failure_for_one_row_does_not_stop_the_others(db, store, c
     assert discord.dms_per_user_slot() == {(1, SLOT): 1, (2, SLOT): 1, (3, SLOT): 1}
     assert (stats.sent, stats.errors) == (2, 1)
 
-    # User 1's row stayed `sending`; the next run re-sends it with the same nonce, which Discord drops.
+    # User 1's row stayed `sending`; a later run (after the claim lease on PostgreSQL) re-sends it
+    # with the same nonce, which Discord drops.
     monkeypatch.setattr(store, "mark_sent", original)
-    clock.now += timedelta(seconds=30)
+    clock.now += CLAIM_LEASE + timedelta(seconds=10)
     await dispatch.run_once()
     assert len(discord.calls) == 4 and discord.calls[-1][1].resend
     assert discord.dms_per_user_slot() == {(1, SLOT): 1, (2, SLOT): 1, (3, SLOT): 1}

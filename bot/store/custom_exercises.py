@@ -6,8 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.coach.vocabulary import Muscle
 from bot.store.database import Database
+from bot.store.schema import custom_exercises
 
 CUSTOM_PREFIX = "custom-"
 
@@ -33,14 +36,16 @@ class CustomExercises:
     async def add(self, user_id: int, name: str, now: datetime) -> CustomExercise:
         exercise = CustomExercise(custom_key(name), name.strip())
         await self.db.write(
-            "INSERT INTO custom_exercises (user_id, key, name, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id, key) DO NOTHING",
-            (user_id, exercise.key, exercise.name, now.isoformat()),
+            self.db.insert(custom_exercises)
+            .values(user_id=user_id, key=exercise.key, name=exercise.name, created_at=now.isoformat())
+            .on_conflict_do_nothing(index_elements=[custom_exercises.c.user_id, custom_exercises.c.key])
         )
         return exercise
 
     async def all(self, user_id: int) -> list[CustomExercise]:
-        async with self.db.connection.execute(
-            "SELECT key, name FROM custom_exercises WHERE user_id = ? ORDER BY name", (user_id,)
-        ) as cursor:
-            return [CustomExercise(row["key"], row["name"]) for row in await cursor.fetchall()]
+        rows = await self.db.rows(
+            sa.select(custom_exercises.c.key, custom_exercises.c.name)
+            .where(custom_exercises.c.user_id == user_id)
+            .order_by(custom_exercises.c.name)
+        )
+        return [CustomExercise(row["key"], row["name"]) for row in rows]

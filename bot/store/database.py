@@ -1,108 +1,157 @@
-"""The SQLite connection and its migrations.
+"""The database: SQLite or PostgreSQL through SQLAlchemy 2 Core (async), and its transactions.
 
-Migrations are numbered `.sql` files in `migrations/`; the applied version lives in the
-database itself (`PRAGMA user_version`), and each step commits with its version bump in one
-transaction, so a crash never leaves a half-applied step behind.
+`DATABASE_URL` picks the backend: `sqlite:///liftcoach.db` (aiosqlite; the embedded default: one
+process, zero set-up) or `postgresql://user:password@host:5432/liftcoach` (asyncpg; several
+processes or hosts). The stores build Core statements from `bot.store.schema` and run them through
+the methods below, so both backends run the same code. Migrations: `bot.store.migrate`.
+
+Transactions and concurrency:
+- `unit_of_work()` wraps one command (the app opens it around every command). Its reads go to a
+  read connection; its first write opens the write transaction, which stays open until the unit
+  ends: committed if the unit ends normally, rolled back on any exception. So a command's writes are
+  one atomic transaction, bad input (a `UserError`) changes nothing, and a command that only reads
+  never opens a write transaction. After the first write, reads go to the write transaction, so a
+  command sees its own writes. Reads before the first write see whatever was committed when each
+  ran (PostgreSQL's READ COMMITTED, on both backends); a write that depends on an earlier read
+  guards itself with a WHERE clause (see `UserStore.complete_session`).
+- `transaction()` is an explicit write transaction (the reminder dispatcher uses it, and stores use
+  it for steps that must be atomic on their own). Inside a unit of work or another transaction it
+  becomes a SAVEPOINT: a failing inner block rolls back only itself.
+- `write()` runs one statement: inside the current unit or transaction, else in its own.
+- SQLite: one writer connection, taken by `BEGIN IMMEDIATE` under an asyncio lock (one writer per
+  process; other processes wait up to `busy_timeout`), and a small pool of read-only connections
+  beside it, which WAL lets read while the writer writes. The write transaction is always a fresh
+  `BEGIN IMMEDIATE` on the writer connection, never a read transaction upgraded to a write one, so
+  SQLite's BUSY_SNAPSHOT (a reader whose snapshot went stale cannot become a writer) cannot happen.
+- PostgreSQL: a pool of connections for write transactions and one for autocommit reads; row
+  locks (and `FOR UPDATE SKIP LOCKED` for reminder claims) keep several processes apart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
-import re
+import os
+import shutil
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import aiosqlite
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, CursorResult, RowMapping, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Read connections beside SQLite's one writer: enough for the reads of a few commands at once
+# (the event loop runs one command's Python at a time anyway).
+SQLITE_READERS = 4
+POSTGRES_POOL = 10
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+)
 
 
 class DatabaseError(Exception):
-    """The database cannot be used by this version of Liftcoach."""
+    """The database cannot be used by this version of Liftcoach (or at all)."""
 
 
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    path: Path
+def engine_url(database_url: str) -> URL:
+    """`sqlite:///path`, `postgresql://...` (or `postgres://`), or a bare SQLite path -> an async URL.
 
-    @property
-    def name(self) -> str:
-        return self.path.stem
-
-
-def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    migrations = []
-    for path in sorted(directory.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if not match:
-            raise DatabaseError(f"migration file {path.name} is not named NNNN_description.sql")
-        migrations.append(Migration(int(match.group(1)), path))
-    versions = [m.version for m in migrations]
-    if versions != list(range(1, len(versions) + 1)):
-        raise DatabaseError(f"migrations must be numbered 1..N without gaps, found {versions}")
-    return migrations
+    Raises DatabaseError for any other scheme and for in-memory SQLite (each connection of the
+    pool would see a database of its own).
+    """
+    if "://" not in database_url:
+        database_url = f"sqlite:///{database_url}"
+    scheme = database_url.split("://", 1)[0].split("+", 1)[0]
+    if scheme == "postgres":
+        database_url = "postgresql" + database_url[len("postgres"):]
+    elif scheme not in {"sqlite", "postgresql"}:
+        raise DatabaseError(f"unsupported DATABASE_URL scheme {scheme}://; use sqlite:/// or postgresql://")
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise DatabaseError("DATABASE_URL must name a SQLite file (in-memory databases are not supported)")
+        return url.set(drivername="sqlite+aiosqlite")
+    return url.set(drivername="postgresql+asyncpg")
 
 
 def sqlite_path(database_url: str) -> str:
-    """`sqlite:///relative.db`, `sqlite:////abs/path.db` or a bare path -> a path for sqlite3."""
-    prefix = "sqlite:///"
-    if database_url.startswith(prefix):
-        return database_url[len(prefix):]
-    if "://" in database_url:
-        raise DatabaseError(f"only sqlite:/// URLs are supported, got {database_url.split('://')[0]}://")
-    return database_url
+    """The file of a SQLite DATABASE_URL (`sqlite:///relative.db`, `sqlite:////abs.db`, a bare path)."""
+    url = engine_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        raise DatabaseError(f"{url.get_backend_name()} is not SQLite")
+    return str(url.database)
 
 
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements; sqlite3.complete_statement knows about strings and triggers."""
-    statements, current = [], ""
-    for line in script.splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):
-            statements.append(current.strip())
-            current = ""
-    if current.strip() and not current.strip().startswith("--"):
-        raise DatabaseError("migration ends with an incomplete statement")
-    return [s for s in statements if s]
+@dataclass(eq=False)
+class _Scope:
+    """What one task holds: a unit of work (write begun lazily) or an explicit transaction."""
+
+    task: asyncio.Task | None
+    write: AsyncConnection | None = None
+    read: AsyncConnection | None = None
 
 
 class Database:
-    """One aiosqlite connection shared by the repositories."""
+    """The engines and the transaction rules above; open with `await Database.open(url)`."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
-        self.connection = connection
-        self.path = path
-        self._lock = asyncio.Lock()
-        self._owner: asyncio.Task | None = None
-        self._depth = 0
+    def __init__(self, url: URL, writer: AsyncEngine, reader: AsyncEngine) -> None:
+        self.url = url
+        self.backend: str = url.get_backend_name()
+        self.path = str(url.database) if self.backend == "sqlite" else None
+        self._writer = writer
+        self._reader = reader
+        self._scope: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
+            f"liftcoach_db_{id(self)}", default=None
+        )
+        # SQLite keeps its connections open (checking one out of SQLAlchemy's pool per statement
+        # costs more than the statement): the writer behind a lock, the readers in a queue.
+        self._write_lock = asyncio.Lock()
+        self._write_connection: AsyncConnection | None = None
+        self._idle_readers: asyncio.Queue[AsyncConnection] = asyncio.Queue()
+        self._readers: list[AsyncConnection] = []
 
     @classmethod
     async def open(cls, database_url: str) -> Database:
-        path = sqlite_path(database_url)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so migrations and claims are atomic.
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        for pragma in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 5000",
-        ):
-            await connection.execute(pragma)
-        return cls(connection, path)
+        """Create the engines (connections open on first use). Raises DatabaseError for a bad URL."""
+        url = engine_url(database_url)
+        if url.get_backend_name() == "sqlite":
+            Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
+            # Transactions are ended explicitly, so the pool need not roll back on check-in.
+            writer = create_async_engine(url, poolclass=NullPool)
+            reader = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+            _sqlite_setup(writer, begin="BEGIN IMMEDIATE")
+            _sqlite_setup(reader, begin=None)
+        else:
+            writer = create_async_engine(url, pool_size=POSTGRES_POOL, max_overflow=POSTGRES_POOL)
+            reader = create_async_engine(url, pool_size=POSTGRES_POOL, max_overflow=POSTGRES_POOL,
+                                         isolation_level="AUTOCOMMIT")
+        return cls(url, writer, reader)
+
+    @property
+    def where(self) -> str:
+        """The database for messages: the SQLite path, or the PostgreSQL URL without its password."""
+        return self.path if self.path is not None else self.url.set(drivername="postgresql").render_as_string()
 
     async def close(self) -> None:
-        await self.connection.close()
+        connections = [*self._readers, *([self._write_connection] if self._write_connection else [])]
+        self._readers, self._write_connection = [], None
+        for connection in connections:
+            await connection.close()
+        await self._writer.dispose()
+        await self._reader.dispose()
 
     async def __aenter__(self) -> Database:
         return self
@@ -110,91 +159,273 @@ class Database:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; nested use becomes a SAVEPOINT.
+    # -- statements ----------------------------------------------------------------------
 
-        IMMEDIATE takes the write lock up front, so two processes can never both claim a row.
-        The connection is shared by every task, so an asyncio lock keeps one task's statements
-        out of another's transaction.
+    def insert(self, table: sa.Table) -> Any:
+        """An INSERT with this dialect's `on_conflict_do_nothing` / `on_conflict_do_update` (same API on both)."""
+        return (sqlite.insert if self.backend == "sqlite" else postgresql.insert)(table)
+
+    async def rows(self, statement: sa.Executable) -> list[RowMapping]:
+        async with self._reading() as connection:
+            return list((await connection.execute(statement)).mappings())
+
+    async def row(self, statement: sa.Executable) -> RowMapping | None:
+        async with self._reading() as connection:
+            return (await connection.execute(statement)).mappings().first()
+
+    async def scalar(self, statement: sa.Executable) -> Any:
+        async with self._reading() as connection:
+            return (await connection.execute(statement)).scalar()
+
+    async def write(
+        self, statement: sa.Executable, parameters: Sequence[dict[str, Any]] | dict[str, Any] | None = None
+    ) -> CursorResult:
+        """One statement (a list of parameter sets runs it for each) in the current transaction, or its own.
+
+        A single statement is atomic by itself, so inside a transaction it needs no savepoint.
         """
-        task = asyncio.current_task()
-        if self._owner is task:
-            async with self._savepoint():
-                yield self.connection
-            return
-        async with self._lock:
-            self._owner = task
-            try:
-                await self.connection.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self.connection
-                except BaseException:
-                    await self.connection.execute("ROLLBACK")
-                    raise
-                await self.connection.execute("COMMIT")
-            finally:
-                self._owner = None
-
-    async def write(self, sql: str, parameters: object = ()) -> aiosqlite.Cursor:
-        """One statement in its own transaction (a savepoint inside another one).
-
-        Never a bare execute on the shared connection: that would silently join whatever
-        transaction another task has open, and roll back with it.
-        """
+        if isinstance(parameters, Sequence) and not parameters:
+            return None  # type: ignore[return-value]  # executemany with nothing to do
+        scope = self._current()
+        if scope is not None:
+            connection = await self._begin_write(scope)
+            return await connection.execute(statement, parameters)
         async with self.transaction() as connection:
-            return await connection.execute(sql, parameters)
+            return await connection.execute(statement, parameters)
+
+    # -- transactions --------------------------------------------------------------------
+
+    def _current(self) -> _Scope | None:
+        scope = self._scope.get()
+        # A task started inside a unit inherits the context variable, not the connection.
+        if scope is not None and scope.task is asyncio.current_task():
+            return scope
+        return None
+
+    def holds_connection(self) -> bool:
+        """Whether the current task holds a connection of this database (for tests and assertions)."""
+        scope = self._current()
+        return scope is not None and (scope.write is not None or scope.read is not None)
 
     @asynccontextmanager
-    async def _savepoint(self) -> AsyncIterator[None]:
-        self._depth += 1
-        name = f"nested_{self._depth}"
-        await self.connection.execute(f"SAVEPOINT {name}")
-        try:
+    async def unit_of_work(self) -> AsyncIterator[None]:
+        """One command: reads on a read connection, one write transaction opened on the first write."""
+        if self._current() is not None:
             yield
-        except BaseException:
-            await self.connection.execute(f"ROLLBACK TO {name}")
-            await self.connection.execute(f"RELEASE {name}")
-            raise
-        else:
-            await self.connection.execute(f"RELEASE {name}")
+            return
+        scope = _Scope(asyncio.current_task())
+        token = self._scope.set(scope)
+        try:
+            try:
+                yield
+            except BaseException:
+                await self._finish(scope, commit=False)
+                raise
+            await self._finish(scope, commit=True)
         finally:
-            self._depth -= 1
+            self._scope.reset(token)
 
-    async def version(self) -> int:
-        async with self.connection.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        return int(row[0])
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT."""
+        scope = self._current()
+        if scope is not None:
+            connection = await self._begin_write(scope)
+            async with connection.begin_nested():
+                yield connection
+            return
+        scope = _Scope(asyncio.current_task())
+        token = self._scope.set(scope)
+        try:
+            connection = await self._begin_write(scope)
+            try:
+                yield connection
+            except BaseException:
+                await self._finish(scope, commit=False)
+                raise
+            await self._finish(scope, commit=True)
+        finally:
+            self._scope.reset(token)
 
-    async def pending_migrations(self, migrations: list[Migration] | None = None) -> list[Migration]:
-        migrations = discover_migrations() if migrations is None else migrations
-        current = await self.version()
-        latest = migrations[-1].version if migrations else 0
-        if current > latest:
-            raise DatabaseError(
-                f"the database {self.path} is at schema version {current}, but this Liftcoach only "
-                f"knows up to {latest}: upgrade Liftcoach or restore a backup"
-            )
-        return [m for m in migrations if m.version > current]
+    async def _begin_write(self, scope: _Scope) -> AsyncConnection:
+        if scope.write is not None:
+            return scope.write
+        if scope.read is not None:
+            # From now on this task reads through its write transaction (and sees its own writes).
+            read, scope.read = scope.read, None
+            await self._release_reader(read)
+        connection = await self._acquire_writer()
+        try:
+            await connection.begin()
+        except BaseException:
+            await self._release_writer(connection, broken=True)
+            raise
+        scope.write = connection
+        return connection
 
-    async def migrate(self, migrations: list[Migration] | None = None) -> list[Migration]:
-        """Apply every pending migration, each in its own transaction; returns what was applied."""
-        pending = await self.pending_migrations(migrations)
-        for migration in pending:
-            statements = _statements(migration.path.read_text(encoding="utf-8"))
-            async with self.transaction():
-                for statement in statements:
-                    await self.connection.execute(statement)
-                # PRAGMA cannot take parameters; the version is an int we parsed ourselves.
-                await self.connection.execute(f"PRAGMA user_version = {migration.version:d}")
-            log.info("applied migration %s", migration.name)
-        return pending
+    async def _finish(self, scope: _Scope, *, commit: bool) -> None:
+        write, read = scope.write, scope.read
+        scope.write = scope.read = None
+        try:
+            if write is not None:
+                broken = True
+                try:
+                    if commit:
+                        await write.commit()
+                    else:
+                        await write.rollback()
+                    broken = False
+                finally:
+                    await self._release_writer(write, broken=broken)
+        finally:
+            if read is not None:
+                await self._release_reader(read)
+
+    async def _acquire_writer(self) -> AsyncConnection:
+        if self.backend != "sqlite":
+            return await self._writer.connect()
+        await self._write_lock.acquire()
+        try:
+            if self._write_connection is None:
+                self._write_connection = await self._writer.connect()
+        except BaseException:
+            self._write_lock.release()
+            raise
+        return self._write_connection
+
+    async def _release_writer(self, connection: AsyncConnection, *, broken: bool = False) -> None:
+        if self.backend != "sqlite":
+            await connection.close()
+            return
+        try:
+            if broken:
+                # Cancelled or failed mid-transaction: start over with a fresh connection.
+                self._write_connection = None
+                await connection.close()
+        finally:
+            self._write_lock.release()
+
+    async def _acquire_reader(self) -> AsyncConnection:
+        if self.backend != "sqlite":
+            return await self._reader.connect()
+        if self._idle_readers.empty() and len(self._readers) < SQLITE_READERS:
+            connection = await self._reader.connect()
+            self._readers.append(connection)
+            return connection
+        return await self._idle_readers.get()
+
+    async def _release_reader(self, connection: AsyncConnection) -> None:
+        if self.backend != "sqlite":
+            await connection.close()
+        elif connection in self._readers:
+            self._idle_readers.put_nowait(connection)
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncConnection]:
+        scope = self._current()
+        if scope is not None and scope.write is not None:
+            yield scope.write
+            return
+        if scope is not None:
+            if scope.read is None:
+                scope.read = await self._acquire_reader()
+            yield scope.read
+            return
+        connection = await self._acquire_reader()
+        try:
+            yield connection
+        finally:
+            await self._release_reader(connection)
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A connection outside the transaction rules, for migrations and tests (SQLite: the writer, locked).
+
+        Whatever the caller leaves uncommitted is rolled back.
+        """
+        connection = await self._acquire_writer()
+        broken = True
+        try:
+            yield connection
+            await connection.rollback()
+            broken = False
+        finally:
+            await self._release_writer(connection, broken=broken)
+
+    # -- migrations and backups ------------------------------------------------------------
+
+    async def version(self) -> str | None:
+        """The applied Alembic revision (None for an empty database)."""
+        from bot.store.migrate import current_revision
+
+        return await current_revision(self)
+
+    async def pending_migrations(self) -> list[str]:
+        """Revisions `migrate()` would apply; DatabaseError if the database is newer than this code."""
+        from bot.store.migrate import migrate
+
+        return await migrate(self, dry_run=True)
+
+    async def migrate(self) -> list[str]:
+        """Apply every pending revision, each in its own transaction; returns what was applied."""
+        from bot.store.migrate import migrate
+
+        return await migrate(self, dry_run=False)
 
     async def backup(self, destination: Path) -> None:
-        """A consistent online copy (SQLite's backup API), safe while the bot runs."""
+        """A consistent copy while the bot runs: SQLite's backup API, or `pg_dump --format=custom`.
+
+        Restore PostgreSQL with `pg_restore --clean --dbname=URL FILE`. Raises DatabaseError when
+        `pg_dump` is missing or fails.
+        """
         destination.parent.mkdir(parents=True, exist_ok=True)
-        target = await aiosqlite.connect(destination)
-        try:
-            await self.connection.backup(target)
-        finally:
-            await target.close()
+        if self.path is not None:
+            await asyncio.to_thread(_sqlite_backup, self.path, destination)
+            return
+        await _pg_dump(self.url, destination)
+
+
+def _sqlite_setup(engine: AsyncEngine, *, begin: str | None) -> None:
+    """Pragmas on every new connection; `begin`: how the writer starts its transactions."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
+        # We issue BEGIN ourselves (below); sqlite3's implicit BEGIN would defeat savepoints.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        if begin is None:
+            cursor.execute("PRAGMA query_only = ON")
+        cursor.close()
+
+    if begin is not None:
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(connection: sa.Connection) -> None:
+            connection.exec_driver_sql(begin)
+
+
+def _sqlite_backup(source: str, destination: Path) -> None:
+    with sqlite3.connect(source) as origin, sqlite3.connect(destination) as target:
+        origin.backup(target)
+    origin.close()
+    target.close()
+
+
+async def _pg_dump(url: URL, destination: Path) -> None:
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise DatabaseError("backup of a PostgreSQL database needs pg_dump (Debian: apt-get install postgresql-client)")
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)  # not on the command line, where `ps` would show it
+    arguments = [pg_dump, "--format=custom", f"--file={destination}", f"--dbname={url.database}"]
+    for flag, value in (("--host", url.host), ("--port", url.port), ("--username", url.username)):
+        if value is not None:
+            arguments.append(f"{flag}={value}")
+    process = await asyncio.create_subprocess_exec(
+        *arguments, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    _, errors = await process.communicate()
+    if process.returncode != 0:
+        raise DatabaseError(f"pg_dump failed ({process.returncode}): {errors.decode(errors='replace').strip()}")

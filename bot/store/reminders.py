@@ -1,4 +1,4 @@
-"""Reminder schedules and the delivery ledger (tables from migration 0002).
+"""Reminder schedules and the delivery ledger (tables from revision 0002_reminders).
 
 Every reminder slot gets a `reminder_deliveries` row keyed (user_id, slot_utc), created when the
 slot is claimed and moved through `claimed -> sending -> sent`. The key makes a slot impossible to
@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
-import aiosqlite
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.coach.schedule import (
     DEFAULT_GRACE,
@@ -28,12 +30,19 @@ from bot.coach.schedule import (
     upcoming,
 )
 from bot.store.database import Database
+from bot.store.schema import OPEN_DELIVERY_STATES, reminder_deliveries, reminders
 
 log = logging.getLogger(__name__)
 
 # Discord drops a repeated `nonce` (with enforce_nonce) only "in the past few minutes"; the exact
 # window is undocumented, so a crashed send is re-sent only while it is surely inside it.
 NONCE_WINDOW = timedelta(minutes=2)
+
+# PostgreSQL, where several dispatchers share the ledger: an open delivery handed to one of them is
+# hidden from the others for this long (it is sent within seconds; a batch of 100 at 40/s takes
+# 2.5 s). If that dispatcher dies, another one picks the delivery up once the lease is over, well
+# inside the grace period. SQLite has one dispatcher, so nothing is hidden there.
+CLAIM_LEASE = timedelta(seconds=60)
 
 ReminderKind = Literal["regular", "snooze"]
 
@@ -109,13 +118,13 @@ class DueReminder:
     resend: bool  # a previous process may already have sent it; the nonce lets Discord drop the copy
 
 
+R = reminders
+D = reminder_deliveries
+
+
 class ReminderStore:
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    @property
-    def _connection(self) -> aiosqlite.Connection:
-        return self._db.connection
 
     # --- schedule ---------------------------------------------------------------------------
 
@@ -126,50 +135,42 @@ class ReminderStore:
         zone = load_zone(timezone)
         day_tuple = tuple(sorted(set(days)))
         due = next_due(now_utc, day_tuple, local_time, zone)
-        await self._db.write(
-            """
-            INSERT INTO reminders (user_id, days, local_time, timezone, enabled, paused_reason,
-                                   next_due_utc, pending_notice, updated_at)
-            VALUES (:user_id, :days, :local_time, :timezone, 1, NULL, :due, 0, :now)
-            ON CONFLICT (user_id) DO UPDATE SET
-                days = excluded.days, local_time = excluded.local_time, timezone = excluded.timezone,
-                enabled = 1, paused_reason = NULL, next_due_utc = excluded.next_due_utc,
-                pending_notice = 0, updated_at = excluded.updated_at
-            """,
-            {
-                "user_id": user_id,
-                "days": _days_text(day_tuple),
-                "local_time": local_time.strftime("%H:%M"),
-                "timezone": zone.key,
-                "due": _iso(due),
-                "now": _iso(now_utc),
-            },
+        statement = self._db.insert(R).values(
+            user_id=user_id, days=_days_text(day_tuple), local_time=local_time.strftime("%H:%M"),
+            timezone=zone.key, enabled=1, paused_reason=None, next_due_utc=_iso(due), pending_notice=0,
+            updated_at=_iso(now_utc),
         )
+        await self._db.write(statement.on_conflict_do_update(
+            index_elements=[R.c.user_id],
+            set_={
+                "days": statement.excluded.days, "local_time": statement.excluded.local_time,
+                "timezone": statement.excluded.timezone, "enabled": 1, "paused_reason": None,
+                "next_due_utc": statement.excluded.next_due_utc, "pending_notice": 0,
+                "updated_at": statement.excluded.updated_at,
+            },
+        ))
         settings = await self.get(user_id)
         assert settings is not None
         return settings
 
     async def turn_off(self, user_id: int, now_utc: datetime) -> bool:
         """Stop all reminders, including a pending snooze; False if none were set."""
+        now = _iso(now_utc)
         async with self._db.transaction() as connection:
-            cursor = await connection.execute(
-                "UPDATE reminders SET enabled = 0, next_due_utc = NULL, snooze_due_utc = NULL, updated_at = ? "
-                "WHERE user_id = ? AND days IS NOT NULL AND enabled = 1",
-                (_iso(now_utc), user_id),
+            result = await connection.execute(
+                sa.update(R)
+                .where(R.c.user_id == user_id, R.c.days.is_not(None), R.c.enabled == 1)
+                .values(enabled=0, next_due_utc=None, snooze_due_utc=None, updated_at=now)
             )
             await connection.execute(
-                "UPDATE reminder_deliveries SET state = 'cancelled', updated_at = ? "
-                "WHERE user_id = ? AND state = 'claimed'",
-                (_iso(now_utc), user_id),
+                sa.update(D).where(D.c.user_id == user_id, D.c.state == "claimed").values(state="cancelled",
+                                                                                          updated_at=now)
             )
-        return cursor.rowcount > 0
+        return result.rowcount > 0
 
     async def get(self, user_id: int) -> ReminderSettings | None:
         """The user's schedule, or None if they never set one."""
-        async with self._connection.execute(
-            "SELECT * FROM reminders WHERE user_id = ? AND days IS NOT NULL", (user_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.row(sa.select(R).where(R.c.user_id == user_id, R.c.days.is_not(None)))
         if row is None:
             return None
         return ReminderSettings(
@@ -190,12 +191,12 @@ class ReminderStore:
         None when the user's reminders are off or paused (an old DM's button must not revive them).
         """
         due = now_utc + delta
-        cursor = await self._db.write(
-            "UPDATE reminders SET snooze_due_utc = ?, updated_at = ? "
-            "WHERE user_id = ? AND enabled = 1 AND paused_reason IS NULL",
-            (_iso(due), _iso(now_utc), user_id),
+        result = await self._db.write(
+            sa.update(R)
+            .where(R.c.user_id == user_id, R.c.enabled == 1, R.c.paused_reason.is_(None))
+            .values(snooze_due_utc=_iso(due), updated_at=_iso(now_utc))
         )
-        return due if cursor.rowcount else None
+        return due if result.rowcount else None
 
     async def skip(self, user_id: int, slot_utc: datetime, reason: str, now_utc: datetime) -> bool:
         """Mark a slot skipped and drop a pending snooze; True if a DM still to come was cancelled.
@@ -206,78 +207,81 @@ class ReminderStore:
         """
         slot, now = _iso(slot_utc), _iso(now_utc)
         async with self._db.transaction() as connection:
-            async with connection.execute(
-                "SELECT state FROM reminder_deliveries WHERE user_id = ? AND slot_utc = ?", (user_id, slot)
-            ) as cursor:
-                row = await cursor.fetchone()
-            async with connection.execute(
-                "SELECT snooze_due_utc FROM reminders WHERE user_id = ?", (user_id,)
-            ) as cursor:
-                reminder = await cursor.fetchone()
+            row = (await connection.execute(
+                sa.select(D.c.state).where(D.c.user_id == user_id, D.c.slot_utc == slot)
+            )).mappings().first()
+            reminder = (await connection.execute(
+                sa.select(R.c.snooze_due_utc).where(R.c.user_id == user_id)
+            )).mappings().first()
             if reminder is None:
                 return False
             await connection.execute(
-                "UPDATE reminders SET snooze_due_utc = NULL, updated_at = ? WHERE user_id = ?", (now, user_id)
+                sa.update(R).where(R.c.user_id == user_id).values(snooze_due_utc=None, updated_at=now)
             )
             if row is None:
                 kind = "snooze" if reminder["snooze_due_utc"] == slot else "regular"
-                await connection.execute(
-                    "INSERT INTO reminder_deliveries (user_id, slot_utc, kind, state, skip_reason, claimed_at, "
-                    "updated_at) VALUES (?, ?, ?, 'skipped', ?, ?, ?)",
-                    (user_id, slot, kind, reason, now, now),
-                )
+                await connection.execute(sa.insert(D).values(
+                    user_id=user_id, slot_utc=slot, kind=kind, state="skipped", skip_reason=reason,
+                    claimed_at=now, updated_at=now,
+                ))
                 return True
-            cancelled = row["state"] == "claimed"
             await connection.execute(
-                "UPDATE reminder_deliveries SET state = CASE WHEN state = 'claimed' THEN 'skipped' ELSE state END, "
-                "skip_reason = ?, updated_at = ? WHERE user_id = ? AND slot_utc = ?",
-                (reason, now, user_id, slot),
+                sa.update(D)
+                .where(D.c.user_id == user_id, D.c.slot_utc == slot)
+                .values(state=sa.case((D.c.state == "claimed", "skipped"), else_=D.c.state), skip_reason=reason,
+                        updated_at=now)
             )
-            return cancelled
+            return row["state"] == "claimed"
 
     # --- DM channel and undeliverable users -------------------------------------------------
 
     async def set_dm_channel(self, user_id: int, channel_id: int, now_utc: datetime) -> None:
-        await self._db.write(
-            "INSERT INTO reminders (user_id, dm_channel_id, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET dm_channel_id = excluded.dm_channel_id, "
-            "updated_at = excluded.updated_at",
-            (user_id, channel_id, _iso(now_utc)),
-        )
+        """Remember the user's DM channel; writes nothing when it is already the stored one."""
+        if await self.get_dm_channel(user_id) == channel_id:
+            return
+        statement = self._db.insert(R).values(user_id=user_id, dm_channel_id=channel_id, updated_at=_iso(now_utc))
+        await self._db.write(statement.on_conflict_do_update(
+            index_elements=[R.c.user_id],
+            set_={"dm_channel_id": statement.excluded.dm_channel_id, "updated_at": statement.excluded.updated_at},
+        ))
 
     async def clear_dm_channel(self, user_id: int, now_utc: datetime) -> None:
         """Discord no longer knows the stored channel: open a new one next time."""
         await self._db.write(
-            "UPDATE reminders SET dm_channel_id = NULL, updated_at = ? WHERE user_id = ?", (_iso(now_utc), user_id)
+            sa.update(R).where(R.c.user_id == user_id).values(dm_channel_id=None, updated_at=_iso(now_utc))
         )
 
     async def get_dm_channel(self, user_id: int) -> int | None:
-        async with self._connection.execute(
-            "SELECT dm_channel_id FROM reminders WHERE user_id = ?", (user_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else row["dm_channel_id"]
+        return await self._db.scalar(sa.select(R.c.dm_channel_id).where(R.c.user_id == user_id))
 
     async def pause_undeliverable(self, user_id: int, now_utc: datetime) -> None:
         """DMs are closed: stop at once, cancel what is claimed, and owe the user a notice."""
+        now = _iso(now_utc)
         async with self._db.transaction() as connection:
             await connection.execute(
-                "UPDATE reminders SET paused_reason = 'undeliverable', next_due_utc = NULL, snooze_due_utc = NULL, "
-                "pending_notice = 1, updated_at = ? WHERE user_id = ?",
-                (_iso(now_utc), user_id),
+                sa.update(R).where(R.c.user_id == user_id).values(
+                    paused_reason="undeliverable", next_due_utc=None, snooze_due_utc=None, pending_notice=1,
+                    updated_at=now,
+                )
             )
             await connection.execute(
-                "UPDATE reminder_deliveries SET state = 'undeliverable', updated_at = ? "
-                "WHERE user_id = ? AND state IN ('claimed', 'sending')",
-                (_iso(now_utc), user_id),
+                sa.update(D)
+                .where(D.c.user_id == user_id, D.c.state.in_(OPEN_DELIVERY_STATES))
+                .values(state="undeliverable", updated_at=now)
             )
 
     async def pop_pending_notice(self, user_id: int) -> bool:
-        """True once after reminders were paused for closed DMs (tell the user on their next command)."""
-        cursor = await self._db.write(
-            "UPDATE reminders SET pending_notice = 0 WHERE user_id = ? AND pending_notice = 1", (user_id,)
+        """True once after reminders were paused for closed DMs (tell the user on their next command).
+
+        Reads first, so the usual case (nothing pending) writes nothing.
+        """
+        pending = await self._db.scalar(sa.select(R.c.pending_notice).where(R.c.user_id == user_id))
+        if not pending:
+            return False
+        result = await self._db.write(
+            sa.update(R).where(R.c.user_id == user_id, R.c.pending_notice == 1).values(pending_notice=0)
         )
-        return cursor.rowcount > 0
+        return result.rowcount > 0
 
     # --- dispatch ---------------------------------------------------------------------------
 
@@ -296,20 +300,26 @@ class ReminderStore:
         long downtime never floods. Open deliveries include retries whose backoff is over and rows
         a killed process left `sending` (re-sent with the same nonce while inside `nonce_window`,
         else marked `unconfirmed` and not re-sent).
+
+        Several processes on PostgreSQL: rows are read `FOR UPDATE SKIP LOCKED`, so concurrent
+        claims never wait for or take each other's rows, and the deliveries returned are hidden
+        from other claims for `CLAIM_LEASE` (see there), so each is sent by one process.
         """
         async with self._db.transaction() as connection:
             await self._claim_new_slots(connection, now_utc, limit, grace)
             return await self._open_deliveries(connection, now_utc, limit, grace, nonce_window)
 
     async def _claim_new_slots(
-        self, connection: aiosqlite.Connection, now_utc: datetime, limit: int, grace: timedelta
+        self, connection: AsyncConnection, now_utc: datetime, limit: int, grace: timedelta
     ) -> None:
         now = _iso(now_utc)
-        rows = await connection.execute_fetchall(
-            "SELECT user_id, days, local_time, timezone, next_due_utc, snooze_due_utc FROM reminders "
-            "WHERE next_due_utc <= :now OR snooze_due_utc <= :now LIMIT :limit",
-            {"now": now, "limit": limit},
-        )
+        rows = (await connection.execute(
+            sa.select(R.c.user_id, R.c.days, R.c.local_time, R.c.timezone, R.c.next_due_utc, R.c.snooze_due_utc)
+            .where(sa.or_(R.c.next_due_utc <= now, R.c.snooze_due_utc <= now))
+            .limit(limit)
+            # PostgreSQL: rows another dispatcher is claiming are skipped, not waited for (SQLite ignores it).
+            .with_for_update(skip_locked=True)
+        )).mappings().all()
         deliveries, schedules, invalid = [], [], []
         for row in rows:
             try:
@@ -317,46 +327,56 @@ class ReminderStore:
             except Exception:
                 # One broken row (say, a zone removed from tzdata) must not block everyone else.
                 log.exception("reminder schedule of user %s is invalid; pausing it", row["user_id"])
-                invalid.append((now, row["user_id"]))
+                invalid.append({"b_user_id": row["user_id"], "b_now": now})
                 continue
             for slot, kind, state, skip_reason in claims:
-                next_attempt = now if state == "claimed" else None
-                deliveries.append((row["user_id"], _iso(slot), kind, state, next_attempt, skip_reason, now, now))
-            schedules.append((next_regular, next_snooze, now, row["user_id"]))
-        await connection.executemany(
-            "INSERT INTO reminder_deliveries (user_id, slot_utc, kind, state, next_attempt_utc, skip_reason, "
-            "claimed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            deliveries,
-        )
-        await connection.executemany(
-            "UPDATE reminders SET next_due_utc = ?, snooze_due_utc = ?, updated_at = ? WHERE user_id = ?",
-            schedules,
-        )
-        await connection.executemany(
-            "UPDATE reminders SET next_due_utc = NULL, snooze_due_utc = NULL, paused_reason = 'invalid_schedule', "
-            "updated_at = ? WHERE user_id = ?",
-            invalid,
-        )
-        skipped = sum(1 for delivery in deliveries if delivery[3] == "skipped")
+                deliveries.append({
+                    "user_id": row["user_id"], "slot_utc": _iso(slot), "kind": kind, "state": state,
+                    "next_attempt_utc": now if state == "claimed" else None, "skip_reason": skip_reason,
+                    "claimed_at": now, "updated_at": now,
+                })
+            schedules.append({"b_user_id": row["user_id"], "b_next": next_regular, "b_snooze": next_snooze,
+                              "b_now": now})
+        if deliveries:
+            await connection.execute(self._db.insert(D).on_conflict_do_nothing(), deliveries)
+        if schedules:
+            await connection.execute(
+                sa.update(R).where(R.c.user_id == sa.bindparam("b_user_id")).values(
+                    next_due_utc=sa.bindparam("b_next"), snooze_due_utc=sa.bindparam("b_snooze"),
+                    updated_at=sa.bindparam("b_now"),
+                ),
+                schedules,
+            )
+        if invalid:
+            await connection.execute(
+                sa.update(R).where(R.c.user_id == sa.bindparam("b_user_id")).values(
+                    next_due_utc=None, snooze_due_utc=None, paused_reason="invalid_schedule",
+                    updated_at=sa.bindparam("b_now"),
+                ),
+                invalid,
+            )
+        skipped = sum(1 for delivery in deliveries if delivery["state"] == "skipped")
         if skipped:
             log.info("skipped %d reminders missed by more than %s", skipped, grace)
 
     async def _open_deliveries(
         self,
-        connection: aiosqlite.Connection,
+        connection: AsyncConnection,
         now_utc: datetime,
         limit: int,
         grace: timedelta,
         nonce_window: timedelta,
     ) -> list[DueReminder]:
         now = _iso(now_utc)
-        rows = await connection.execute_fetchall(
-            "SELECT d.user_id, d.slot_utc, d.kind, d.state, d.attempts, d.attempted_at, r.dm_channel_id "
-            "FROM reminder_deliveries AS d LEFT JOIN reminders AS r ON r.user_id = d.user_id "
-            "WHERE d.state IN ('claimed', 'sending') AND d.next_attempt_utc <= ? "
-            "ORDER BY d.next_attempt_utc, d.user_id LIMIT ?",
-            (now, limit),
-        )
+        rows = (await connection.execute(
+            sa.select(D.c.user_id, D.c.slot_utc, D.c.kind, D.c.state, D.c.attempts, D.c.attempted_at,
+                      R.c.dm_channel_id)
+            .select_from(D.outerjoin(R, R.c.user_id == D.c.user_id))
+            .where(D.c.state.in_(OPEN_DELIVERY_STATES), D.c.next_attempt_utc <= now)
+            .order_by(D.c.next_attempt_utc, D.c.user_id)
+            .limit(limit)
+            .with_for_update(of=D, skip_locked=True)
+        )).mappings().all()
         due, closed = [], []
         for row in rows:
             slot = datetime.fromisoformat(row["slot_utc"])
@@ -364,9 +384,11 @@ class ReminderStore:
             in_flight = row["state"] == "sending"
             if in_flight and (attempted_at is None or now_utc - attempted_at >= nonce_window):
                 # It may have reached the user; Discord would no longer drop a copy, so never twice wins.
-                closed.append(("unconfirmed", None, now, row["user_id"], row["slot_utc"]))
+                closed.append({"b_state": "unconfirmed", "b_reason": None, "b_now": now,
+                               "b_user_id": row["user_id"], "b_slot": row["slot_utc"]})
             elif catch_up(now_utc, slot, grace) == "skip":
-                closed.append(("skipped", "missed", now, row["user_id"], row["slot_utc"]))
+                closed.append({"b_state": "skipped", "b_reason": "missed", "b_now": now,
+                               "b_user_id": row["user_id"], "b_slot": row["slot_utc"]})
             else:
                 due.append(
                     DueReminder(
@@ -380,29 +402,41 @@ class ReminderStore:
                         resend=in_flight,
                     )
                 )
+        if due and self._db.backend == "postgresql":
+            leased = _iso(now_utc + CLAIM_LEASE)
+            await connection.execute(
+                sa.update(D)
+                .where(D.c.user_id == sa.bindparam("b_user_id"), D.c.slot_utc == sa.bindparam("b_slot"))
+                .values(next_attempt_utc=leased),
+                [{"b_user_id": reminder.user_id, "b_slot": _iso(reminder.slot_utc)} for reminder in due],
+            )
         if closed:
             log.warning("closed %d reminder deliveries left open by an earlier run", len(closed))
-        await connection.executemany(
-            "UPDATE reminder_deliveries SET state = ?, skip_reason = COALESCE(?, skip_reason), updated_at = ? "
-            "WHERE user_id = ? AND slot_utc = ?",
-            closed,
-        )
+            await connection.execute(
+                sa.update(D)
+                .where(D.c.user_id == sa.bindparam("b_user_id"), D.c.slot_utc == sa.bindparam("b_slot"))
+                .values(state=sa.bindparam("b_state"),
+                        skip_reason=sa.func.coalesce(sa.bindparam("b_reason", type_=sa.Text), D.c.skip_reason),
+                        updated_at=sa.bindparam("b_now")),
+                closed,
+            )
         return due
 
     async def mark_sending(self, reminder: DueReminder, now_utc: datetime) -> bool:
         """Committed before each send; False if the slot was cancelled meanwhile (then do not send)."""
-        cursor = await self._db.write(
-            "UPDATE reminder_deliveries SET state = 'sending', attempts = attempts + 1, attempted_at = ?, "
-            "updated_at = ? WHERE user_id = ? AND slot_utc = ? AND state IN ('claimed', 'sending')",
-            (_iso(now_utc), _iso(now_utc), reminder.user_id, _iso(reminder.slot_utc)),
+        result = await self._db.write(
+            sa.update(D)
+            .where(D.c.user_id == reminder.user_id, D.c.slot_utc == _iso(reminder.slot_utc),
+                   D.c.state.in_(OPEN_DELIVERY_STATES))
+            .values(state="sending", attempts=D.c.attempts + 1, attempted_at=_iso(now_utc), updated_at=_iso(now_utc))
         )
-        return cursor.rowcount > 0
+        return result.rowcount > 0
 
     async def mark_sent(self, reminder: DueReminder, now_utc: datetime) -> None:
         await self._db.write(
-            "UPDATE reminder_deliveries SET state = 'sent', error = NULL, updated_at = ? "
-            "WHERE user_id = ? AND slot_utc = ? AND state = 'sending'",
-            (_iso(now_utc), reminder.user_id, _iso(reminder.slot_utc)),
+            sa.update(D)
+            .where(D.c.user_id == reminder.user_id, D.c.slot_utc == _iso(reminder.slot_utc), D.c.state == "sending")
+            .values(state="sent", error=None, updated_at=_iso(now_utc))
         )
 
     async def mark_failed(
@@ -410,47 +444,40 @@ class ReminderStore:
     ) -> None:
         """Retry at `retry_at`, or give the slot up for good when it is None."""
         await self._db.write(
-            "UPDATE reminder_deliveries SET state = ?, next_attempt_utc = ?, error = ?, updated_at = ? "
-            "WHERE user_id = ? AND slot_utc = ? AND state = 'sending'",
-            (
-                "failed" if retry_at is None else "claimed",
-                None if retry_at is None else _iso(retry_at),
-                error,
-                _iso(now_utc),
-                reminder.user_id,
-                _iso(reminder.slot_utc),
-            ),
+            sa.update(D)
+            .where(D.c.user_id == reminder.user_id, D.c.slot_utc == _iso(reminder.slot_utc), D.c.state == "sending")
+            .values(
+                state="failed" if retry_at is None else "claimed",
+                next_attempt_utc=None if retry_at is None else _iso(retry_at),
+                error=error,
+                updated_at=_iso(now_utc),
+            )
         )
 
     async def next_wakeup(self) -> datetime | None:
         """The earliest moment anything becomes due (regular slot, snooze, or retry)."""
-        async with self._connection.execute(
-            "SELECT MIN(moment) AS moment FROM ("
-            " SELECT MIN(next_due_utc) AS moment FROM reminders"
-            " UNION ALL SELECT MIN(snooze_due_utc) FROM reminders"
-            " UNION ALL SELECT MIN(next_attempt_utc) FROM reminder_deliveries WHERE state IN ('claimed', 'sending'))"
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _parse(row["moment"])
+        moments = sa.union_all(
+            sa.select(sa.func.min(R.c.next_due_utc).label("moment")),
+            sa.select(sa.func.min(R.c.snooze_due_utc)),
+            sa.select(sa.func.min(D.c.next_attempt_utc)).where(D.c.state.in_(OPEN_DELIVERY_STATES)),
+        ).subquery()
+        return _parse(await self._db.scalar(sa.select(sa.func.min(moments.c.moment))))
 
     async def delivery_state(self, user_id: int, slot_utc: datetime) -> str | None:
-        async with self._connection.execute(
-            "SELECT state FROM reminder_deliveries WHERE user_id = ? AND slot_utc = ?", (user_id, _iso(slot_utc))
-        ) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else row["state"]
+        return await self._db.scalar(
+            sa.select(D.c.state).where(D.c.user_id == user_id, D.c.slot_utc == _iso(slot_utc))
+        )
 
     async def prune_deliveries(self, before_utc: datetime) -> int:
         """Forget finished deliveries of slots before `before_utc`; the ledger grows by every slot."""
-        cursor = await self._db.write(
-            "DELETE FROM reminder_deliveries WHERE slot_utc < ? AND state NOT IN ('claimed', 'sending')",
-            (_iso(before_utc),),
+        result = await self._db.write(
+            sa.delete(D).where(D.c.slot_utc < _iso(before_utc), D.c.state.not_in(OPEN_DELIVERY_STATES))
         )
-        return cursor.rowcount
+        return result.rowcount
 
 
 def _plan_claim(
-    row: aiosqlite.Row, now_utc: datetime, grace: timedelta
+    row: RowMapping, now_utc: datetime, grace: timedelta
 ) -> tuple[list[tuple[datetime, ReminderKind, str, str | None]], str | None, str | None]:
     """The delivery rows to create for one due user, and its next regular and snooze due times."""
     claims: list[tuple[datetime, ReminderKind, str, str | None]] = []

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.coach.vocabulary import Unit
 from bot.store.database import Database
+from bot.store.schema import set_logs
 
 
 @dataclass(frozen=True)
@@ -60,29 +63,31 @@ class TrainingLog:
         added = []
         async with self.db.transaction() as connection:
             for entry in entries:
-                cursor = await connection.execute(
-                    "INSERT INTO set_logs (user_id, session_id, exercise, weight_kg, entered_unit, reps, sets, rpe, "
-                    "note, target_low, target_high, prescribed_sets, logged_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        user_id, session_id, entry.exercise, entry.weight_kg, entry.entered_unit.value, entry.reps,
-                        entry.sets, entry.rpe, entry.note, entry.target_low, entry.target_high,
-                        entry.prescribed_sets, now.isoformat(),
-                    ),
+                values = {**vars(entry), "entered_unit": entry.entered_unit.value}
+                result = await connection.execute(
+                    sa.insert(set_logs)
+                    .values(**values, user_id=user_id, session_id=session_id, logged_at=now.isoformat())
+                    .returning(set_logs.c.log_id)
                 )
-                added.append(LogEntry(**vars(entry), log_id=cursor.lastrowid, user_id=user_id, logged_at=now,
+                added.append(LogEntry(**vars(entry), log_id=result.scalar_one(), user_id=user_id, logged_at=now,
                                       session_id=session_id))
         return added
 
     async def undo_last(self, user_id: int) -> LogEntry | None:
         async with self.db.transaction() as connection:
-            async with connection.execute(
-                "SELECT * FROM set_logs WHERE user_id = ? ORDER BY logged_at DESC, log_id DESC LIMIT 1", (user_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            row = (
+                await connection.execute(
+                    sa.select(set_logs)
+                    .where(set_logs.c.user_id == user_id)
+                    .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
+                    .limit(1)
+                )
+            ).mappings().first()
             if row is None:
                 return None
-            await connection.execute("DELETE FROM set_logs WHERE log_id = ? AND user_id = ?", (row["log_id"], user_id))
+            await connection.execute(
+                sa.delete(set_logs).where(set_logs.c.log_id == row["log_id"], set_logs.c.user_id == user_id)
+            )
         return _entry(row)
 
     async def entries(
@@ -93,24 +98,22 @@ class TrainingLog:
         since: datetime | None = None,
         newest_first: bool = False,
     ) -> list[LogEntry]:
-        clauses, values = ["user_id = ?"], [user_id]
+        query = sa.select(set_logs).where(set_logs.c.user_id == user_id)
         if exercise is not None:
-            clauses.append("exercise = ?")
-            values.append(exercise)
+            query = query.where(set_logs.c.exercise == exercise)
         if since is not None:
-            clauses.append("logged_at >= ?")
-            values.append(since.isoformat())
-        order = "DESC" if newest_first else "ASC"
-        async with self.db.connection.execute(
-            f"SELECT * FROM set_logs WHERE {' AND '.join(clauses)} ORDER BY logged_at {order}, log_id {order}",
-            values,
-        ) as cursor:
-            return [_entry(row) for row in await cursor.fetchall()]
+            query = query.where(set_logs.c.logged_at >= since.isoformat())
+        order = [set_logs.c.logged_at, set_logs.c.log_id]
+        query = query.order_by(*(column.desc() for column in order) if newest_first else order)
+        return [_entry(row) for row in await self.db.rows(query)]
 
     async def exercises_logged(self, user_id: int) -> list[str]:
         """Distinct exercise keys this user has logged, most recent first."""
-        async with self.db.connection.execute(
-            "SELECT exercise, MAX(logged_at) AS last FROM set_logs WHERE user_id = ? GROUP BY exercise ORDER BY last DESC",
-            (user_id,),
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        last = sa.func.max(set_logs.c.logged_at).label("last")
+        rows = await self.db.rows(
+            sa.select(set_logs.c.exercise, last)
+            .where(set_logs.c.user_id == user_id)
+            .group_by(set_logs.c.exercise)
+            .order_by(last.desc(), set_logs.c.exercise)
+        )
+        return [row["exercise"] for row in rows]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from bot.coach.vocabulary import Equipment, Experience, Goal, Unit
 from bot.store.database import Database
+from bot.store.schema import sessions, users
 
 
 @dataclass(frozen=True)
@@ -48,15 +51,19 @@ class UserStore:
         self.db = db
 
     async def get(self, user_id: int) -> UserProfile | None:
-        async with self.db.connection.execute("SELECT * FROM users WHERE user_id = ?", (user_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.row(sa.select(users).where(users.c.user_id == user_id))
         return _profile(row) if row else None
 
     async def ensure(self, user_id: int, now: datetime) -> UserProfile:
+        """The user's profile, creating it with defaults on first contact (a write only then)."""
+        profile = await self.get(user_id)
+        if profile is not None:
+            return profile
         stamp = now.isoformat()
-        await self.db.connection.execute(
-            "INSERT INTO users (user_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
-            (user_id, stamp, stamp),
+        await self.db.write(
+            self.db.insert(users)
+            .values(user_id=user_id, created_at=stamp, updated_at=stamp)
+            .on_conflict_do_nothing(index_elements=[users.c.user_id])
         )
         profile = await self.get(user_id)
         assert profile is not None
@@ -67,12 +74,9 @@ class UserStore:
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
         if changes:
-            # Column names come from the _EDITABLE whitelist above, never from user input.
-            assignments = ", ".join(f"{column} = ?" for column in changes)
-            values = [v.value if hasattr(v, "value") else v for v in changes.values()]
-            await self.db.connection.execute(
-                f"UPDATE users SET {assignments}, updated_at = ? WHERE user_id = ?",
-                (*values, now.isoformat(), user_id),
+            values = {column: getattr(value, "value", value) for column, value in changes.items()}
+            await self.db.write(
+                sa.update(users).where(users.c.user_id == user_id).values(**values, updated_at=now.isoformat())
             )
         profile = await self.get(user_id)
         assert profile is not None
@@ -80,11 +84,15 @@ class UserStore:
 
     async def delete(self, user_id: int) -> bool:
         """Forget the user: settings, log, sessions and reminders go with the row (ON DELETE CASCADE)."""
-        cursor = await self.db.connection.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-        return cursor.rowcount > 0
+        result = await self.db.write(sa.delete(users).where(users.c.user_id == user_id))
+        return result.rowcount > 0
 
     async def mark_safety_notice_seen(self, user_id: int) -> None:
-        await self.db.connection.execute("UPDATE users SET safety_notice_seen = 1 WHERE user_id = ?", (user_id,))
+        await self.db.write(
+            sa.update(users).where(users.c.user_id == user_id, users.c.safety_notice_seen == 0).values(
+                safety_notice_seen=1
+            )
+        )
 
     async def complete_session(
         self, user_id: int, expected_index: int, day_label: str, goal: Goal, now: datetime, source: str
@@ -95,24 +103,25 @@ class UserStore:
         on the same Done button, or two devices): the same session is never counted twice.
         """
         async with self.db.transaction() as connection:
-            cursor = await connection.execute(
-                "UPDATE users SET rotation_index = rotation_index + 1, updated_at = ? "
-                "WHERE user_id = ? AND rotation_index = ?",
-                (now.isoformat(), user_id, expected_index),
+            result = await connection.execute(
+                sa.update(users)
+                .where(users.c.user_id == user_id, users.c.rotation_index == expected_index)
+                .values(rotation_index=users.c.rotation_index + 1, updated_at=now.isoformat())
             )
-            if cursor.rowcount == 0:
+            if result.rowcount == 0:
                 return None
-            cursor = await connection.execute(
-                "INSERT INTO sessions (user_id, rotation_index, day_label, goal, completed_at, source) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (user_id, expected_index, day_label, goal.value, now.isoformat(), source),
+            result = await connection.execute(
+                sa.insert(sessions)
+                .values(user_id=user_id, rotation_index=expected_index, day_label=day_label, goal=goal.value,
+                        completed_at=now.isoformat(), source=source)
+                .returning(sessions.c.session_id)
             )
-            return cursor.lastrowid
+            return result.scalar_one()
 
     async def completed_session_times(self, user_id: int, since: datetime) -> list[datetime]:
-        async with self.db.connection.execute(
-            "SELECT completed_at FROM sessions WHERE user_id = ? AND completed_at >= ? ORDER BY completed_at",
-            (user_id, since.isoformat()),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [datetime.fromisoformat(row[0]) for row in rows]
+        rows = await self.db.rows(
+            sa.select(sessions.c.completed_at)
+            .where(sessions.c.user_id == user_id, sessions.c.completed_at >= since.isoformat())
+            .order_by(sessions.c.completed_at)
+        )
+        return [datetime.fromisoformat(row["completed_at"]) for row in rows]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from bot.app import Liftcoach
 from bot.commands.base import Caller
@@ -16,6 +17,7 @@ from bot.commands.reminders import reminder_message
 from bot.reminders import Delivery, ReminderDispatcher
 from bot.replies import Outgoing, Tone
 from bot.store.reminders import DueReminder
+from bot.store.schema import reminder_deliveries
 from tests.conftest import FakeClock
 from tests.helpers import ALICE, BOB, press, run, snapshot
 
@@ -244,11 +246,12 @@ async def test_a_plain_skip_just_skips(app, clock, reason):
 
 
 async def skip_reason(app: Liftcoach, reminder: DueReminder) -> str:
-    async with app.db.connection.execute(
-        "SELECT skip_reason FROM reminder_deliveries WHERE user_id = ? AND slot_utc = ?",
-        (reminder.user_id, reminder.slot_utc.isoformat(timespec="seconds")),
-    ) as cursor:
-        [row] = await cursor.fetchall()
+    [row] = await app.db.rows(
+        sa.select(reminder_deliveries.c.skip_reason).where(
+            reminder_deliveries.c.user_id == reminder.user_id,
+            reminder_deliveries.c.slot_utc == reminder.slot_utc.isoformat(timespec="seconds"),
+        )
+    )
     return row["skip_reason"]
 
 

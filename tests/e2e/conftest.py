@@ -5,6 +5,9 @@ unanswered interactions, calls the fake does not know). `bot` runs `python -m bo
 commands already synced (one `python -m bot sync` per session) and also fails the test if any
 message the bot sent or edited lacks the disclaimer footer; `discord` is the `Driver`.
 
+The bot's database comes from `database_url` (one run per backend, see tests/conftest.py); shared
+bots use `shared_backend`, a module-scoped twin of `backend`.
+
 Starting the bot takes about a second, so modules whose tests only talk to it share one:
 `shared_bot` is one fake and one bot process per module, and `shared_discord` gives each test
 a user of its own and holds it to the same rules, counting only what happened during the test.
@@ -25,6 +28,8 @@ from driver import Driver
 from fake_discord import FakeDiscord, Json
 from harness import BOT_ENTRY_POINT, BotHarness
 from liftcoach_ui import messages_missing_disclaimer
+
+from tests.databases import BACKENDS, POSTGRES_SKIP, database_url_for, postgres_admin_url
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,15 @@ def _fail_on_missing_disclaimer(fake: FakeDiscord, since_request: int = 0) -> No
 
 @asynccontextmanager
 async def _running_bot(
-    fake: FakeDiscord, synced_commands: SyncedCommands, folder: Path, env: Mapping[str, str] | None = None
+    fake: FakeDiscord,
+    synced_commands: SyncedCommands,
+    folder: Path,
+    database_url: str,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[BotHarness]:
     """`python -m bot run` against `fake` with the synced commands (and extra settings `env`); killed after, token checked."""
     _preload(fake, synced_commands)
-    harness = BotHarness(fake, folder)
+    harness = BotHarness(fake, folder, database_url)
     harness.extra_env.update(env or {})
     try:
         await harness.start()
@@ -107,24 +116,27 @@ async def _running_bot(
 
 
 @pytest.fixture
-async def bot(fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path) -> AsyncIterator[BotHarness]:
-    async with _running_bot(fake_discord, synced_commands, tmp_path) as harness:
+async def bot(
+    fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path, database_url: str
+) -> AsyncIterator[BotHarness]:
+    async with _running_bot(fake_discord, synced_commands, tmp_path, database_url) as harness:
         yield harness
     _fail_on_missing_disclaimer(fake_discord)
 
 
 @pytest.fixture
 def start_bot(
-    fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path
+    fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path, database_url: str
 ) -> Callable[..., AbstractAsyncContextManager[BotHarness]]:
-    """`async with start_bot("name", SHARD_COUNT="2") as harness:` one more bot process on `fake_discord`,
-    in its own folder under tmp_path, with extra settings; held to the disclaimer rule like `bot`."""
+    """`async with start_bot("name", SHARD_COUNT="2") as harness:` one more bot process on `fake_discord`
+    and the test's database, in its own folder under tmp_path, with extra settings; held to the
+    disclaimer rule like `bot`."""
 
     @asynccontextmanager
     async def start(name: str, **env: str) -> AsyncIterator[BotHarness]:
         first_request = len(fake_discord.requests)
         (tmp_path / name).mkdir()
-        async with _running_bot(fake_discord, synced_commands, tmp_path / name, env) as harness:
+        async with _running_bot(fake_discord, synced_commands, tmp_path / name, database_url, env) as harness:
             yield harness
         _fail_on_missing_disclaimer(fake_discord, first_request)
 
@@ -136,13 +148,22 @@ def discord(fake_discord: FakeDiscord, bot: BotHarness) -> Driver:
     return Driver(fake_discord)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and postgres_admin_url() is None:
+        pytest.skip(POSTGRES_SKIP)
+    return request.param
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def shared_bot(
-    synced_commands: SyncedCommands, tmp_path_factory: pytest.TempPathFactory
+    synced_commands: SyncedCommands, tmp_path_factory: pytest.TempPathFactory, shared_backend: str
 ) -> AsyncIterator[BotHarness]:
-    """One fake and one `python -m bot run` per module; its tests need `pytest.mark.asyncio(loop_scope="module")`."""
-    async with FakeDiscord() as fake, _running_bot(fake, synced_commands, tmp_path_factory.mktemp("shared-bot")) as harness:
-        yield harness
+    """One fake and one `python -m bot run` per module and backend; its tests need `pytest.mark.asyncio(loop_scope="module")`."""
+    folder = tmp_path_factory.mktemp("shared-bot")
+    with database_url_for(shared_backend, folder) as url:
+        async with FakeDiscord() as fake, _running_bot(fake, synced_commands, folder, url) as harness:
+            yield harness
 
 
 @pytest_asyncio.fixture(loop_scope="module")

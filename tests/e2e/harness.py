@@ -18,12 +18,12 @@ OWNED_ENV_NAMES = ("DATABASE_URL", "LOG_LEVEL")
 
 
 class BotHarness:
-    """One bot installation: a database file and a log file in `workdir`, talking to `fake`."""
+    """One bot installation: a database (a SQLite file in `workdir` unless `database_url` names one) and a log file in `workdir`, talking to `fake`."""
 
-    def __init__(self, fake: FakeDiscord, workdir: Path) -> None:
+    def __init__(self, fake: FakeDiscord, workdir: Path, database_url: str | None = None) -> None:
         self.fake = fake
         self.workdir = workdir
-        self.database_path = workdir / "liftcoach.db"
+        self.database_url = database_url or f"sqlite:///{workdir / 'liftcoach.db'}"
         self.log_path = workdir / "bot.log"
         self.extra_env: dict[str, str] = {}
         self.process: asyncio.subprocess.Process | None = None
@@ -36,7 +36,7 @@ class BotHarness:
         }
         env.update(
             DISCORD_TOKEN=self.fake.token,
-            DATABASE_URL=f"sqlite:///{self.database_path}",
+            DATABASE_URL=self.database_url,
             DISCORD_API_BASE=self.fake.api_base,
             DISCORD_GATEWAY_URL=self.fake.gateway_url,
             LOG_LEVEL="DEBUG",

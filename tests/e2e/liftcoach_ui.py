@@ -130,14 +130,14 @@ async def seed_log(bot: BotHarness, user_id: int, rows: list[tuple[str, float, i
     """Write set-log rows (exercise key, kg, reps, days ago) straight into the bot's database.
 
     `/log` always stamps "now"; paging `/history` needs entries on many days. The bot keeps
-    running: SQLite's WAL lets this second connection write beside it. The user must exist
+    running: SQLite's WAL (or PostgreSQL) lets this second connection write beside it. The user must exist
     (any command creates them).
     """
     from bot.coach.vocabulary import Unit
     from bot.store.database import Database
     from bot.store.training_log import NewEntry, TrainingLog
 
-    async with await Database.open(f"sqlite:///{bot.database_path}") as db:
+    async with await Database.open(bot.database_url) as db:
         log = TrainingLog(db)
         for exercise, weight_kg, reps, days_ago in rows:
             entry = NewEntry(exercise=exercise, weight_kg=weight_kg, entered_unit=Unit.KG, reps=reps)

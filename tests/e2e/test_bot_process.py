@@ -6,6 +6,9 @@ from driver import Driver
 from fake_discord import FakeDiscord
 from harness import BotHarness
 
+from bot.store.database import Database
+from bot.store.migrate import head
+
 
 async def test_bot_synced_commands_and_identified(fake_discord: FakeDiscord, bot: BotHarness) -> None:
     assert fake_discord.global_commands, "python -m bot sync registered no commands"
@@ -18,4 +21,5 @@ async def test_bot_restarts_after_sigkill_with_the_same_database(fake_discord: F
     assert not bot.running
     await bot.start()
     assert fake_discord.identify_count == 2
-    assert bot.database_path.exists()
+    async with await Database.open(bot.database_url) as db:
+        assert await db.version() == head(), "the bot migrated its database at start-up"

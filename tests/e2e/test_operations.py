@@ -26,11 +26,10 @@ def _guild_on_each_shard(fake: FakeDiscord, shard_count: int) -> dict[int, FakeG
 
 
 async def test_two_shard_processes_share_one_database_and_each_answers_its_own_guilds(
-    fake_discord: FakeDiscord, start_bot, tmp_path: Path
+    fake_discord: FakeDiscord, start_bot
 ) -> None:
     guilds = _guild_on_each_shard(fake_discord, 2)
-    shared = {"SHARD_COUNT": "2", "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}"}
-    async with start_bot("shard-0", SHARD_IDS="0", **shared), start_bot("shard-1", SHARD_IDS="1", **shared):
+    async with start_bot("shard-0", SHARD_COUNT="2", SHARD_IDS="0"), start_bot("shard-1", SHARD_COUNT="2", SHARD_IDS="1"):
         assert {shard: session.shard for shard, session in fake_discord.shard_sessions.items()} == {0: (0, 2), 1: (1, 2)}
         identified = [frame["d"]["shard"] for c in fake_discord.gateway_connections for frame in c.received if frame["op"] == 2]
         assert sorted(identified) == [[0, 2], [1, 2]]

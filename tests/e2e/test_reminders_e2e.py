@@ -13,13 +13,16 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from driver import Driver
 from fake_discord import FakeDiscord, FakeMessage, FakeUser, RecordedRequest
 from harness import BotHarness
 from liftcoach_ui import DISCLAIMER, action_ids, button_labels, main_embed, messages_missing_disclaimer
 
+from bot.store import schema
 from bot.store.database import Database
 from bot.store.reminders import ReminderStore, reminder_nonce
+from bot.store.schema import reminder_deliveries
 from bot.store.users import UserStore
 
 SLOT = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # a Monday
@@ -30,13 +33,15 @@ RUN_HEADER = "===== python -m bot run ====="
 
 
 @pytest.fixture
-async def bot(fake_discord: FakeDiscord, synced_commands, tmp_path: Path) -> AsyncIterator[BotHarness]:
+async def bot(
+    fake_discord: FakeDiscord, synced_commands, tmp_path: Path, database_url: str
+) -> AsyncIterator[BotHarness]:
     """Like the shared `bot` fixture, but not started: each test sets the reminder clock and pace first."""
     fake_discord.preload_commands(
         synced_commands.global_commands,
         {fake_discord.guilds[index].id: commands for index, commands in synced_commands.guild_commands_by_index.items()},
     )
-    harness = BotHarness(fake_discord, tmp_path)
+    harness = BotHarness(fake_discord, tmp_path, database_url)
     try:
         yield harness
     finally:
@@ -59,7 +64,7 @@ async def start_at(bot: BotHarness, clock_start: datetime, **settings: object) -
 async def seed_reminders(bot: BotHarness, users: Iterable[FakeUser], dm_channels: dict[int, int]) -> None:
     """Monday 18:00 UTC reminders for `users`, written before the bot starts (no race with its clock)."""
     now = SLOT - timedelta(minutes=5)
-    async with await Database.open(f"sqlite:///{bot.database_path}") as db:
+    async with await Database.open(bot.database_url) as db:
         await db.migrate()
         for user in users:
             await UserStore(db).ensure(user.id, now)
@@ -70,13 +75,13 @@ async def seed_reminders(bot: BotHarness, users: Iterable[FakeUser], dm_channels
 
 async def delivery_states(bot: BotHarness, user: FakeUser) -> list[str]:
     """Every reminder slot's state for `user`, read beside the running bot (SQLite WAL allows it)."""
-    async with await Database.open(f"sqlite:///{bot.database_path}") as db:
-        async with db.connection.execute(
-            "SELECT d.state, r.next_due_utc FROM reminder_deliveries AS d JOIN reminders AS r USING (user_id) "
-            "WHERE user_id = ?",
-            (user.id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+    deliveries, reminders = reminder_deliveries, schema.reminders
+    async with await Database.open(bot.database_url) as db:
+        rows = await db.rows(
+            sa.select(deliveries.c.state, reminders.c.next_due_utc)
+            .join(reminders, reminders.c.user_id == deliveries.c.user_id)
+            .where(deliveries.c.user_id == user.id)
+        )
     assert all(row["next_due_utc"] is None for row in rows), "a paused user has no next reminder"
     return [row["state"] for row in rows]
 

@@ -1,87 +1,307 @@
+"""The database layer on both backends: migrations, the version check, transactions, units of work."""
+
+import asyncio
+import shutil
 import sqlite3
+from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
-from bot.store.database import Database, DatabaseError, discover_migrations, sqlite_path
+from bot.coach.vocabulary import Goal, Unit
+from bot.store import migrate as migrate_module
+from bot.store.custom_exercises import CustomExercises
+from bot.store.database import Database, DatabaseError, engine_url, sqlite_path
+from bot.store.migrate import ALEMBIC_USER_VERSION, LEGACY_REVISIONS, head, script_directory
+from bot.store.reminders import ReminderStore
+from bot.store.schema import metadata, users
+from bot.store.training_log import NewEntry, TrainingLog
+from bot.store.users import UserStore
+
+LEGACY_SQL = Path(__file__).with_name("legacy_sql")
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+REVISIONS = ["0001_initial", "0002_reminders", "0003_custom_exercises"]
 
 
-async def test_migrates_an_empty_database_to_the_latest_version(tmp_path):
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    async with await Database.open(url) as db:
+async def schema_differences(db: Database) -> list:
+    """What Alembic's autogenerate would change to make the database match `bot.store.schema`."""
+    async with db.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), metadata)
+        )
+
+
+async def test_migrates_an_empty_database_to_the_latest_revision(empty_database_url):
+    async with await Database.open(empty_database_url) as db:
+        assert await db.version() is None
         applied = await db.migrate()
-        assert [m.version for m in applied] == [m.version for m in discover_migrations()]
-        assert await db.version() == discover_migrations()[-1].version
-        async with db.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
-            tables = {row[0] for row in await cursor.fetchall()}
-    assert {"users", "sessions", "set_logs"} <= tables
+        assert applied[: len(REVISIONS)] == REVISIONS
+        assert applied[-1] == head()
+        assert await db.version() == head()
+        assert await schema_differences(db) == [], "the revisions and bot/store/schema.py disagree"
 
 
-async def test_an_up_to_date_database_is_left_alone(tmp_path):
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    async with await Database.open(url) as db:
+async def test_an_up_to_date_database_is_left_alone(database_url):
+    async with await Database.open(database_url) as db:
         await db.migrate()
-    async with await Database.open(url) as db:
+    async with await Database.open(database_url) as db:
         assert await db.migrate() == []
         assert await db.pending_migrations() == []
 
 
-async def test_a_database_newer_than_the_code_is_refused(tmp_path):
+async def test_a_database_at_an_unknown_revision_is_refused(database_url):
+    async with await Database.open(database_url) as db:
+        await db.migrate()
+        await db.write(sa.text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+        with pytest.raises(DatabaseError, match="9999_from_the_future.*upgrade Liftcoach"):
+            await db.migrate()
+        with pytest.raises(DatabaseError, match="9999_from_the_future"):
+            await db.pending_migrations()
+
+
+def test_a_pre_alembic_database_newer_than_the_code_is_refused(tmp_path):
     path = tmp_path / "future.db"
     sqlite3.connect(path).execute("PRAGMA user_version = 999").connection.close()
-    async with await Database.open(f"sqlite:///{path}") as db:
-        with pytest.raises(DatabaseError, match="version 999"):
-            await db.migrate()
+
+    async def check() -> None:
+        async with await Database.open(f"sqlite:///{path}") as db:
+            with pytest.raises(DatabaseError, match="version 999"):
+                await db.migrate()
+
+    asyncio.run(check())
 
 
-async def test_a_failing_migration_leaves_no_trace(tmp_path):
+async def test_a_failing_migration_leaves_the_database_at_the_previous_revision(empty_database_url, tmp_path,
+                                                                                 monkeypatch):
     folder = tmp_path / "migrations"
-    folder.mkdir()
-    (folder / "0001_good.sql").write_text("CREATE TABLE a (x INTEGER);")
-    (folder / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER);\nINSERT INTO nowhere VALUES (1);")
-    migrations = discover_migrations(folder)
-    async with await Database.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as db:
-        with pytest.raises(sqlite3.OperationalError):
-            await db.migrate(migrations)
-        assert await db.version() == 1
-        async with db.connection.execute("SELECT name FROM sqlite_master WHERE name = 'b'") as cursor:
-            assert await cursor.fetchone() is None
+    (folder / "versions").mkdir(parents=True)
+    shutil.copy(migrate_module.MIGRATIONS_DIR / "env.py", folder / "env.py")
+    (folder / "versions" / "a_good.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\nrevision = "a_good"\ndown_revision = None\n'
+        'def upgrade():\n    op.create_table("a", sa.Column("x", sa.Integer))\n'
+    )
+    (folder / "versions" / "b_bad.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\nrevision = "b_bad"\ndown_revision = "a_good"\n'
+        'def upgrade():\n    op.create_table("b", sa.Column("x", sa.Integer))\n'
+        '    op.execute("INSERT INTO nowhere VALUES (1)")\n'
+    )
+    monkeypatch.setattr(migrate_module, "MIGRATIONS_DIR", folder)
+    async with await Database.open(empty_database_url) as db:
+        with pytest.raises(sa.exc.DBAPIError):
+            await db.migrate()
+        assert await db.version() == "a_good"
+        async with db.connect() as connection:
+            tables = await connection.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+        assert "a" in tables and "b" not in tables
 
 
-async def test_connection_settings(tmp_path):
+def make_legacy_database(path: Path, version: int = 3) -> None:
+    """A database exactly as Liftcoach 0.1 made it: its .sql migrations, PRAGMA user_version, and data."""
+    connection = sqlite3.connect(path)
+    for script in sorted(LEGACY_SQL.glob("*.sql"))[:version]:
+        connection.executescript(script.read_text(encoding="utf-8"))
+    connection.execute(f"PRAGMA user_version = {version}")
+    stamp = NOW.isoformat()
+    connection.execute(
+        "INSERT INTO users (user_id, goal, experience, days_per_week, units, timezone, rotation_index, "
+        "safety_notice_seen, created_at, updated_at) VALUES (?, 'strength', 'intermediate', 4, 'lb', "
+        "'Europe/Berlin', 1, 1, ?, ?)",
+        (123456789012345678, stamp, stamp),
+    )
+    connection.execute(
+        "INSERT INTO sessions (user_id, rotation_index, day_label, goal, completed_at, source) "
+        "VALUES (?, 0, 'Day A', 'strength', ?, 'today')",
+        (123456789012345678, stamp),
+    )
+    connection.execute(
+        "INSERT INTO set_logs (user_id, session_id, exercise, weight_kg, entered_unit, reps, sets, rpe, note, "
+        "logged_at) VALUES (?, 1, 'squat', 102.5, 'lb', 5, 3, 8.5, 'felt good', ?)",
+        (123456789012345678, stamp),
+    )
+    if version >= 2:
+        connection.execute(
+            "INSERT INTO reminders (user_id, days, local_time, timezone, enabled, next_due_utc, dm_channel_id, "
+            "updated_at) VALUES (?, '0,3', '18:00', 'Europe/Berlin', 1, '2026-11-23T17:00:00+00:00', 987, ?)",
+            (123456789012345678, stamp),
+        )
+        connection.execute(
+            "INSERT INTO reminder_deliveries (user_id, slot_utc, kind, state, attempts, claimed_at, updated_at) "
+            "VALUES (?, '2026-11-19T17:00:00+00:00', 'regular', 'sent', 1, ?, ?)",
+            (123456789012345678, stamp, stamp),
+        )
+    if version >= 3:
+        connection.execute(
+            "INSERT INTO custom_exercises (user_id, key, name, created_at) VALUES (?, 'custom-sled-push', "
+            "'Sled push', ?)",
+            (123456789012345678, stamp),
+        )
+    connection.commit()
+    connection.close()
+
+
+@pytest.mark.parametrize("version", [3, 1])
+async def test_a_database_made_by_liftcoach_0_1_upgrades_in_place_with_its_data(tmp_path, version):
+    path = tmp_path / "old.db"
+    make_legacy_database(path, version)
+    user_id = 123456789012345678
+    async with await Database.open(f"sqlite:///{path}") as db:
+        assert await db.pending_migrations() == REVISIONS[version:] + [
+            revision for revision in _all_revisions() if revision not in REVISIONS
+        ]
+        await db.migrate()
+        assert await db.version() == head()
+    fresh = tmp_path / "fresh.db"
+    async with await Database.open(f"sqlite:///{fresh}") as db:
+        await db.migrate()
+    assert sqlite_schema(path) == sqlite_schema(fresh), "an upgraded database has exactly a new one's schema"
+
+    async with await Database.open(f"sqlite:///{path}") as db:
+        profile = await UserStore(db).get(user_id)
+        assert (profile.goal, profile.units, profile.days_per_week, profile.timezone) == (
+            Goal.STRENGTH, Unit.LB, 4, "Europe/Berlin")
+        assert profile.rotation_index == 1 and profile.safety_notice_seen
+        [entry] = await TrainingLog(db).entries(user_id)
+        assert (entry.exercise, entry.weight_kg, entry.reps, entry.sets, entry.rpe, entry.note, entry.session_id) == (
+            "squat", 102.5, 5, 3, 8.5, "felt good", 1)
+        assert await UserStore(db).completed_session_times(user_id, NOW) == [NOW]
+        reminders = ReminderStore(db)
+        if version >= 2:
+            settings = await reminders.get(user_id)
+            assert (settings.days, settings.local_time, settings.dm_channel_id) == ((0, 3), time(18), 987)
+            assert await reminders.delivery_state(user_id, datetime(2026, 11, 19, 17, tzinfo=UTC)) == "sent"
+        if version >= 3:
+            assert [e.name for e in await CustomExercises(db).all(user_id)] == ["Sled push"]
+        # New rows still get fresh ids after the old ones (AUTOINCREMENT kept).
+        [added] = await TrainingLog(db).add(user_id, [NewEntry("bench", 60, Unit.KG, 8)], NOW)
+        assert added.log_id == 2
+    # Liftcoach 0.1 would now refuse this database as newer than itself.
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == ALEMBIC_USER_VERSION > max(
+        LEGACY_REVISIONS)
+
+
+def sqlite_schema(path: Path) -> dict[str, object]:
+    """Columns (name, type, default, key position), foreign keys and indexes of every table, as SQLite reports them.
+
+    NOT NULL is left out for key columns: `INTEGER PRIMARY KEY` (a rowid) cannot hold NULL either way.
+    """
+    connection = sqlite3.connect(path)
+    schema: dict[str, object] = {}
+    names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for name in sorted(names):
+        columns = [(c[1], c[2], c[4], c[5], c[3] if not c[5] else None)
+                   for c in connection.execute(f"PRAGMA table_info({name})")]
+        keys = sorted(tuple(k[2:7]) for k in connection.execute(f"PRAGMA foreign_key_list({name})"))
+        indexes = sorted(
+            (i[1], i[2], i[4], tuple(c[2] for c in connection.execute(f"PRAGMA index_info({i[1]})")))
+            for i in connection.execute(f"PRAGMA index_list({name})") if not i[1].startswith("sqlite_autoindex")
+        )
+        rowid = connection.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+        schema[name] = (columns, keys, indexes, "WITHOUT ROWID" in rowid, "AUTOINCREMENT" in rowid)
+    connection.close()
+    return schema
+
+
+def _all_revisions() -> list[str]:
+    return [revision.revision for revision in reversed(list(script_directory().walk_revisions()))]
+
+
+def test_the_revisions_form_one_line_with_a_header_each():
+    script = script_directory()
+    assert len(script.get_heads()) == 1, "one migration history: chain each new revision on the head"
+    for revision in script.walk_revisions():
+        path = Path(revision.path)
+        assert revision.revision == path.stem, f"{path.name}: revision id must be the file's stem"
+        assert len(revision.revision) <= 32, "alembic_version holds at most 32 characters"
+        assert revision.doc and "Why" in (revision.module.__doc__ or ""), f"{path.name}: say what and why"
+
+
+async def test_connection_settings_on_sqlite(tmp_path):
     async with await Database.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as db:
+        await db.migrate()
         values = {}
-        for pragma in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous"):
-            async with db.connection.execute(f"PRAGMA {pragma}") as cursor:
-                values[pragma] = (await cursor.fetchone())[0]
-    assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1}
+        for pragma in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "query_only"):
+            values[pragma] = await db.scalar(sa.text(f"PRAGMA {pragma}"))
+        assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1,
+                          "query_only": 1}, "reads run on read-only connections"
 
 
-async def test_nested_transactions_roll_back_only_the_inner_part(tmp_path):
-    async with await Database.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as db:
-        await db.connection.execute("CREATE TABLE t (x INTEGER)")
+async def test_nested_transactions_roll_back_only_the_inner_part(database_url):
+    async with await Database.open(database_url) as db:
+        await db.migrate()
         async with db.transaction() as connection:
-            await connection.execute("INSERT INTO t VALUES (1)")
+            await connection.execute(sa.insert(users).values(user_id=1, created_at="a", updated_at="a"))
             with pytest.raises(RuntimeError):
-                async with db.transaction():
-                    await connection.execute("INSERT INTO t VALUES (2)")
+                async with db.transaction() as inner:
+                    await inner.execute(sa.insert(users).values(user_id=2, created_at="a", updated_at="a"))
                     raise RuntimeError("inner")
-        async with db.connection.execute("SELECT x FROM t") as cursor:
-            assert [row[0] for row in await cursor.fetchall()] == [1]
+        assert await db.rows(sa.select(users.c.user_id)) == [{"user_id": 1}]
 
 
-def test_migration_files_are_numbered_without_gaps():
-    versions = [m.version for m in discover_migrations()]
-    assert versions == list(range(1, len(versions) + 1))
+async def test_a_unit_of_work_commits_its_writes_together_or_not_at_all(database_url):
+    async with await Database.open(database_url) as db:
+        await db.migrate()
+        store = UserStore(db)
+        with pytest.raises(ValueError):
+            async with db.unit_of_work():
+                await store.ensure(1, NOW)
+                assert (await store.get(1)) is not None, "a unit reads its own writes"
+                await store.update(1, NOW, days_per_week=5)
+                raise ValueError("bad input found late")
+        assert await store.get(1) is None
+        async with db.unit_of_work():
+            await store.ensure(1, NOW)
+            await store.update(1, NOW, days_per_week=5)
+        assert (await store.get(1)).days_per_week == 5
+
+
+async def test_a_unit_that_only_reads_opens_no_write_transaction(database_url):
+    """A second process can write while a read-only unit is open (it would wait if the unit held the writer)."""
+    async with await Database.open(database_url) as db, await Database.open(database_url) as other:
+        await db.migrate()
+        async with db.unit_of_work():
+            assert await UserStore(db).get(1) is None
+            assert db.holds_connection()
+            await asyncio.wait_for(UserStore(other).ensure(1, NOW), timeout=2)
+            assert await UserStore(db).get(1) is not None, "reads see what was committed meanwhile"
+
+
+async def test_a_task_started_inside_a_unit_gets_a_transaction_of_its_own(database_url):
+    async with await Database.open(database_url) as db:
+        await db.migrate()
+        store = UserStore(db)
+        with pytest.raises(RuntimeError):
+            async with db.unit_of_work():
+                await store.ensure(1, NOW)
+                # On SQLite the writer is busy with this unit, so the task waits for it to end.
+                side = asyncio.create_task(store.ensure(2, NOW))
+                await asyncio.sleep(0.05)
+                raise RuntimeError("roll this unit back")
+        await side
+        assert [row["user_id"] for row in await db.rows(sa.select(users.c.user_id))] == [2]
 
 
 @pytest.mark.parametrize(
-    ("url", "path"),
-    [("sqlite:///liftcoach.db", "liftcoach.db"), ("sqlite:////var/lib/x.db", "/var/lib/x.db"), ("x.db", "x.db")],
+    ("url", "expected"),
+    [
+        ("sqlite:///liftcoach.db", "sqlite+aiosqlite:///liftcoach.db"),
+        ("sqlite:////var/lib/x.db", "sqlite+aiosqlite:////var/lib/x.db"),
+        ("x.db", "sqlite+aiosqlite:///x.db"),
+        ("postgresql://lc:secret@db:5432/liftcoach", "postgresql+asyncpg://lc:***@db:5432/liftcoach"),
+        ("postgres://lc@db/liftcoach", "postgresql+asyncpg://lc@db/liftcoach"),
+    ],
 )
-def test_sqlite_urls(url, path):
-    assert sqlite_path(url) == path
+def test_database_urls(url, expected):
+    assert engine_url(url).render_as_string() == expected
 
 
-def test_other_databases_are_rejected():
-    with pytest.raises(DatabaseError, match="postgres"):
-        sqlite_path("postgres://localhost/db")
+def test_sqlite_paths():
+    assert sqlite_path("sqlite:////var/lib/x.db") == "/var/lib/x.db"
+
+
+@pytest.mark.parametrize("url", ["mysql://localhost/db", "sqlite:///:memory:", "sqlite://"])
+def test_other_databases_are_rejected(url):
+    with pytest.raises(DatabaseError):
+        engine_url(url)

@@ -1,14 +1,16 @@
-"""ReminderStore against a real SQLite file migrated through 0001 and 0002."""
+"""ReminderStore against a real, migrated database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from bot.coach.schedule import ScheduleError
 from bot.store.database import Database
 from bot.store.reminders import ReminderStore, reminder_nonce
+from bot.store.schema import reminders, users
 
 MON, THU = 0, 3
 # Monday 2026-11-23, 17:00 UTC = 18:00 in Berlin.
@@ -17,12 +19,13 @@ BEFORE = MONDAY_SLOT - timedelta(hours=2)
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(f"sqlite:///{tmp_path / 'liftcoach.db'}")
+async def db(database_url):
+    database = await Database.open(database_url)
     await database.migrate()
-    await database.connection.executemany(
-        "INSERT INTO users (user_id, created_at, updated_at) VALUES (?, ?, ?)",
-        [(user_id, BEFORE.isoformat(), BEFORE.isoformat()) for user_id in (1, 2, 3)],
+    await database.write(
+        sa.insert(users),
+        [{"user_id": user_id, "created_at": BEFORE.isoformat(), "updated_at": BEFORE.isoformat()}
+         for user_id in (1, 2, 3)],
     )
     yield database
     await database.close()
@@ -34,10 +37,9 @@ def store(db) -> ReminderStore:
 
 
 async def test_migration_creates_the_reminder_tables(db):
-    rows = await db.connection.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-    tables = {row[0] for row in rows}
+    async with db.connect() as connection:
+        tables = set(await connection.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
     assert {"users", "reminders", "reminder_deliveries"} <= tables
-    assert await db.version() >= 2
 
 
 async def test_set_and_get_schedule(store):
@@ -213,7 +215,7 @@ async def test_pause_undeliverable_and_pending_notice(store):
 async def test_invalid_zone_in_a_row_pauses_only_that_user(store, db):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     await store.set_schedule(2, (MON,), time(18), "Europe/Berlin", BEFORE)
-    await db.connection.execute("UPDATE reminders SET timezone = 'Gone/Away' WHERE user_id = 2")
+    await db.write(sa.update(reminders).where(reminders.c.user_id == 2).values(timezone="Gone/Away"))
     due = await store.claim_due(MONDAY_SLOT, 10)
     assert [r.user_id for r in due] == [1]
     assert (await store.get(2)).paused_reason == "invalid_schedule"
@@ -246,6 +248,6 @@ async def test_prune_keeps_open_rows(store):
 async def test_deleting_a_user_deletes_their_reminders(store, db):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     await store.claim_due(MONDAY_SLOT, 10)
-    await db.connection.execute("DELETE FROM users WHERE user_id = 1")
+    await db.write(sa.delete(users).where(users.c.user_id == 1))
     assert await store.get(1) is None
     assert await store.delivery_state(1, MONDAY_SLOT) is None

@@ -1,0 +1,1 @@
+"""Alembic's migration environment and revisions (package data; see `bot.store.migrate`)."""

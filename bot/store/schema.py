@@ -1,0 +1,163 @@
+"""Every table, declared once with SQLAlchemy Core; the stores build their queries from these.
+
+This module describes the schema as the code expects it *now*; the Alembic revisions in
+`migrations/versions/` are what create it, step by step, in a database. A test checks that a freshly
+migrated database (SQLite and PostgreSQL) matches this metadata, so the two cannot drift apart.
+
+Adding a table (or a column):
+1. Declare it here.
+2. Add a revision `bot/store/migrations/versions/NNNN_<area>.py` (revision id = the file's stem,
+   at most 32 characters; `down_revision` = the current head) whose docstring says what and why,
+   and whose `upgrade()` creates exactly that with `op.create_table(...)` / `op.add_column(...)`.
+   Write the columns out in the revision (do not import this module there: a revision is frozen
+   history, this module moves on). Never edit an applied revision.
+3. Use Core expressions in the store (`select`, `insert`, `update`, `delete`); no dialect-specific
+   SQL strings, so SQLite and PostgreSQL run the same code.
+
+Conventions kept from the first schema: times are ISO-8601 UTC text (text order is time order;
+PostgreSQL compares them with the "C" collation so no locale reorders them), loads are kilograms,
+flags are 0/1 integers, Discord ids are 64-bit integers.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# Discord snowflakes need 64 bits. On SQLite `INTEGER` is 64-bit, and `INTEGER PRIMARY KEY`
+# (not `BIGINT PRIMARY KEY`) is what makes the column the rowid.
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# ISO-8601 text compared byte-wise on PostgreSQL too (a locale collation could reorder '+' and '.').
+Timestamp = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+# Double precision on PostgreSQL (plain REAL there has 4 bytes); REAL (8 bytes) on SQLite.
+Real = sa.Float().with_variant(sa.REAL(), "sqlite")
+
+metadata = sa.MetaData()
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user_id", Id, primary_key=True, autoincrement=False),
+    sa.Column("goal", sa.Text),
+    sa.Column("experience", sa.Text, nullable=False, server_default="novice"),
+    sa.Column("days_per_week", sa.Integer, nullable=False, server_default=sa.text("3")),
+    sa.Column("equipment", sa.Text, nullable=False, server_default="gym"),
+    sa.Column("units", sa.Text, nullable=False, server_default="kg"),
+    sa.Column("timezone", sa.Text, nullable=False, server_default="UTC"),
+    sa.Column("rotation_index", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("safety_notice_seen", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("days_per_week BETWEEN 2 AND 6"),
+    sa.CheckConstraint("units IN ('kg', 'lb')"),
+    sa.CheckConstraint("rotation_index >= 0"),
+)
+
+# One row per training session marked done; the rotation advances with each.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("session_id", Id, primary_key=True, autoincrement=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("rotation_index", sa.Integer, nullable=False),
+    sa.Column("day_label", sa.Text, nullable=False),
+    sa.Column("goal", sa.Text, nullable=False),
+    sa.Column("completed_at", Timestamp, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Index("sessions_by_user_time", "user_id", "completed_at"),
+    sqlite_autoincrement=True,
+)
+
+# One row per logged entry (`sets` identical sets of `reps` at `weight_kg`).
+set_logs = sa.Table(
+    "set_logs",
+    metadata,
+    sa.Column("log_id", Id, primary_key=True, autoincrement=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("session_id", Id, sa.ForeignKey("sessions.session_id", ondelete="SET NULL")),
+    sa.Column("exercise", sa.Text, nullable=False),
+    sa.Column("weight_kg", Real, nullable=False),
+    sa.Column("entered_unit", sa.Text, nullable=False),
+    sa.Column("reps", sa.Integer, nullable=False),
+    sa.Column("sets", sa.Integer, nullable=False),
+    sa.Column("rpe", Real),
+    # What /today prescribed when this was logged, if anything: progression compares against it.
+    sa.Column("target_low", sa.Integer),
+    sa.Column("target_high", sa.Integer),
+    sa.Column("prescribed_sets", sa.Integer),
+    sa.Column("note", sa.Text),
+    sa.Column("logged_at", Timestamp, nullable=False),
+    sa.CheckConstraint("weight_kg >= 0"),
+    sa.CheckConstraint("entered_unit IN ('kg', 'lb')"),
+    sa.CheckConstraint("reps BETWEEN 1 AND 100"),
+    sa.CheckConstraint("sets BETWEEN 1 AND 20"),
+    sa.CheckConstraint("rpe IS NULL OR rpe BETWEEN 1 AND 10"),
+    sa.Index("set_logs_by_user_exercise", "user_id", "exercise", "logged_at"),
+    sa.Index("set_logs_by_user_time", "user_id", "logged_at"),
+    sqlite_autoincrement=True,
+)
+
+# One row per user who set a reminder schedule or whose DM channel we know. `days` NULL = never set.
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("days", sa.Text),  # weekdays 0=Mon..6=Sun, comma separated: "0,3"
+    sa.Column("local_time", sa.Text),  # "HH:MM" wall-clock time in `timezone`
+    sa.Column("timezone", sa.Text),  # IANA name
+    sa.Column("enabled", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("paused_reason", sa.Text),
+    sa.Column("next_due_utc", Timestamp),  # next regular slot; NULL when off or paused
+    sa.Column("snooze_due_utc", Timestamp),  # one-off extra reminder; NULL when none
+    sa.Column("dm_channel_id", Id),
+    sa.Column("pending_notice", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("enabled IN (0, 1)"),
+    sa.CheckConstraint("paused_reason IS NULL OR paused_reason IN ('undeliverable', 'invalid_schedule')"),
+    sa.CheckConstraint("pending_notice IN (0, 1)"),
+)
+sa.Index("reminders_next_due", reminders.c.next_due_utc,
+         sqlite_where=reminders.c.next_due_utc.is_not(None), postgresql_where=reminders.c.next_due_utc.is_not(None))
+sa.Index("reminders_snooze_due", reminders.c.snooze_due_utc,
+         sqlite_where=reminders.c.snooze_due_utc.is_not(None),
+         postgresql_where=reminders.c.snooze_due_utc.is_not(None))
+
+DELIVERY_STATES = ("claimed", "sending", "sent", "failed", "undeliverable", "skipped", "cancelled", "unconfirmed")
+OPEN_DELIVERY_STATES = ("claimed", "sending")
+
+# One row per claimed reminder slot; the primary key is what makes a slot impossible to claim twice.
+reminder_deliveries = sa.Table(
+    "reminder_deliveries",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("slot_utc", Timestamp, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("next_attempt_utc", Timestamp),  # when a claimed row may be (re)tried
+    sa.Column("attempted_at", Timestamp),  # start of the latest send attempt
+    sa.Column("skip_reason", sa.Text),  # 'missed' (older than the grace period) or the user's reason
+    sa.Column("error", sa.Text),
+    sa.Column("claimed_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("kind IN ('regular', 'snooze')"),
+    sa.CheckConstraint("state IN ('claimed', 'sending', 'sent', 'failed', 'undeliverable', "
+                       "'skipped', 'cancelled', 'unconfirmed')"),
+    sqlite_with_rowid=False,
+)
+sa.Index("reminder_deliveries_open", reminder_deliveries.c.next_attempt_utc,
+         sqlite_where=reminder_deliveries.c.state.in_(OPEN_DELIVERY_STATES),
+         postgresql_where=reminder_deliveries.c.state.in_(OPEN_DELIVERY_STATES))
+
+# Exercises a user logs that are not in the catalogue, keyed "custom-<slug>" in set_logs.
+custom_exercises = sa.Table(
+    "custom_exercises",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sqlite_with_rowid=False,
+)
