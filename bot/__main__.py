@@ -97,7 +97,7 @@ async def _discord(settings: Settings, *, sync: bool, guild: int | None) -> None
 
     app = await Liftcoach.start(settings)
     try:
-        async with LiftcoachBot(app, send_reminders=not sync) as client:
+        async with LiftcoachBot(app, sync_only=sync) as client:
             if sync:
                 await client.sync_commands(guild)
             else:

@@ -151,7 +151,7 @@ class LiftcoachTree(app_commands.CommandTree):
 class LiftcoachBot(commands.AutoShardedBot):
     """Runs the shards `SHARD_IDS` of `SHARD_COUNT` (all of them, as many as Discord recommends, by default)."""
 
-    def __init__(self, app: Liftcoach, *, send_reminders: bool = True) -> None:
+    def __init__(self, app: Liftcoach, *, sync_only: bool = False) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # slash commands need no privileged intents
         super().__init__(
@@ -168,8 +168,15 @@ class LiftcoachBot(commands.AutoShardedBot):
             shard_ids=app.settings.shard_ids,
         )
         self.app = app
-        # False for `sync`: a short-lived login must not act as a second reminder dispatcher.
-        self.send_reminders = send_reminders
+        # `sync` is a short log-in: no reminder dispatcher, no heartbeat.
+        self.sync_only = sync_only
+        # SQLite has one reminder dispatcher per database (PostgreSQL's claims let every process
+        # dispatch): there, only the process that runs shard 0 sends reminders.
+        settings = app.settings
+        runs_shard_0 = settings.shard_ids is None or 0 in settings.shard_ids
+        self.send_reminders = not sync_only and (app.db.backend != "sqlite" or runs_shard_0)
+        if not sync_only and not self.send_reminders:
+            log.info("reminders are sent by the process that runs shard 0 (one dispatcher per SQLite database)")
         point_at(app.settings.discord_api_base, app.settings.discord_gateway_url)
 
     async def setup_hook(self) -> None:
@@ -177,8 +184,7 @@ class LiftcoachBot(commands.AutoShardedBot):
 
         self.add_dynamic_items(ActionItem)
         await load_cogs(self)
-        # `sync` (send_reminders=False) is a short log-in, not the running bot the health file describes.
-        if self.app.settings.health_file is not None and self.send_reminders:
+        if self.app.settings.health_file is not None and not self.sync_only:
             self._health_task = asyncio.create_task(self._write_heartbeats(self.app.settings.health_file), name="heartbeat")
 
     async def start_with_retries(self) -> None:

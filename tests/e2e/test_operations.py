@@ -26,10 +26,17 @@ def _guild_on_each_shard(fake: FakeDiscord, shard_count: int) -> dict[int, FakeG
 
 
 async def test_two_shard_processes_share_one_database_and_each_answers_its_own_guilds(
-    fake_discord: FakeDiscord, start_bot
+    fake_discord: FakeDiscord, start_bot, database_url: str
 ) -> None:
     guilds = _guild_on_each_shard(fake_discord, 2)
-    async with start_bot("shard-0", SHARD_COUNT="2", SHARD_IDS="0"), start_bot("shard-1", SHARD_COUNT="2", SHARD_IDS="1"):
+    async with (
+        start_bot("shard-0", SHARD_COUNT="2", SHARD_IDS="0") as first,
+        start_bot("shard-1", SHARD_COUNT="2", SHARD_IDS="1") as second,
+    ):
+        # SQLite has one reminder dispatcher per database: shard 0's. PostgreSQL's claims allow one per process.
+        only_shard_0 = "reminders are sent by the process that runs shard 0"
+        assert only_shard_0 not in first.log_text()
+        assert (only_shard_0 in second.log_text()) == database_url.startswith("sqlite")
         assert {shard: session.shard for shard, session in fake_discord.shard_sessions.items()} == {0: (0, 2), 1: (1, 2)}
         identified = [frame["d"]["shard"] for c in fake_discord.gateway_connections for frame in c.received if frame["op"] == 2]
         assert sorted(identified) == [[0, 2], [1, 2]]
