@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -19,7 +20,7 @@ from discord.ext import commands
 from bot.app import Liftcoach
 from bot.commands.base import ACTION_PREFIX, Caller, Interaction
 from bot.embeds import build_modal_payload, message_kwargs
-from bot.proxy import retry_proxy_429
+from bot.proxy import proxy_retry_after, retry_proxy_429
 from bot.replies import Outgoing
 
 log = logging.getLogger(__name__)
@@ -189,9 +190,27 @@ class LiftcoachBot(commands.AutoShardedBot):
 
     async def start_with_retries(self) -> None:
         """`start`, with log-in and the gateway lookup retried after a rate-limit proxy's own 429."""
-        token = self.app.settings.token
-        await retry_proxy_429(lambda: self.login(token))
+        await self.login_with_retries()
         await retry_proxy_429(self.connect)
+
+    async def login_with_retries(self) -> None:
+        """`login`, retried after a rate-limit proxy's own 429.
+
+        Each log-in attempt opens a new HTTP session in discord.py; a failed one is closed here so
+        it is not leaked. Closing it also closes its connector, so the next attempt gets a new one.
+        """
+        token = self.app.settings.token
+
+        async def attempt() -> None:
+            try:
+                await self.login(token)
+            except (discord.HTTPException, discord.GatewayNotFound) as error:
+                if proxy_retry_after(error) is not None:
+                    await self.http.close()
+                    self.http.connector = aiohttp.TCPConnector(limit=0)
+                raise
+
+        await retry_proxy_429(attempt)
 
     def gateway_status(self) -> dict[int, bool]:
         """Shard id -> connected, for the shards this process runs (empty before the first connection)."""
@@ -208,8 +227,7 @@ class LiftcoachBot(commands.AutoShardedBot):
 
     async def sync_commands(self, guild_id: int | None) -> None:
         """Register the slash commands (on request only, never on every boot)."""
-        token = self.app.settings.token
-        await retry_proxy_429(lambda: self.login(token))
+        await self.login_with_retries()
         guild = None if guild_id is None else discord.Object(guild_id)
         if guild is not None:
             self.tree.copy_global_to(guild=guild)

@@ -7,8 +7,10 @@ several processes answers 429 itself, without `Via`, when the bucket it shares b
 empty. Its answer is JSON with a retry time, so it is safe to wait and retry; a Cloudflare ban is
 an HTML page and is still raised.
 
-No private discord.py API is involved: the REST calls Liftcoach makes (log-in, gateway, replies,
-reminder DMs, command sync) go through `retry_proxy_429`.
+Nothing in discord.py is patched: the REST calls Liftcoach makes (log-in, gateway, replies,
+reminder DMs, command sync) go through `retry_proxy_429`. The one reach past discord.py's
+documented API is in `LiftcoachBot.login_with_retries`, which closes a failed log-in's HTTP
+session (`Client.http.close()`) and hands the next attempt a new connector.
 """
 
 from __future__ import annotations

@@ -63,6 +63,7 @@ async def test_a_proxys_own_429_is_waited_out_and_retried(fake_discord: FakeDisc
         assert [r.status for r in fake_discord.requests_matching(CALLBACK)] == [429, 200]
         assert [r.status for r in fake_discord.requests_matching("GET /users/@me")][:2] == [429, 200]
         assert "rate-limit proxy answered 429" in harness.log_text()
+        assert "Unclosed client session" not in harness.log_text(), "a failed log-in attempt's session is closed"
 
 
 async def test_a_cloudflare_ban_is_not_retried(fake_discord: FakeDiscord, start_bot) -> None:
