@@ -186,6 +186,7 @@ class LiftcoachBot(commands.AutoShardedBot):
         self.add_dynamic_items(ActionItem)
         await load_cogs(self)
         if self.app.settings.health_file is not None and not self.sync_only:
+            # Held on the bot: asyncio keeps only weak references to running tasks.
             self._health_task = asyncio.create_task(self._write_heartbeats(self.app.settings.health_file), name="heartbeat")
 
     async def start_with_retries(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -22,9 +23,15 @@ def test_every_package_is_listed_for_the_wheel():
 
 
 def test_a_built_wheel_runs_console_mode_outside_the_repository(tmp_path):
+    # Built from a copy: an in-tree build would leave build/ behind, whose stale files end up in later wheels.
+    source = tmp_path / "source"
+    for folder in ("bot", "prompts"):
+        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for file in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / file, source / file)
     dist = tmp_path / "dist"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
         capture_output=True, text=True, timeout=300,
     )
     if build.returncode != 0 and "No matching distribution found for setuptools" in build.stderr:
