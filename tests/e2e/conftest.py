@@ -71,7 +71,7 @@ async def _sync_once(workdir: Path) -> SyncedCommands:
     async with FakeDiscord() as fake:
         harness = BotHarness(fake, workdir)
         await harness.sync()
-        harness.assert_token_not_logged()
+        harness.assert_token_kept_secret()
         problems = fake.problems()
         if problems:
             raise AssertionError("`python -m bot sync` broke Discord's rules:\n  " + "\n  ".join(problems))
@@ -112,7 +112,7 @@ async def _running_bot(
         yield harness
     finally:
         await harness.kill()
-    harness.assert_token_not_logged()
+    harness.assert_token_kept_secret()
 
 
 @pytest.fixture

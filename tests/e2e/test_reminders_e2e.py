@@ -46,7 +46,7 @@ async def bot(
         yield harness
     finally:
         await harness.kill()
-    harness.assert_token_not_logged()
+    harness.assert_token_kept_secret()
     missing = messages_missing_disclaimer(fake_discord)
     if missing:
         pytest.fail("messages without the disclaimer footer:\n  " + "\n  ".join(missing), pytrace=False)
