@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.coach.catalogue import Catalogue, load_catalogue
 from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
@@ -122,6 +124,30 @@ class Liftcoach:
 
         `progress` receives a line of text now and then while a long command (an import) works.
         """
+        started = time.perf_counter()
+        outgoing = await self._run(caller, name, options, progress)
+        self._observe("command", name if name in self.commands else "unknown", outgoing, started)
+        return outgoing
+
+    async def interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    ) -> Outgoing:
+        """A button press, menu choice or form submission carrying one of our action ids."""
+        started = time.perf_counter()
+        outgoing = await self._interact(caller, custom_id, interaction, progress)
+        parsed = parse_action_id(custom_id)
+        name = parsed[0] if parsed is not None and parsed[0] in self.actions else "unknown"
+        self._observe("action", name, outgoing, started)
+        return outgoing
+
+    @staticmethod
+    def _observe(kind: str, name: str, outgoing: Outgoing, started: float) -> None:
+        rejected = outgoing.reply.tone is Tone.ERROR
+        metrics.observe_command(kind, name, rejected=rejected, seconds=time.perf_counter() - started)
+
+    async def _run(
+        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None
+    ) -> Outgoing:
         command = self.commands.get(name)
         if command is None:
             return self._failure(caller, UserError("errors.unknown_command", command=name))
@@ -134,10 +160,9 @@ class Liftcoach:
             caller, lambda ctx: command.handler(ctx, parsed), progress, register=command.registers_caller
         )
 
-    async def interact(
-        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    async def _interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None, progress: Progress | None
     ) -> Outgoing:
-        """A button press, menu choice or form submission carrying one of our action ids."""
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
             return self._failure(caller, UserError("errors.stale_button"))
@@ -193,8 +218,8 @@ class Liftcoach:
             reply = await self._render_attachment(reply)
         except UserError as error:
             return self._failure(caller, error)
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as error:
+            return self._unexpected(caller, error)
         return self._outgoing(reply, notices)
 
     @staticmethod
@@ -208,10 +233,11 @@ class Liftcoach:
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
             return self._outgoing(self._error(error), notices=())
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as unexpected:
+            return self._unexpected(caller, unexpected)
 
-    def _unexpected(self, caller: Caller) -> Outgoing:
+    def _unexpected(self, caller: Caller, error: Exception) -> Outgoing:
+        metrics.count_database_error(error)
         error_id = uuid.uuid4().hex[:8]
         log.exception("unexpected error %s for user %s", error_id, caller.user_id)
         return self._outgoing(self._error(UserError("errors.unexpected", error_id=error_id)), notices=())
