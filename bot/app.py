@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.coach.catalogue import Catalogue, load_catalogue
 from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
@@ -26,6 +28,7 @@ from bot.commands.base import (
     Command,
     Context,
     Interaction,
+    Progress,
     clock_from,
     parse_action_id,
     utc_now,
@@ -33,12 +36,14 @@ from bot.commands.base import (
 from bot.commands.options import explain
 from bot.config import Settings
 from bot.errors import UserError
+from bot.imports.names import NameResolver, load_aliases
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.reply_limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_TEXT_LIMIT, shorten
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.equipment import EquipmentStore
+from bot.store.imports import ImportStore
 from bot.store.reminders import ReminderStore
 from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
@@ -75,6 +80,8 @@ class Liftcoach:
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
         self.swaps = ExerciseSwaps(db)
+        self.imports = ImportStore(db)
+        self.names = NameResolver(catalogue, load_aliases(catalogue))
         self.equipment = EquipmentStore(db)
         self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.commands: dict[str, Command] = {}
@@ -117,8 +124,37 @@ class Liftcoach:
 
     # -- entry points -------------------------------------------------------------------
 
-    async def run(self, caller: Caller, name: str, options: Mapping[str, object]) -> Outgoing:
-        """A slash command by name ("goal", "remind set") with raw option values."""
+    async def run(
+        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None = None
+    ) -> Outgoing:
+        """A slash command by name ("goal", "remind set") with raw option values.
+
+        `progress` receives a line of text now and then while a long command (an import) works.
+        """
+        started = time.perf_counter()
+        outgoing = await self._run(caller, name, options, progress)
+        self._observe("command", name if name in self.commands else "unknown", outgoing, started)
+        return outgoing
+
+    async def interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    ) -> Outgoing:
+        """A button press, menu choice or form submission carrying one of our action ids."""
+        started = time.perf_counter()
+        outgoing = await self._interact(caller, custom_id, interaction, progress)
+        parsed = parse_action_id(custom_id)
+        name = parsed[0] if parsed is not None and parsed[0] in self.actions else "unknown"
+        self._observe("action", name, outgoing, started)
+        return outgoing
+
+    @staticmethod
+    def _observe(kind: str, name: str, outgoing: Outgoing, started: float) -> None:
+        rejected = outgoing.reply.tone is Tone.ERROR
+        metrics.observe_command(kind, name, rejected=rejected, seconds=time.perf_counter() - started)
+
+    async def _run(
+        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None
+    ) -> Outgoing:
         command = self.commands.get(name)
         if command is None:
             return self._failure(caller, UserError("errors.unknown_command", command=name))
@@ -127,10 +163,13 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, explain(name, command.options, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
+        return await self._guarded(
+            caller, lambda ctx: command.handler(ctx, parsed), progress, register=command.registers_caller
+        )
 
-    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
-        """A button press, menu choice or form submission carrying one of our action ids."""
+    async def _interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None, progress: Progress | None
+    ) -> Outgoing:
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
             return self._failure(caller, UserError("errors.stale_button"))
@@ -138,7 +177,7 @@ class Liftcoach:
         if owner != caller.user_id:
             return self._failure(caller, UserError("errors.not_your_button"))
         handler = self.actions[name]
-        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()))
+        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()), progress)
 
     async def autocomplete(self, caller: Caller, name: str, option: str, typed: str) -> list[tuple[str, str]]:
         """Up to 25 (label, value) suggestions of 1-100 characters each (Discord's limits); never raises,
@@ -158,21 +197,34 @@ class Liftcoach:
             log.exception("autocomplete %s.%s failed", name, option)
             return []
 
+    def progress_reply(self, text: str) -> Outgoing:
+        """A line saying how far a long command got, shown in place until its answer replaces it."""
+        return self._outgoing(Reply(body=text, ephemeral=True), notices=())
+
     def error_reply(self, key: str = "errors.unexpected", **values: object) -> Outgoing:
         """For failures found outside `run` (e.g. by Discord's own option checks)."""
         return self._outgoing(self._error(UserError(key, **values)), notices=())
 
     # -- the one path every reply takes -----------------------------------------------------
 
-    async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
+    async def _guarded(
+        self,
+        caller: Caller,
+        call: Callable[[Context], Awaitable[Reply]],
+        progress: Progress | None = None,
+        *,
+        register: bool = True,
+    ) -> Outgoing:
         now = self.clock()
         try:
             # One unit of work per command (see bot.store.database): a command that only reads
             # opens no write transaction; its writes, first-contact bookkeeping included, are one
             # transaction that a UserError rolls back, so bad input changes nothing.
             async with self.db.unit_of_work():
-                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
-                notices = await self._notices(context)
+                profile = await self.users.ensure(caller.user_id, now) if register else await self.users.get(caller.user_id)
+                context = Context(self, caller, profile or _guest(caller.user_id, now), now, progress)
+                # Someone not stored gets no first-contact notice or hooks: they would store them.
+                notices = await self._notices(context) if profile else ()
                 before = self.db.changes()
                 reply = await call(context)
                 # Built inside the transaction: a reply Discord would refuse raises here, so
@@ -181,8 +233,8 @@ class Liftcoach:
             outgoing = await self._render_attachment(outgoing)
         except UserError as error:
             return self._failure(caller, error)
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as error:
+            return self._unexpected(caller, error)
         return outgoing
 
     @staticmethod
@@ -197,10 +249,11 @@ class Liftcoach:
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
             return self._outgoing(self._error(error), notices=())
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as unexpected:
+            return self._unexpected(caller, unexpected)
 
-    def _unexpected(self, caller: Caller) -> Outgoing:
+    def _unexpected(self, caller: Caller, error: Exception) -> Outgoing:
+        metrics.count_database_error(error)
         error_id = uuid.uuid4().hex[:8]
         log.exception("unexpected error %s for user %s", error_id, caller.user_id)
         return self._outgoing(self._error(UserError("errors.unexpected", error_id=error_id)), notices=())

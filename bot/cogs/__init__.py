@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.client import caller_of, deliver
+from bot.client import caller_of, deliver, progress_message
+from bot.commands.base import Upload
+from bot.imports.parser import MAX_FILE_BYTES
 from bot.prompts import Prompts
 
 if TYPE_CHECKING:
@@ -19,6 +21,21 @@ async def run_command(interaction: discord.Interaction, name: str, **options: ob
     app = interaction.client.app
     plain = {key: getattr(value, "value", value) for key, value in options.items()}
     await deliver(interaction, await app.run(caller_of(interaction), name, plain))
+
+
+async def run_with_files(interaction: discord.Interaction, name: str, **options: object) -> None:
+    """A command with a file option (/import): a file over the size limit is refused before
+    anything is downloaded; reading it and the command can take longer than Discord's 3 s, so the
+    answer is deferred first and shows the command's progress until its reply replaces it."""
+    app = interaction.client.app
+    files = {key: value for key, value in options.items() if isinstance(value, discord.Attachment)}
+    if any(file.size > MAX_FILE_BYTES for file in files.values()):
+        await deliver(interaction, app.error_reply("imports.errors.too_big", limit_mb=MAX_FILE_BYTES // 2**20))
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    plain = {key: getattr(value, "value", value) for key, value in options.items()}
+    plain.update({key: Upload(filename=file.filename, data=await file.read()) for key, file in files.items()})
+    await deliver(interaction, await app.run(caller_of(interaction), name, plain, progress_message(interaction)))
 
 
 async def complete(interaction: discord.Interaction, command: str, option: str, typed: str) -> list[app_commands.Choice[str]]:

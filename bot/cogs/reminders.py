@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.app import Liftcoach
 from bot.commands.reminders import reminder_message
 from bot.embeds import message_kwargs
+from bot.proxy import retry_proxy_429
 from bot.reminders import UNDELIVERABLE_ERROR_CODES, Delivery, Pacer, ReminderDispatcher
 from bot.store.reminders import DueReminder
 
@@ -30,7 +31,7 @@ class DiscordReminderSender:
         self.pacer = pacer
 
     async def _open_channel(self, user_id: int) -> int:
-        channel = await self.client.create_dm(discord.Object(user_id))
+        channel = await retry_proxy_429(lambda: self.client.create_dm(discord.Object(user_id)))
         async with self.app.db.transaction():
             await self.app.reminders.set_dm_channel(user_id, channel.id, self.app.clock())
         return channel.id
@@ -45,7 +46,8 @@ class DiscordReminderSender:
                 await self.pacer.wait()
             outgoing = await self.app.compose(reminder.user_id, lambda ctx: reminder_message(ctx, reminder))
             channel = self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
-            await channel.send(nonce=reminder.nonce, **message_kwargs(outgoing))
+            # A retry after a proxy's 429 reuses the nonce, so Discord still shows one DM.
+            await retry_proxy_429(lambda: channel.send(nonce=reminder.nonce, **message_kwargs(outgoing)))
         except discord.HTTPException as error:
             if error.code in UNDELIVERABLE_ERROR_CODES:
                 log.info("DMs closed for user %s (code %s); pausing reminders", reminder.user_id, error.code)

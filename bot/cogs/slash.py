@@ -1,7 +1,7 @@
 """Slash commands generated from the app's commands: nothing here declares an option by hand.
 
 Each command's options model (`bot.commands.options.Options`) gives the option types, bounds
-(as `app_commands.Range`), choices (enums) and which options autocomplete; the descriptions are
+(as `app_commands.Range`), choices (enums), which options autocomplete and which take a file (`Upload`, a Discord attachment); the descriptions are
 the prompts `slash.<command>.description` and `slash.<command>.options.<option>`, sent as
 `locale_str`s so a `PromptTranslator` can localise them. A command named "remind set" becomes
 the subcommand `set` of the group `/remind`.
@@ -19,8 +19,8 @@ from discord.app_commands import locale_str
 from pydantic.fields import FieldInfo
 
 from bot.app import Liftcoach
-from bot.cogs import complete, run_command
-from bot.commands.base import Command
+from bot.cogs import complete, run_command, run_with_files
+from bot.commands.base import Command, Upload
 from bot.commands.options import base_type, bounds, lengths
 from bot.prompts import Prompts
 
@@ -41,6 +41,8 @@ def _annotation(field: FieldInfo) -> Any:
         annotation = app_commands.Range[str, shortest, longest] if (shortest, longest) != (None, None) else str
     elif kind is bool:
         annotation = bool
+    elif kind is Upload:
+        annotation = discord.Attachment  # downloaded into an Upload by `run_with_files`
     else:
         raise TypeError(f"no Discord option type for {kind!r}")
     return annotation if field.is_required() else annotation | None
@@ -59,8 +61,13 @@ def slash_command(app: Liftcoach, command: Command) -> app_commands.Command:
     key = "slash." + command.name.replace(" ", ".")
     fields = command.options.model_fields
 
+    takes_files = any(base_type(field) is Upload for field in fields.values())
+
     async def callback(interaction: discord.Interaction, **options: Any) -> None:
-        await run_command(interaction, command.name, **options)
+        if takes_files:
+            await run_with_files(interaction, command.name, **options)
+        else:
+            await run_command(interaction, command.name, **options)
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)]
     parameters += [

@@ -21,7 +21,8 @@ from bot.errors import UserError
 
 class Options(BaseModel):
     """Base for every command's options: unknown options, NaN and infinity are refused, text is
-    stripped, and a decimal comma is read as a decimal point ('1,5' == 1.5) in every number."""
+    stripped, a decimal comma is read as a decimal point ('1,5' == 1.5) in every number, and a
+    choice ignores case (`goal:STRENGTH` is `strength`; every choice value is lower case)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
@@ -35,6 +36,8 @@ class Options(BaseModel):
             value = fixed.get(name)
             if isinstance(value, str) and base_type(field) is float:
                 fixed[name] = value.strip().replace(",", ".", 1) if value.count(",") == 1 else value
+            elif isinstance(value, str) and choices(field):
+                fixed[name] = value.strip().lower()
         return fixed
 
 

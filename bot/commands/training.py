@@ -1,18 +1,16 @@
-"""/log, /undo, /history, /progress and /1rm, plus the log buttons on /today."""
+"""/log, /undo and /1rm, plus the log buttons on /today."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
+from bot.coach.dates import DateError, past_date
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.planner import PlannedExercise, Session
 from bot.coach.progression import Progression
@@ -21,10 +19,17 @@ from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.formatting import duration, number, span
 from bot.commands.options import Options
-from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
+from bot.commands.planning import (
+    equipment_profile,
+    hard_sets_by_muscle,
+    local_date,
+    plan_request,
+    planned_session,
+    progression_for,
+    todays_plan,
+)
 from bot.errors import UserError
-from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
-from bot.reply_limits import FIELD_VALUE_LIMIT
+from bot.replies import Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
@@ -35,13 +40,7 @@ MAX_LOAD_OPTION = 1100
 # Below this, /1rm's tables round to zero at plate increments.
 MIN_ONE_RM_LOAD = 5
 MAX_NOTE_LENGTH = 200
-HISTORY_DAYS_PER_PAGE = 7
-MAX_HISTORY_DAYS = 365
-# Characters of day sections per history page: leaves 2,000 of Discord's 6,000 per message for the
-# title, the page line, notices and the disclaimer.
-HISTORY_PAGE_CHARACTERS = 4000
 GENERIC_BARBELL_INCREMENT_KG = 2.5
-CHART_LIFTS = 5
 
 
 class LogOptions(Options):
@@ -52,16 +51,8 @@ class LogOptions(Options):
     rpe: float | None = Field(default=None, ge=1, le=10)
     note: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE_LENGTH)
     custom: bool = False
-
-
-class HistoryOptions(Options):
-    exercise: str | None = Field(default=None, min_length=1, max_length=100)
-    days: int = Field(default=30, ge=1, le=MAX_HISTORY_DAYS)
-
-
-class ProgressOptions(Options):
-    exercise: str | None = Field(default=None, min_length=1, max_length=100)
-    weeks: int = Field(default=12, ge=1, le=104)
+    # A past day in the user's time zone (`2026-11-20`, `yesterday`, `tuesday`); default today.
+    date: str | None = Field(default=None, min_length=1, max_length=20)
 
 
 class OneRepMaxOptions(Options):
@@ -173,8 +164,24 @@ def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> lis
     return broken
 
 
+def logged_at(ctx: Context, text: str | None) -> datetime:
+    """When a /log happened: now, or the same time of day on a past local date (backfill)."""
+    if text is None:
+        return ctx.now
+    zone = ZoneInfo(ctx.profile.timezone)
+    local_now = ctx.now.astimezone(zone)
+    try:
+        day = past_date(text, local_now.date())
+    except DateError as error:
+        raise UserError("errors.future_date" if error.future else "errors.date", date=text) from None
+    if day == local_now.date():
+        return ctx.now
+    return datetime.combine(day, local_now.time().replace(tzinfo=None), zone).astimezone(UTC)
+
+
 async def log_set(ctx: Context, options: LogOptions) -> Reply:
     weight_kg = check_load(ctx, options.weight)
+    when = logged_at(ctx, options.date)
     try:
         exercise = await find_exercise(ctx, options.exercise)
     except UserError as error:
@@ -182,19 +189,26 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-    target, deload, plan = None, False, None
-    if ctx.profile.goal is not None:
-        plan = await todays_plan(ctx)
-        target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
-        deload = is_deload_set(plan.progressions.get(exercise.key), options.weight)
+    target, deload, session = None, False, None
+    if ctx.profile.goal is not None and when == ctx.now:
+        # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
+        request = await plan_request(ctx)
+        session = ctx.app.planner.session(request)
+        target = next((p for p in session.exercises if p.exercise.key == exercise.key), None)
+        if target is not None:
+            progression = progression_for(ctx, request, target, previous, await equipment_profile(ctx))
+            deload = is_deload_set(progression, options.weight)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
                 rpe=options.rpe, note=options.note, deload=deload)],
-        ctx.now,
+        when,
     )
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
                       exercise=exercise.name)]
+    if when != ctx.now:
+        lines.append(ctx.text("log.backfilled", day=local_date(when, ZoneInfo(ctx.profile.timezone)).strftime(
+            "%a %d %b %Y")))
     if options.rpe is not None:
         lines.append(ctx.text("log.rpe", rpe=number(options.rpe)))
     if options.note:
@@ -207,8 +221,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(ctx.text("log.deload_recorded"))
     if target is not None:
         lines.append(rest_line(ctx, target))
-    if plan is not None:
-        lines.extend(await complete_if_logged(ctx, plan.session, source="logged"))
+    if session is not None:
+        lines.extend(await complete_if_logged(ctx, session, source="logged"))
     records = records_broken(previous, weight_kg, options.reps)
     sections = []
     if records:
@@ -245,7 +259,8 @@ async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
 async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
     """Mark the day done once every prescribed exercise is logged, however it was logged."""
     assert ctx.profile.goal is not None
-    logged_keys = {entry.exercise for entry in await logged_since_last_session(ctx)}
+    logged_today = await logged_since_last_session(ctx)
+    logged_keys = {entry.exercise for entry in logged_today}
     missing = [p.exercise.name for p in session.exercises if p.exercise.key not in logged_keys]
     if missing:
         if len(missing) < len(session.exercises):
@@ -256,6 +271,8 @@ async def complete_if_logged(ctx: Context, session: Session, source: str) -> lis
     )
     if session_id is None:
         return []
+    # The day's sets belong to the session they completed: /undo of the last one re-opens the day.
+    await ctx.app.log.attach(ctx.caller.user_id, [entry.log_id for entry in logged_today], session_id)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
     following = await planned_session(ctx)
     return [ctx.text("log.day_done", day=session.day_label, next_day=following.day_label)]
@@ -273,175 +290,23 @@ async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
 
 
 async def undo(ctx: Context, options: UndoOptions) -> Reply:
-    removed = await ctx.app.log.undo_last(ctx.caller.user_id)
-    if removed is None:
+    """Undo the latest action: one /log, a whole logged session (re-opened in /today), or an import."""
+    undone = await ctx.app.log.undo_last_action(ctx.caller.user_id)
+    if undone is None:
         raise UserError("errors.nothing_to_undo")
-    name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
-    return Reply(
-        title=ctx.text("undo.title"),
-        body=ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
-                      load=show_exact(ctx, removed.weight_kg), exercise=name),
-        tone=Tone.SUCCESS,
-        ephemeral=True,
-    )
-
-
-# -- /history --------------------------------------------------------------------------------
-
-
-def exercise_token(key: str) -> str:
-    """A short, fixed-length stand-in for an exercise key in a custom id (a custom name can be 100 characters)."""
-    return hashlib.blake2s(key.encode(), digest_size=6).hexdigest()
-
-
-def _day_section(ctx: Context, day, entries: list[LogEntry], names: dict[str, str]) -> Section:
-    """One day's sets; a day with more than fits in a section ends with "… and N more"."""
-    lines = [
-        ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
-                 load=show_exact(ctx, e.weight_kg))
-        + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
-        + (ctx.text("history.note", note=e.note) if e.note else "")
-        for e in reversed(entries)
-    ]
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        rest = len(lines) - index - 1
-        tail = ctx.text("history.more", count=rest) if rest else ""
-        candidate = "\n".join([*kept, line, tail] if tail else [*kept, line])
-        if len(candidate) > FIELD_VALUE_LIMIT:
-            kept.append(ctx.text("history.more", count=len(lines) - index))
-            break
-        kept.append(line)
-    return Section(name=day.strftime("%a %d %b %Y"), value="\n".join(kept))
-
-
-def _pages(sections: list[Section]) -> list[list[Section]]:
-    """Days split into pages of at most HISTORY_DAYS_PER_PAGE days and HISTORY_PAGE_CHARACTERS characters."""
-    pages: list[list[Section]] = [[]]
-    used = 0
-    for section in sections:
-        size = len(section.name) + len(section.value)
-        if pages[-1] and (len(pages[-1]) == HISTORY_DAYS_PER_PAGE or used + size > HISTORY_PAGE_CHARACTERS):
-            pages.append([])
-            used = 0
-        pages[-1].append(section)
-        used += size
-    return pages
-
-
-async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
-    since = ctx.now - timedelta(days=days)
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=since, newest_first=True)
-    if not entries:
-        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
-    zone = ZoneInfo(ctx.profile.timezone)
-    names = await exercise_names(ctx)
-    by_day: dict = defaultdict(list)
-    for entry in entries:
-        by_day[local_date(entry.logged_at, zone)].append(entry)
-    pages = _pages([_day_section(ctx, day, day_entries, names) for day, day_entries in by_day.items()])
-    page = max(0, min(page, len(pages) - 1))
-    argument = f"{exercise_token(exercise_key) if exercise_key else ''}|{days}|"
-    buttons = []
-    if page > 0:
-        buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
-    if page < len(pages) - 1:
-        buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
-    return Reply(
-        title=ctx.text("history.title"),
-        body=ctx.text("history.page", page=page + 1, pages=len(pages), days=days),
-        sections=tuple(pages[page]),
-        buttons=tuple(buttons),
-        ephemeral=True,
-        update_source=True,
-    )
-
-
-async def history(ctx: Context, options: HistoryOptions) -> Reply:
-    key = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
-    return (await history_page(ctx, key, options.days, 0)).model_copy(update={"update_source": False})
-
-
-async def history_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
-    try:
-        token, days_text, page_text = argument.split("|")
-        days, page = count_argument(days_text), count_argument(page_text)
-        if days is None or page is None or not 1 <= days <= MAX_HISTORY_DAYS:
-            raise ValueError(argument)
-        key = None
-        if token:
-            key = next(key for key in await exercise_names(ctx) if exercise_token(key) == token)
-        return await history_page(ctx, key, days, page)
-    except (ValueError, StopIteration):
-        raise UserError("errors.stale_button") from None
-
-
-# -- /progress -------------------------------------------------------------------------------
-
-
-async def progress(ctx: Context, options: ProgressOptions) -> Reply:
-    # Imported here: matplotlib costs ~0.4 s at start-up, and only /progress needs it.
-    from bot.charts import ChartText, render_progress_chart
-
-    since = ctx.now - timedelta(weeks=options.weeks)
-    only = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=only, since=since)
-    zone = ZoneInfo(ctx.profile.timezone)
-    unit = ctx.profile.units
-    catalogue = ctx.app.catalogue
-    names = await exercise_names(ctx)
-    counts: dict[str, int] = defaultdict(int)
-    for entry in entries:
-        if entry.weight_kg > 0:
-            counts[entry.exercise] += 1
-    chosen = sorted(counts, key=lambda key: -counts[key])[:CHART_LIFTS]
-    lifts, records = {}, {}
-    for key in chosen:
-        best_by_day: dict = {}
-        for entry in entries:
-            if entry.exercise == key and entry.weight_kg > 0 and is_reliable(entry.reps):
-                day = local_date(entry.logged_at, zone)
-                value = from_kg(estimate_1rm(entry.weight_kg, entry.reps), unit)
-                best_by_day[day] = max(best_by_day.get(day, 0.0), value)
-        points = sorted(best_by_day.items())
-        name = names.get(key, key)
-        lifts[name] = points
-        running, marks = 0.0, []
-        for day, value in points:
-            if value > running:
-                running = value
-                marks.append((day, value))
-        records[name] = marks[1:] if len(marks) > 1 else marks
-    weekly: dict = defaultdict(lambda: defaultdict(float))
-    exercises = {e.key: e for e in catalogue}
-    for entry in entries:
-        day = local_date(entry.logged_at, zone)
-        for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
-            weekly[week_start(day)][muscle.value] += sets
-    band = (0.0, 0.0)
-    if ctx.profile.goal is not None:
-        rules = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
-        band = (float(rules.low), float(rules.high))
-    text = ChartText(
-        e1rm_axis=ctx.text("progress.axis_e1rm"),
-        weekly_sets_axis=ctx.text("progress.axis_sets"),
-        target_band=ctx.text("progress.band"),
-        records=ctx.text("progress.records"),
-        no_data=ctx.text("progress.no_data"),
-    )
-    title = ctx.text("progress.chart_title", weeks=options.weeks)
-    period = (local_date(since, zone), local_date(ctx.now, zone) + timedelta(days=1))
-    weekly_sets = sorted((week, dict(sets)) for week, sets in weekly.items())
-    render = partial(render_progress_chart, lifts, records, weekly_sets, band, unit.value, title, text, period)
-    summary = [
-        ctx.text("progress.lift_line", exercise=name, best=format_load(round(max(v for _, v in points), 1), unit))
-        for name, points in lifts.items() if points
-    ]
-    return Reply(
-        title=ctx.text("progress.title"),
-        body="\n".join(summary) or ctx.text("progress.no_data"),
-        attachment=Attachment(filename="progress.png", render=render, description=title),
-    )
+    sets = sum(entry.sets for entry in undone.entries)
+    if undone.imported_from is not None:
+        body = ctx.text("undo.import", filename=undone.imported_from, sets=sets)
+    elif undone.reopened_day is not None:
+        body = ctx.text("undo.session", day=undone.reopened_day, sets=sets)
+    elif len(undone.entries) == 1:
+        [removed] = undone.entries
+        name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
+        body = ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
+                        load=show_exact(ctx, removed.weight_kg), exercise=name)
+    else:
+        body = ctx.text("undo.entries", count=len(undone.entries), sets=sets)
+    return Reply(title=ctx.text("undo.title"), body=body, tone=Tone.SUCCESS, ephemeral=True)
 
 
 # -- /1rm ------------------------------------------------------------------------------------
@@ -499,7 +364,7 @@ async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry
     following = await planned_session(ctx)
     return Reply(
         title=ctx.text("today.done_title"),
-        body=ctx.text("log.session_logged", count=len(entries), day=session.day_label, next_day=following.day_label),
+        body=ctx.text("log.session_logged", entries=ctx.plural("count.entries", len(entries)), day=session.day_label, next_day=following.day_label),
         tone=Tone.SUCCESS,
     )
 
@@ -510,7 +375,7 @@ async def _log_session(ctx: Context, session: Session, entries: list[NewEntry], 
     if ctx.profile.rotation_index != session.rotation_index:
         raise UserError("errors.session_already_logged", day=session.day_label)
     await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now)
-    lines = [ctx.text("log.session_entries", count=len(entries), day=session.day_label)]
+    lines = [ctx.text("log.session_entries", entries=ctx.plural("count.entries", len(entries)), day=session.day_label)]
     lines.extend(await complete_if_logged(ctx, session, source=source))
     return Reply(title=ctx.text("log.title"), body="\n".join(lines), tone=Tone.SUCCESS)
 
@@ -599,12 +464,9 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
 COMMANDS = (
     Command("log", LogOptions, log_set, completers={"exercise": complete_exercise}),
     Command("undo", UndoOptions, undo),
-    Command("history", HistoryOptions, history, completers={"exercise": complete_exercise}),
-    Command("progress", ProgressOptions, progress, completers={"exercise": complete_exercise}),
     Command("1rm", OneRepMaxOptions, one_rep_max),
 )
 ACTIONS = {
-    "history": history_button,
     "log-plan": log_as_prescribed,
     "log-open": open_log_form,
     "log-form": submit_log_form,

@@ -60,9 +60,9 @@ async def test_history_pages_through_long_histories(app, clock):
         await run(app, "log", exercise="squat", weight=100 + day, reps=5)
         clock.advance(days=1)
     first = await run(app, "history", days=30)
-    assert "page 1 of 3" in first.reply.body
+    assert "20 sessions · page 1 of 4" in first.reply.body
     older = await press(app, first, "buttons.older")
-    assert "page 2 of 3" in older.reply.body
+    assert "page 2 of 4" in older.reply.body
     assert older.reply.update_source
 
 
@@ -184,7 +184,7 @@ async def test_custom_exercises_are_logged_on_request_and_offered_back(app):
     choices = await app.autocomplete(ALICE, "log", "exercise", "zer")
     assert choices[0] == ("Zercher carry", "Zercher carry")
     history = await run(app, "history", exercise="Zercher carry")
-    assert "Zercher carry: 1 × 8 at 62.5 kg" in str(history.reply.sections)
+    assert "**Zercher carry** 60 kg 1×8, 62.5 kg 1×8" in str(history.reply.sections)
 
 
 async def test_changing_goal_rederives_loads_from_the_estimated_1rm(app, clock):
@@ -236,7 +236,7 @@ async def test_names_in_any_script_are_different_exercises_and_a_name_without_le
     again = await run(app, "log", exercise="ＳＱＵＡＴ", weight=100, reps=5)
     assert "Barbell back squat" in again.reply.body, "full-width letters are NFKC-normalised"
     history = await run(app, "history", exercise="卧推")
-    assert "卧推: 1 × 5 at 70 kg" in str(history.reply.sections)
+    assert "**卧推** 70 kg 1×5" in str(history.reply.sections)
 
 
 async def test_a_key_left_from_ascii_only_names_is_not_reused_for_another_lift(app):
@@ -248,3 +248,22 @@ async def test_a_key_left_from_ascii_only_names_is_not_reused_for_another_lift(a
     await run(app, "log", exercise="Caf", weight=10, reps=5, custom=True)
     customs = {c.name: c.key for c in await app.custom_exercises.all(ALICE.user_id)}
     assert customs == {"Café": "custom-caf", "Caf": "custom-caf-2"}
+async def test_log_backfills_a_past_day_in_the_users_time_zone_and_refuses_the_future(app, clock):
+    # Monday 2026-11-23 09:00 UTC is 20:00 in Sydney.
+    await run(app, "settings", timezone="Australia/Sydney")
+    logged = await run(app, "log", exercise="squat", weight=100, reps=5, date="yesterday")
+    assert "Logged for Sun 22 Nov 2026." in logged.reply.body
+    friday = await run(app, "log", exercise="squat", weight=102.5, reps=5, date="last fri")
+    assert "Logged for Fri 20 Nov 2026." in friday.reply.body
+    await run(app, "log", exercise="squat", weight=105, reps=5, date="2026-11-10")
+    [first, second, third] = await app.log.entries(ALICE.user_id)
+    assert first.logged_at.isoformat() == "2026-11-10T09:00:00+00:00"  # 20:00 Sydney time, that day
+    assert second.logged_at.isoformat() == "2026-11-20T09:00:00+00:00"
+    assert third.logged_at.isoformat() == "2026-11-22T09:00:00+00:00"
+    before = await snapshot(app)
+    for text, expected in (("2026-11-24", "is in the future"), ("someday", "can't read the date")):
+        refused = await run(app, "log", exercise="squat", weight=100, reps=5, date=text)
+        assert refused.reply.tone is Tone.ERROR and expected in refused.reply.body
+    assert await snapshot(app) == before
+    history = await run(app, "history")
+    assert [s.name for s in history.reply.sections] == ["Sun 22 Nov 2026", "Fri 20 Nov 2026", "Tue 10 Nov 2026"]
