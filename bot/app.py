@@ -78,6 +78,7 @@ class Liftcoach:
         catalogue = load_catalogue()
         db = await Database.open(settings.database_url)
         try:
+            await db.check_integrity()
             await db.migrate()
         except BaseException:
             await db.close()
