@@ -35,6 +35,7 @@ from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
+from bot.store.personal_data import PersonalData
 from bot.store.reminders import ReminderStore
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
@@ -62,6 +63,7 @@ class Liftcoach:
         self.log = TrainingLog(db)
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
+        self.personal_data = PersonalData(db)
         self.planner = Planner(rules, catalogue)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
@@ -154,7 +156,7 @@ class Liftcoach:
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
                 notices = await self._notices(context)
                 reply = await call(context)
-            reply = await self._render_attachment(reply)
+            reply = await self._render_attachments(reply)
         except UserError as error:
             return self._failure(caller, error)
         except Exception:
@@ -162,12 +164,16 @@ class Liftcoach:
         return self._outgoing(reply, notices)
 
     @staticmethod
-    async def _render_attachment(reply: Reply) -> Reply:
-        attachment = reply.attachment
-        if attachment is None or attachment.render is None:
+    async def _render_attachments(reply: Reply) -> Reply:
+        if all(attachment.render is None for attachment in reply.attachments):
             return reply
-        data = await asyncio.to_thread(attachment.render)
-        return reply.model_copy(update={"attachment": attachment.model_copy(update={"data": data, "render": None})})
+        rendered = []
+        for attachment in reply.attachments:
+            if attachment.render is not None:
+                data = await asyncio.to_thread(attachment.render)
+                attachment = attachment.model_copy(update={"data": data, "render": None})
+            rendered.append(attachment)
+        return reply.model_copy(update={"attachments": tuple(rendered)})
 
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
@@ -196,7 +202,7 @@ class Liftcoach:
         now = self.clock()
         profile = await self.users.get(user_id) or _guest(user_id, now)
         reply = await build(Context(self, Caller(user_id, in_dm=True), profile, now))
-        return self._outgoing(await self._render_attachment(reply), notices=())
+        return self._outgoing(await self._render_attachments(reply), notices=())
 
     def _error(self, error: UserError) -> Reply:
         return Reply(

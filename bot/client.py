@@ -47,7 +47,7 @@ async def respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
         return
     kwargs = message_kwargs(outgoing)
     if reply.update_source and interaction.message is not None and not interaction.response.is_done():
-        kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
+        kwargs["attachments"] = kwargs.pop("files", [])
         kwargs.setdefault("view", None)
         await interaction.response.edit_message(**kwargs)
     elif not interaction.response.is_done():

@@ -76,10 +76,10 @@ def render(outgoing: Outgoing, charts_dir: Path) -> str:
     for section in reply.sections:
         lines.append(f"* {_plain(section.name)}")
         lines += [f"    {line}" for line in _plain(section.value).splitlines()]
-    if reply.attachment is not None:
+    for attachment in reply.attachments:
         charts_dir.mkdir(parents=True, exist_ok=True)
-        path = charts_dir / reply.attachment.filename
-        path.write_bytes(reply.attachment.data)
+        path = charts_dir / attachment.filename
+        path.write_bytes(attachment.data)
         lines.append(f"[file] {path}")
     if reply.buttons:
         lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(reply.buttons, start=1)) + "   (/click N)")

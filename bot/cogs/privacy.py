@@ -1,4 +1,4 @@
-"""/forget."""
+"""/export and /forget."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from bot.cogs import run_command
 
 
 class PrivacyCog(commands.Cog):
+    @app_commands.command(name="export", description="Download everything Liftcoach stores about you")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await run_command(interaction, "export")
+
     @app_commands.command(name="forget", description="Delete everything Liftcoach stores about you")
     async def forget(self, interaction: discord.Interaction) -> None:
         await run_command(interaction, "forget")

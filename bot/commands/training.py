@@ -334,7 +334,7 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     return Reply(
         title=ctx.text("progress.title"),
         body="\n".join(summary) or ctx.text("progress.no_data"),
-        attachment=Attachment(filename="progress.png", render=render, description=title),
+        attachments=(Attachment(filename="progress.png", render=render, description=title),),
     )
 
 
