@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from bot.coach.catalogue import Catalogue, load_catalogue
 from bot.coach.planner import Planner
 from bot.coach.rules import RuleBook, load_rulebook
+from bot.coach.safety import load_conservative_limits
 from bot.commands import register_all
 from bot.commands.base import (
     ActionHandler,
@@ -37,6 +38,7 @@ from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.personal_data import PersonalData
 from bot.store.reminders import ReminderStore
+from bot.store.safety import SafetyStore
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
 
@@ -64,7 +66,9 @@ class Liftcoach:
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
         self.personal_data = PersonalData(db)
+        self.safety = SafetyStore(db)
         self.planner = Planner(rules, catalogue)
+        self.conservative_limits = load_conservative_limits()
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
         # Run inside every command's unit of work; each may return a notice for the user and

@@ -1,4 +1,4 @@
-"""/export and /forget."""
+"""/export, /forget and /screen."""
 
 from __future__ import annotations
 
@@ -17,3 +17,7 @@ class PrivacyCog(commands.Cog):
     @app_commands.command(name="forget", description="Delete everything Liftcoach stores about you")
     async def forget(self, interaction: discord.Interaction) -> None:
         await run_command(interaction, "forget")
+
+    @app_commands.command(name="screen", description="Take the optional health check (seven yes/no questions)")
+    async def screen(self, interaction: discord.Interaction) -> None:
+        await run_command(interaction, "screen")

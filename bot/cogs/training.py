@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.cogs import complete, run_command
 
+PainLevel = Literal["none", "mild", "sharp"]
 FormulaName = Literal["epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", "wathan"]
 
 
@@ -23,6 +24,7 @@ class TrainingCog(commands.Cog):
         rpe="How hard it felt, 1-10 (10 = nothing left)",
         note="Anything worth remembering",
         custom="Log it as your own exercise if it is not in the list",
+        pain="Any pain during it? Sharp pain pauses progression on this exercise",
     )
     async def log(
         self,
@@ -34,9 +36,11 @@ class TrainingCog(commands.Cog):
         rpe: app_commands.Range[float, 1.0, 10.0] | None = None,
         note: app_commands.Range[str, 1, 200] | None = None,
         custom: bool | None = None,
+        pain: PainLevel | None = None,
     ) -> None:
         await run_command(
-            interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note, custom=custom
+            interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note, custom=custom,
+            pain=pain,
         )
 
     @app_commands.command(name="undo", description="Remove your most recent log entry")

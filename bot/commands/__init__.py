@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands import core, privacy, reminders, training
+from bot.commands import core, privacy, reminders, safety, training
 
 if TYPE_CHECKING:
     from bot.app import Liftcoach
 
-MODULES = (core, training, reminders, privacy)
+MODULES = (core, training, reminders, privacy, safety)
 
 
 def register_all(app: Liftcoach) -> None:

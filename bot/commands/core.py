@@ -12,6 +12,7 @@ from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.formatting import duration_span, span
 from bot.commands.planning import adherence_line, planned_session, todays_plan
+from bot.commands.safety import offer_screen_on_first_goal, safety_lines
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
@@ -136,7 +137,8 @@ async def goal(ctx: Context, options: GoalOptions) -> Reply:
         ctx.profile = await ctx.app.users.update(ctx.caller.user_id, ctx.now, **changes)
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="goal.pick_after_save" if changes else "goal.pick")
-    return rule_table_reply(ctx, ctx.profile.goal, ctx.profile.experience, saved=bool(changes))
+    return await offer_screen_on_first_goal(
+        ctx, rule_table_reply(ctx, ctx.profile.goal, ctx.profile.experience, saved=bool(changes)))
 
 
 async def pick_goal(ctx: Context, argument: str, interaction: Interaction) -> Reply:
@@ -145,7 +147,8 @@ async def pick_goal(ctx: Context, argument: str, interaction: Interaction) -> Re
     except (IndexError, ValueError):
         raise UserError("errors.choice", option="goal", allowed=", ".join(g.value for g in Goal)) from None
     ctx.profile = await ctx.app.users.update(ctx.caller.user_id, ctx.now, goal=chosen)
-    return rule_table_reply(ctx, chosen, ctx.profile.experience, saved=True).model_copy(update={"update_source": True})
+    reply = await offer_screen_on_first_goal(ctx, rule_table_reply(ctx, chosen, ctx.profile.experience, saved=True))
+    return reply.model_copy(update={"update_source": True})
 
 
 # -- /compare --------------------------------------------------------------------------------
@@ -215,7 +218,9 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit) -> str:
     return f"{prescription}\n{load}"
 
 
-def session_reply(ctx: Context, session: Session, *, extra_lines: tuple[str, ...] = ()) -> Reply:
+def session_reply(
+    ctx: Context, session: Session, *, extra_lines: tuple[str, ...] = (), extra_buttons: tuple[Button, ...] = ()
+) -> Reply:
     profile = ctx.profile
     assert profile.goal is not None
     table = ctx.app.rules.table(profile.goal)
@@ -243,6 +248,7 @@ def session_reply(ctx: Context, session: Session, *, extra_lines: tuple[str, ...
             Button(label=ctx.text("buttons.log_plan"), action=ctx.action("log-plan", rotation), style=ButtonStyle.SUCCESS),
             Button(label=ctx.text("buttons.log_form"), action=ctx.action("log-open", rotation), style=ButtonStyle.PRIMARY),
             Button(label=ctx.text("buttons.done"), action=ctx.action("done", rotation)),
+            *extra_buttons,
         ),
     )
 
@@ -251,8 +257,10 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="today.needs_goal")
     plan = await todays_plan(ctx)
-    lines = (await adherence_line(ctx), *progression_lines(ctx, plan))
-    return session_reply(ctx, plan.session, extra_lines=lines)
+    names = {planned.exercise.key: planned.exercise.name for planned in plan.session.exercises}
+    safety, buttons = safety_lines(ctx, plan.safety, names)
+    lines = (*safety, await adherence_line(ctx), *progression_lines(ctx, plan))
+    return session_reply(ctx, plan.session, extra_lines=lines, extra_buttons=buttons)
 
 
 async def today_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:

@@ -14,6 +14,7 @@ from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, next_working_load
 from bot.coach.vocabulary import Muscle
 from bot.commands.base import Context
+from bot.commands.guardrails import SafetyState, guard
 from bot.store.training_log import LogEntry
 
 ESTIMATE_WINDOW = timedelta(weeks=12)
@@ -24,6 +25,7 @@ ADHERENCE_HISTORY = timedelta(weeks=104)
 class TodaysPlan:
     session: Session
     progressions: dict[str, Progression]
+    safety: SafetyState
 
 
 def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
@@ -102,8 +104,8 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
         progressions[exercise.key] = progression
         if progression.next_load_kg is not None:
             working[exercise.key] = progression.next_load_kg
-    session = ctx.app.planner.session(replace(request, working_load_kg=working))
-    return TodaysPlan(session, progressions)
+    session, safety = await guard(ctx, ctx.app.planner.session(replace(request, working_load_kg=working)))
+    return TodaysPlan(session, progressions, safety)
 
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:

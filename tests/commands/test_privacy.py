@@ -43,6 +43,7 @@ async def use_everything(app, clock, caller) -> None:
     await run(app, "log", exercise="squat", weight=225, reps=5, sets=3, rpe=8, note="deep, slow", caller=caller)
     clock.advance(minutes=5)
     await run(app, "log", exercise="Sled push", weight=90, reps=10, custom=True, caller=caller)
+    await run(app, "log", exercise="bench press", weight=135, reps=5, pain="sharp", caller=caller)
     clock.advance(days=1)
     today = await run(app, "today", caller=caller)
     await press(app, today, "buttons.done", caller=caller)
@@ -106,7 +107,7 @@ async def test_export_csv_is_one_row_per_set_in_time_order_in_the_users_unit(app
     assert rows[3]["exercise"] == "Sled push" and rows[3]["exercise_key"] == "custom-sled-push"
     assert rows[0]["date"] == "2026-11-23T10:00:00+01:00", "local time with its offset"
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
-    assert len(rows) == 4, "Bob's set is not in Alice's file"
+    assert len(rows) == 5, "Bob's set is not in Alice's file"
 
 
 async def test_export_with_nothing_stored_still_sends_both_files(app):
