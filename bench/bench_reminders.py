@@ -15,7 +15,10 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from bot.reminders import Delivery, ReminderDispatcher
+from bot.store import schema
 from bot.store.database import Database
 from bot.store.reminders import DueReminder, ReminderStore
 
@@ -31,9 +34,10 @@ async def bench(users: int, directory: Path) -> None:
     await db.migrate()
     store = ReminderStore(db)
     before = SLOT - timedelta(hours=2)
-    await db.connection.executemany(
-        "INSERT INTO users (user_id, created_at, updated_at) VALUES (?, ?, ?)",
-        [(user_id, before.isoformat(), before.isoformat()) for user_id in range(1, users + 1)],
+    await db.write(
+        sa.insert(schema.users),
+        [{"user_id": user_id, "created_at": before.isoformat(), "updated_at": before.isoformat()}
+         for user_id in range(1, users + 1)],
     )
     async with db.transaction():
         for user_id in range(1, users + 1):

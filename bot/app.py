@@ -16,6 +16,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from bot.coach.catalogue import Catalogue, load_catalogue
+from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
 from bot.coach.rules import RuleBook, load_rulebook
 from bot.coach.safety import load_conservative_limits
@@ -36,9 +37,11 @@ from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
+from bot.store.equipment import EquipmentStore
 from bot.store.personal_data import PersonalData
 from bot.store.reminders import ReminderStore
 from bot.store.safety import SafetyStore
+from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
 
@@ -53,6 +56,7 @@ class Liftcoach:
         prompts: Prompts,
         rules: RuleBook,
         catalogue: Catalogue,
+        loading: Loading | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.settings = settings
@@ -60,6 +64,7 @@ class Liftcoach:
         self.prompts = prompts
         self.rules = rules
         self.catalogue = catalogue
+        self.loading = loading or load_loading()
         self.clock = clock
         self.users = UserStore(db)
         self.log = TrainingLog(db)
@@ -67,7 +72,9 @@ class Liftcoach:
         self.custom_exercises = CustomExercises(db)
         self.personal_data = PersonalData(db)
         self.safety = SafetyStore(db)
-        self.planner = Planner(rules, catalogue)
+        self.swaps = ExerciseSwaps(db)
+        self.equipment = EquipmentStore(db)
+        self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.conservative_limits = load_conservative_limits()
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
@@ -82,6 +89,7 @@ class Liftcoach:
         prompts = Prompts.load(settings.prompts_dir)
         rules = load_rulebook()
         catalogue = load_catalogue()
+        loading = load_loading()
         db = await Database.open(settings.database_url)
         try:
             await db.check_integrity()
@@ -90,7 +98,9 @@ class Liftcoach:
             await db.close()
             raise
         clock = clock or clock_from(settings.clock_start)
-        return cls(settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, clock=clock)
+        return cls(
+            settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, loading=loading, clock=clock
+        )
 
     async def close(self) -> None:
         await self.db.close()

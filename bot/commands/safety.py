@@ -124,11 +124,14 @@ def pain_word(ctx: Context, note: str | None) -> str | None:
 
 
 def alternatives_text(ctx: Context, exercise: object) -> str:
-    """", such as A or B": other catalogue exercises of the same movement the user can do; "" for custom lifts."""
+    """", such as A or B": easier (or equally hard) exercises of the same movement the user can do, easiest
+    first; "" for custom lifts and when there is none."""
     if not isinstance(exercise, Exercise):
         return ""
-    others = [e.name for e in ctx.app.catalogue.available(ctx.profile.equipment)
-              if e.pattern is exercise.pattern and e.key != exercise.key][:ALTERNATIVES]
+    easier = sorted((e for e in ctx.app.catalogue.available(ctx.profile.equipment)
+                     if e.pattern is exercise.pattern and e.key != exercise.key and e.difficulty <= exercise.difficulty),
+                    key=lambda e: e.difficulty)
+    others = [e.name for e in easier][:ALTERNATIVES]
     return ctx.text("pain.alternatives", names=" or ".join(others)) if others else ""
 
 

@@ -25,6 +25,7 @@ class NewEntry:
     target_high: int | None = None
     prescribed_sets: int | None = None
     pain: str | None = None  # None, "mild" or "sharp", as the lifter reported it
+    deload: bool = False  # logged while /today prescribed a deload for this exercise
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def _entry(row) -> LogEntry:
         target_high=row["target_high"],
         prescribed_sets=row["prescribed_sets"],
         pain=row["pain"],
+        deload=bool(row["deload"]),
         logged_at=datetime.fromisoformat(row["logged_at"]),
     )
 
@@ -65,7 +67,7 @@ class TrainingLog:
         added = []
         async with self.db.transaction() as connection:
             for entry in entries:
-                values = {**vars(entry), "entered_unit": entry.entered_unit.value}
+                values = {**vars(entry), "entered_unit": entry.entered_unit.value, "deload": int(entry.deload)}
                 result = await connection.execute(
                     sa.insert(set_logs)
                     .values(**values, user_id=user_id, session_id=session_id, logged_at=now.isoformat())

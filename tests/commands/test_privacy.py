@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from bot.commands.base import Interaction
 from bot.replies import Tone
 from bot.store.personal_data import per_user_tables
 from tests.helpers import ALICE, BOB, press, run
@@ -45,7 +46,11 @@ async def use_everything(app, clock, caller) -> None:
     await run(app, "log", exercise="Sled push", weight=90, reps=10, custom=True, caller=caller)
     await run(app, "log", exercise="bench press", weight=135, reps=5, pain="sharp", caller=caller)
     clock.advance(days=1)
+    await run(app, "equipment", bar=45, plate_pair=5, caller=caller)
     today = await run(app, "today", caller=caller)
+    menu = today.reply.menu
+    picked = await app.interact(caller, menu.action, Interaction(values=(menu.choices[0].value,)))
+    await app.interact(caller, picked.reply.menu.action, Interaction(values=(picked.reply.menu.choices[-1].value,)))
     await press(app, today, "buttons.done", caller=caller)
     await run(app, "remind set", caller=caller)
     await app.reminders.skip(caller.user_id, clock.now + timedelta(days=3), "travelling", clock.now)
