@@ -330,7 +330,7 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
         return goal_picker(ctx, body_key="today.needs_goal")
     plan = await todays_plan(ctx)
     names = {planned.exercise.key: planned.exercise.name for planned in plan.session.exercises}
-    safety, buttons = safety_lines(ctx, plan.safety, names)
+    safety, buttons = await safety_lines(ctx, plan.safety, names)
     lines = [*safety, await adherence_line(ctx)]
     if any(progression.is_deload for progression in plan.progressions.values()):
         lines.append(ctx.text("today.deload_note"))

@@ -186,19 +186,23 @@ async def resume(ctx: Context, argument: str, interaction: Interaction) -> Reply
     return Reply(body=ctx.text("pain.resumed", exercise=name), tone=Tone.SUCCESS, ephemeral=True)
 
 
-def safety_lines(ctx: Context, state: SafetyState, names: dict[str, str]) -> tuple[tuple[str, ...], tuple[Button, ...]]:
-    """What /today says about the user's safety state, and the buttons that lift each limit."""
+async def safety_lines(ctx: Context, state: SafetyState, names: dict[str, str]) -> tuple[tuple[str, ...], tuple[Button, ...]]:
+    """What /today says about the user's safety state, and the buttons that lift each limit.
+
+    Every pause is shown, whether or not its exercise is in today's session (`names`: that
+    session's exercise names by key); a mild-pain hold only for today's exercises.
+    """
     lines: list[str] = []
     buttons: list[Button] = []
     if state.conservative:
         lines.append(ctx.text("screen.conservative", **_limit_values(ctx)))
         buttons.append(_clearance_button(ctx))
     zone = ZoneInfo(ctx.profile.timezone)
-    for key, since in state.paused.items():
-        if key not in names:
-            continue
-        lines.append(ctx.text("pain.paused_line", exercise=names[key], date=since.astimezone(zone).date().isoformat()))
-        buttons.append(Button(label=ctx.text("buttons.resume", exercise=names[key]), action=ctx.action("resume", key)))
+    for key, since in sorted(state.paused.items()):
+        exercise = ctx.app.catalogue.find(key)
+        name = names.get(key) or (exercise.name if exercise else await _custom_name(ctx, key))
+        lines.append(ctx.text("pain.paused_line", exercise=name, date=since.astimezone(zone).date().isoformat()))
+        buttons.append(Button(label=ctx.text("buttons.resume", exercise=name), action=ctx.action("resume", key)))
     for key in sorted(state.mild):
         if key in names:
             exercise = ctx.app.catalogue.find(key)

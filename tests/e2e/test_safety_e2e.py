@@ -132,3 +132,12 @@ async def test_declining_the_screen_is_remembered_and_screen_retakes_it(discord:
     assert retake.response.ephemeral
     assert "You chose not to take the check" in main_embed(retake)["description"]
     assert "Question 1 of 7" in main_embed(retake)["description"]
+
+
+async def test_sharp_pain_reported_in_the_log_form_pauses_that_exercise(discord: Driver) -> None:
+    lift, today = await lead_lift_today(discord)
+    opened = await discord.click(today, action_ids(today.original)["log-open"])
+    submitted = await discord.submit_modal(opened, None, {"sets": f"{lift}: 60 x 12, 12, 12", "pain": f"{lift}: sharp"})
+    assert main_embed(submitted)["title"] == "Session done"
+    assert "Stop: sharp pain" in field_names(submitted)
+    assert f"{lift}: progression paused since" in main_embed(await discord.slash("today"))["description"]
