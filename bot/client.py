@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import uuid
 
@@ -128,7 +129,7 @@ class LiftcoachTree(app_commands.CommandTree):
         if isinstance(error, app_commands.TransformerError):
             outgoing = app.error_reply("errors.invalid_value", value=error.value)
         elif isinstance(error, app_commands.CommandOnCooldown):
-            outgoing = app.error_reply("errors.cooldown", seconds=round(error.retry_after))
+            outgoing = app.error_reply("errors.cooldown", seconds=math.ceil(error.retry_after))
         elif isinstance(error, app_commands.CheckFailure):
             outgoing = app.error_reply("errors.not_allowed")
         else:

@@ -6,11 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import run_command
+from bot.cogs import per_user_cooldown, run_command
 
 
 class PrivacyCog(commands.Cog):
     @app_commands.command(name="export", description="Download everything Liftcoach stores about you")
+    @per_user_cooldown("export")
     async def export(self, interaction: discord.Interaction) -> None:
         await run_command(interaction, "export")
 

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import complete, run_command
+from bot.cogs import complete, per_user_cooldown, run_command
 
 PainLevel = Literal["none", "mild", "sharp"]
 FormulaName = Literal["epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", "wathan"]
@@ -58,6 +58,7 @@ class TrainingCog(commands.Cog):
         await run_command(interaction, "history", exercise=exercise, days=days)
 
     @app_commands.command(name="progress", description="A chart of your estimated 1RM and weekly sets")
+    @per_user_cooldown("progress")
     @app_commands.describe(exercise="Only this exercise", weeks="How many weeks back (default 12)")
     async def progress(
         self,

@@ -141,3 +141,23 @@ async def test_sharp_pain_reported_in_the_log_form_pauses_that_exercise(discord:
     assert main_embed(submitted)["title"] == "Session done"
     assert "Stop: sharp pain" in field_names(submitted)
     assert f"{lift}: progression paused since" in main_embed(await discord.slash("today"))["description"]
+
+
+async def test_twenty_concurrent_exports_send_one_file_and_nineteen_cooldowns(discord: Driver) -> None:
+    await discord.slash("log", {"exercise": "Barbell bench press", "weight": 60.0, "reps": 5})
+    records = [await discord.slash("export", wait=False) for _ in range(20)]
+    await discord.fake.wait_until(lambda: all(r.response is not None for r in records), 10, "20 answers")
+    sent = [r for r in records if r.response.files]
+    refused = [r for r in records if not r.response.files]
+    assert len(sent) == 1 and len(refused) == 19 and all(r.response.ephemeral for r in refused)
+    assert all(re.search(r"Slow down a little: try again in \d+ s", main_embed(r)["description"]) for r in refused)
+    document = next(f for f in sent[0].response.files if f.filename.endswith(".json"))
+    assert '"note": null' in document.data.decode(), "the one log entry, exported once"
+
+
+async def test_progress_is_limited_to_two_charts_per_thirty_seconds(discord: Driver) -> None:
+    await discord.slash("progress")
+    await discord.slash("progress")
+    third = await discord.slash("progress")
+    assert third.response.ephemeral and not third.response.files
+    assert re.search(r"try again in ([1-9]|[12]\d|30) s", main_embed(third)["description"])
