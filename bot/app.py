@@ -27,17 +27,20 @@ from bot.commands.base import (
     Command,
     Context,
     Interaction,
+    Progress,
     clock_from,
     parse_action_id,
     utc_now,
 )
 from bot.config import Settings
 from bot.errors import UserError
+from bot.imports.names import NameResolver, load_aliases
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.equipment import EquipmentStore
+from bot.store.imports import ImportStore
 from bot.store.personal_data import PersonalData
 from bot.store.reminders import ReminderStore
 from bot.store.safety import SafetyStore
@@ -73,6 +76,8 @@ class Liftcoach:
         self.personal_data = PersonalData(db)
         self.safety = SafetyStore(db)
         self.swaps = ExerciseSwaps(db)
+        self.imports = ImportStore(db)
+        self.names = NameResolver(catalogue, load_aliases(catalogue))
         self.equipment = EquipmentStore(db)
         self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.conservative_limits = load_conservative_limits()
@@ -117,8 +122,13 @@ class Liftcoach:
 
     # -- entry points -------------------------------------------------------------------
 
-    async def run(self, caller: Caller, name: str, options: Mapping[str, object]) -> Outgoing:
-        """A slash command by name ("goal", "remind set") with raw option values."""
+    async def run(
+        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None = None
+    ) -> Outgoing:
+        """A slash command by name ("goal", "remind set") with raw option values.
+
+        `progress` receives a line of text now and then while a long command (an import) works.
+        """
         command = self.commands.get(name)
         if command is None:
             return self._failure(caller, UserError("errors.unknown_command", command=name))
@@ -127,9 +137,11 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
+        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), progress)
 
-    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
+    async def interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    ) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
@@ -138,7 +150,7 @@ class Liftcoach:
         if owner != caller.user_id:
             return self._failure(caller, UserError("errors.not_your_button"))
         handler = self.actions[name]
-        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()))
+        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()), progress)
 
     async def autocomplete(self, caller: Caller, name: str, option: str, typed: str) -> list[tuple[str, str]]:
         """Up to 25 (label, value) suggestions; never raises, since Discord gives 3 s and no retry."""
@@ -154,20 +166,26 @@ class Liftcoach:
             log.exception("autocomplete %s.%s failed", name, option)
             return []
 
+    def progress_reply(self, text: str) -> Outgoing:
+        """A line saying how far a long command got, shown in place until its answer replaces it."""
+        return self._outgoing(Reply(body=text, ephemeral=True), notices=())
+
     def error_reply(self, key: str = "errors.unexpected", **values: object) -> Outgoing:
         """For failures found outside `run` (e.g. by Discord's own option checks)."""
         return self._outgoing(self._error(UserError(key, **values)), notices=())
 
     # -- the one path every reply takes -----------------------------------------------------
 
-    async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
+    async def _guarded(
+        self, caller: Caller, call: Callable[[Context], Awaitable[Reply]], progress: Progress | None = None
+    ) -> Outgoing:
         now = self.clock()
         try:
             # One unit of work per command (see bot.store.database): a command that only reads
             # opens no write transaction; its writes, first-contact bookkeeping included, are one
             # transaction that a UserError rolls back, so bad input changes nothing.
             async with self.db.unit_of_work():
-                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
+                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now, progress)
                 notices = await self._notices(context)
                 reply = await call(context)
             reply = await self._render_attachments(reply)

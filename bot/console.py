@@ -20,7 +20,7 @@ from typing import TextIO
 from discord import app_commands
 
 from bot.app import Liftcoach
-from bot.commands.base import Caller, Interaction
+from bot.commands.base import Caller, Interaction, Upload
 from bot.cooldowns import COOLDOWNS
 from bot.replies import Outgoing, Reply, TextInput
 
@@ -137,7 +137,7 @@ class ConsoleSession:
                 if wait:  # as discord.py's check: a wait of 0.0 s lets the command run
                     outgoing = self.app.error_reply("errors.cooldown", seconds=math.ceil(wait))
                 else:
-                    outgoing = await self.app.run(self.caller, *parsed)
+                    outgoing = await self._run(*parsed)
         self._show(outgoing)
         return True
 
@@ -150,11 +150,28 @@ class ConsoleSession:
         bucket = self.cooldowns.setdefault(key, app_commands.Cooldown(limit.rate, limit.per))
         return bucket.update_rate_limit(self.app.clock().timestamp())
 
+    async def _run(self, name: str, options: dict[str, object]) -> Outgoing:
+        """A command; an option the command takes as a file is given as a path and read here."""
+        command = self.app.commands.get(name)
+        for option, value in options.items():
+            field_info = command.options.model_fields.get(option) if command else None
+            if field_info is not None and field_info.annotation is Upload:
+                path = Path(str(value)).expanduser()
+                try:
+                    options[option] = Upload(filename=path.name, data=path.read_bytes())
+                except OSError:
+                    return self.app.error_reply("errors.console_no_file", path=value)
+        return await self.app.run(self.caller, name, options, progress=self._progress)
+
+    async def _progress(self, outgoing: Outgoing) -> None:
+        self.output.write(f"... {_plain(outgoing.reply.body)}\n")
+        self.output.flush()
+
     async def _click(self, argument: str, read_line) -> Outgoing:
         buttons = self.last_reply.buttons if self.last_reply else ()
         if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
             return self.app.error_reply("errors.console_no_button", count=len(buttons))
-        outgoing = await self.app.interact(self.caller, buttons[int(argument) - 1].action)
+        outgoing = await self.app.interact(self.caller, buttons[int(argument) - 1].action, progress=self._progress)
         form = outgoing.reply.form
         if form is not None and read_line is not None:
             values = {}

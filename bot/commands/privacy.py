@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -41,10 +42,10 @@ async def export(ctx: Context, options: NoOptions) -> Reply:
         "version": EXPORT_VERSION,
         "exported_at": ctx.now.isoformat(),
         "user_id": str(user_id),  # as text: JavaScript numbers lose Discord ids' last digits
-        "units": "Loads are kilograms (weight_kg); times are ISO 8601 UTC.",
+        "units": "Loads are kilograms (weight_kg); times are ISO 8601 UTC; files (a pending import) are base64.",
         "tables": tables,
     }
-    entries = await ctx.app.log.entries(user_id)
+    entries = await ctx.app.log.entries(user_id, warmups=True)
     names = {exercise.key: exercise.name for exercise in ctx.app.catalogue}
     names.update({row["key"]: row["name"] for row in tables.get("custom_exercises", ())})
     labels = {row["session_id"]: row["day_label"] for row in tables.get("sessions", ())}
@@ -55,13 +56,20 @@ async def export(ctx: Context, options: NoOptions) -> Reply:
                       unit=ctx.profile.units.value),
         attachments=(
             Attachment(filename=f"liftcoach-{stamp}.json", description=ctx.text("export.json_description"),
-                       data=json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")),
+                       data=json.dumps(document, indent=2, ensure_ascii=False, default=_base64).encode("utf-8")),
             Attachment(filename=f"liftcoach-log-{stamp}.csv", description=ctx.text("export.csv_description"),
                        data=write_csv(csv_rows(ctx, entries, names, labels), ctx.profile.units)),
         ),
         tone=Tone.SUCCESS,
         ephemeral=True,
     )
+
+
+def _base64(value: object) -> str:
+    """JSON for the one non-text type the schema stores: file contents (bytes)."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"cannot export {type(value).__name__}")
 
 
 def csv_rows(ctx: Context, entries: list[LogEntry], names: dict[str, str],
@@ -84,7 +92,7 @@ def csv_rows(ctx: Context, entries: list[LogEntry], names: dict[str, str],
             rows.append(ExportRow(
                 workout=workout, performed_at=local, exercise=names.get(entry.exercise, entry.exercise),
                 exercise_key=entry.exercise, set_number=numbering[workout, entry.exercise],
-                kind=getattr(entry, "kind", "work"), weight=round(from_kg(entry.weight_kg, unit), 3), reps=entry.reps,
+                kind=entry.kind, weight=round(from_kg(entry.weight_kg, unit), 3), reps=entry.reps,
                 rpe=entry.rpe, note=entry.note,
             ))
     return rows

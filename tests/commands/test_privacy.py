@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -9,10 +10,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bot.commands.base import Interaction
+from bot.commands.base import Interaction, Upload
 from bot.replies import Tone
 from bot.store.personal_data import per_user_tables
-from tests.helpers import ALICE, BOB, press, run
+from tests.commands.test_imports import upload
+from tests.helpers import ALICE, BOB, action_of, press, run
 
 # Tables that hold nothing about any one user.
 NOT_ABOUT_A_USER = {"alembic_version"}
@@ -53,6 +55,12 @@ async def use_everything(app, clock, caller) -> None:
     await app.interact(caller, picked.reply.menu.action, Interaction(values=(picked.reply.menu.choices[-1].value,)))
     await press(app, today, "buttons.done", caller=caller)
     await run(app, "remind set", caller=caller)
+    # An import with a reviewed name (a batch and a remembered mapping), then one left waiting.
+    preview = await app.run(caller, "import", {"file": upload("fitnotes.csv")})
+    review = await app.interact(caller, action_of(preview, "import-review"))
+    after = await app.interact(caller, review.reply.menu.action, Interaction(values=("dumbbell-shoulder-press",)))
+    await app.interact(caller, action_of(after, "import-confirm"))
+    await app.run(caller, "import", {"file": upload("strong_s3.csv")})
     await app.reminders.skip(caller.user_id, clock.now + timedelta(days=3), "travelling", clock.now)
 
 
@@ -95,13 +103,19 @@ async def test_export_holds_every_row_about_the_user_and_nothing_about_others(ap
             stored = [dict(row) for row in (await connection.execute(
                 sa.select(table).where(table.c.user_id == ALICE.user_id).order_by(*table.primary_key.columns)
             )).mappings()]
+        stored = [{k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in row.items()}
+                  for row in stored]
         assert document["tables"][table.name] == stored, table.name
         assert stored, table.name
     assert str(BOB.user_id) not in reply.attachments[0].data.decode()
 
 
 async def test_export_csv_is_one_row_per_set_in_time_order_in_the_users_unit(app, clock):
-    await use_everything(app, clock, ALICE)
+    await run(app, "settings", units="lb", timezone="Europe/Berlin")
+    await run(app, "log", exercise="squat", weight=225, reps=5, sets=3, rpe=8, note="deep, slow")
+    clock.advance(minutes=5)
+    await run(app, "log", exercise="Sled push", weight=90, reps=10, custom=True)
+    await run(app, "log", exercise="bench press", weight=135, reps=5, pain="sharp")
     await run(app, "log", exercise="bench press", weight=100, reps=8, caller=BOB)
     outgoing = await run(app, "export")
     text = outgoing.reply.attachments[1].data.decode("utf-8")
@@ -119,3 +133,33 @@ async def test_export_with_nothing_stored_still_sends_both_files(app):
     outgoing = await run(app, "export", caller=BOB)
     assert len(outgoing.reply.attachments) == 2
     assert outgoing.reply.attachments[1].data.decode().count("\n") == 1, "the header alone"
+
+
+def per_set(entries) -> list[tuple]:
+    """The log as sets: an entry of N identical sets is N sets; loads to the gram."""
+    return [(e.logged_at, e.exercise, round(e.weight_kg, 3), e.reps, e.rpe, e.note, e.kind)
+            for e in entries for _ in range(e.sets)]
+
+
+async def test_the_exported_csv_imports_back_to_the_same_log(app, clock):
+    await run(app, "settings", units="lb", timezone="America/New_York")
+    await run(app, "log", exercise="squat", weight=225, reps=5, sets=3, rpe=8, note='deep, "slow"')
+    clock.advance(minutes=7)
+    await run(app, "log", exercise="Sled push", weight=90, reps=10, custom=True)
+    clock.advance(days=2)
+    await run(app, "log", exercise="bench press", weight=0, reps=12, note="empty bar, ünïcode ✓")
+    await run(app, "log", exercise="bench press", weight=137.5, reps=3, rpe=9.5)
+    await app.run(ALICE, "import", {"file": upload("strong_s3.csv"), "unit": "kg"})
+    await app.interact(ALICE, action_of(await app.run(ALICE, "import", {"file": upload("strong_s3.csv")}),
+                                        "import-confirm"))
+    exported = (await run(app, "export")).reply.attachments[1].data
+
+    await run(app, "settings", units="lb", timezone="America/New_York", caller=BOB)
+    preview = await app.run(BOB, "import", {"file": Upload(filename="alice.csv", data=exported)})
+    assert preview.reply.title.startswith("Import preview"), preview.reply.body
+    await app.interact(BOB, action_of(preview, "import-confirm"))
+
+    mine = await app.log.entries(ALICE.user_id, warmups=True)
+    theirs = await app.log.entries(BOB.user_id, warmups=True)
+    assert per_set(theirs) == per_set(mine)
+    assert {c.key for c in await app.custom_exercises.all(BOB.user_id)} >= {"custom-sled-push"}

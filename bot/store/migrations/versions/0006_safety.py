@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_safety"
-down_revision = "0004_coaching"
+revision = "0006_safety"
+down_revision = "0005_import"
 branch_labels = None
 depends_on = None
 
