@@ -22,6 +22,6 @@ COOLDOWNS: dict[str, Cooldown] = {
     "progress": Cooldown(rate=2, per=30.0),
     # Reads every row about the user; once a minute is plenty for taking one's data away.
     "export": Cooldown(rate=1, per=60.0),
-    # Parses and previews a file of up to 10 MB.
-    "import": Cooldown(rate=1, per=60.0),
+    # Parses and previews a file of up to 10 MB; a few in a row, so a refused file can be retried at once.
+    "import": Cooldown(rate=3, per=60.0),
 }
