@@ -135,7 +135,6 @@ sa.Index("reminders_snooze_due", reminders.c.snooze_due_utc,
          sqlite_where=reminders.c.snooze_due_utc.is_not(None),
          postgresql_where=reminders.c.snooze_due_utc.is_not(None))
 
-DELIVERY_STATES = ("claimed", "sending", "sent", "failed", "undeliverable", "skipped", "cancelled", "unconfirmed")
 OPEN_DELIVERY_STATES = ("claimed", "sending")
 
 # One row per claimed reminder slot; the primary key is what makes a slot impossible to claim twice.
