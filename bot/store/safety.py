@@ -47,7 +47,9 @@ class SafetyStore:
         return Screen(ScreenStatus(row["status"]), answers)
 
     async def offer_screen(self, user_id: int, now: datetime) -> bool:
-        """Record that the screen was offered; False (and no change) if it was offered before."""
+        """Record that the screen was offered; False (and no write at all) if it was offered before."""
+        if await self.screen(user_id) is not None:
+            return False  # a read first: /goal must not open a write transaction just to learn this
         stamp = now.isoformat()
         result = await self.db.write(
             self.db.insert(readiness_screens)
