@@ -21,6 +21,7 @@ from bot.coach.catalogue import Catalogue, load_catalogue
 from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
 from bot.coach.rules import RuleBook, load_rulebook
+from bot.coach.safety import load_conservative_limits
 from bot.commands import register_all
 from bot.commands.base import (
     ActionHandler,
@@ -42,7 +43,9 @@ from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.equipment import EquipmentStore
 from bot.store.imports import ImportStore
+from bot.store.personal_data import PersonalData
 from bot.store.reminders import ReminderStore
+from bot.store.safety import SafetyStore
 from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
@@ -72,11 +75,14 @@ class Liftcoach:
         self.log = TrainingLog(db)
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
+        self.personal_data = PersonalData(db)
+        self.safety = SafetyStore(db)
         self.swaps = ExerciseSwaps(db)
         self.imports = ImportStore(db)
         self.names = NameResolver(catalogue, load_aliases(catalogue))
         self.equipment = EquipmentStore(db)
         self.planner = Planner(rules, catalogue, self.loading.assistance)
+        self.conservative_limits = load_conservative_limits()
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
         # Run inside every command's unit of work; each may return a notice for the user and
@@ -93,6 +99,7 @@ class Liftcoach:
         loading = load_loading()
         db = await Database.open(settings.database_url)
         try:
+            await db.check_integrity()
             await db.migrate()
         except BaseException:
             await db.close()
@@ -215,7 +222,7 @@ class Liftcoach:
                 # Someone not stored gets no first-contact notice or hooks: they would store them.
                 notices = await self._notices(context) if profile else ()
                 reply = await call(context)
-            reply = await self._render_attachment(reply)
+            reply = await self._render_attachments(reply)
         except UserError as error:
             return self._failure(caller, error)
         except Exception as error:
@@ -223,12 +230,16 @@ class Liftcoach:
         return self._outgoing(reply, notices)
 
     @staticmethod
-    async def _render_attachment(reply: Reply) -> Reply:
-        attachment = reply.attachment
-        if attachment is None or attachment.render is None:
+    async def _render_attachments(reply: Reply) -> Reply:
+        if all(attachment.render is None for attachment in reply.attachments):
             return reply
-        data = await asyncio.to_thread(attachment.render)
-        return reply.model_copy(update={"attachment": attachment.model_copy(update={"data": data, "render": None})})
+        rendered = []
+        for attachment in reply.attachments:
+            if attachment.render is not None:
+                data = await asyncio.to_thread(attachment.render)
+                attachment = attachment.model_copy(update={"data": data, "render": None})
+            rendered.append(attachment)
+        return reply.model_copy(update={"attachments": tuple(rendered)})
 
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
@@ -258,7 +269,7 @@ class Liftcoach:
         now = self.clock()
         profile = await self.users.get(user_id) or _guest(user_id, now)
         reply = await build(Context(self, Caller(user_id, in_dm=True), profile, now))
-        return self._outgoing(await self._render_attachment(reply), notices=())
+        return self._outgoing(await self._render_attachments(reply), notices=())
 
     def _error(self, error: UserError) -> Reply:
         return Reply(

@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -61,7 +62,7 @@ async def _respond(interaction: discord.Interaction, outgoing: Outgoing) -> None
     kwargs = message_kwargs(outgoing)
     deferred = interaction.response.type in DEFERRED
     if reply.update_source and interaction.message is not None and not interaction.response.is_done():
-        kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
+        kwargs["attachments"] = kwargs.pop("files", [])
         kwargs.setdefault("view", None)
         await interaction.response.edit_message(**kwargs)
     elif not interaction.response.is_done():
@@ -181,7 +182,7 @@ class LiftcoachTree(app_commands.CommandTree):
         if isinstance(error, app_commands.TransformerError):
             outgoing = app.error_reply("errors.invalid_value", value=error.value)
         elif isinstance(error, app_commands.CommandOnCooldown):
-            outgoing = app.error_reply("errors.cooldown", seconds=round(error.retry_after))
+            outgoing = app.error_reply("errors.cooldown", seconds=math.ceil(error.retry_after))
         elif isinstance(error, app_commands.CheckFailure):
             outgoing = app.error_reply("errors.not_allowed")
         else:

@@ -88,7 +88,7 @@ class Reply(_Frozen):
     sections: tuple[Section, ...] = ()
     buttons: tuple[Button, ...] = ()
     menu: Menu | None = None
-    attachment: Attachment | None = None
+    attachments: tuple[Attachment, ...] = ()
     form: Form | None = None
     tone: Tone = Tone.INFO
     ephemeral: bool = False

@@ -206,15 +206,15 @@ async def test_forget_deletes_everything_after_confirmation(app):
 async def test_a_chart_renders_after_the_transaction_so_other_commands_are_not_held_up(app, monkeypatch):
     await run(app, "log", exercise="squat", weight=100, reps=5)
     connection_held_while_drawing = []
-    real_render = app._render_attachment
+    real_render = app._render_attachments
 
     async def watching(reply):
         connection_held_while_drawing.append(app.db.holds_connection())
         return await real_render(reply)
 
-    monkeypatch.setattr(app, "_render_attachment", watching)
+    monkeypatch.setattr(app, "_render_attachments", watching)
     outgoing = await run(app, "progress")
-    assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
+    assert outgoing.reply.attachments[0].data.startswith(b"\x89PNG")
     assert connection_held_while_drawing == [False]
 
 

@@ -8,9 +8,16 @@ import discord
 from discord import app_commands
 
 from bot.client import caller_of, respond
+from bot.cooldowns import COOLDOWNS
 
 if TYPE_CHECKING:
     from bot.client import LiftcoachBot
+
+
+def per_user_cooldown(command: str):
+    """discord.py's cooldown check with the limit `bot.cooldowns` sets for `command`, per user."""
+    limit = COOLDOWNS[command]
+    return app_commands.checks.cooldown(limit.rate, limit.per, key=lambda interaction: interaction.user.id)
 
 
 async def run_command(interaction: discord.Interaction, name: str, **options: object) -> None:

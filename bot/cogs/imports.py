@@ -9,12 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import caller_of, progress_message, respond
+from bot.cogs import per_user_cooldown
 from bot.commands.base import Upload
 from bot.imports.parser import MAX_FILE_BYTES
 
 
 class ImportCog(commands.Cog):
     @app_commands.command(name="import", description="Bring your history from a Strong, Hevy or FitNotes CSV export")
+    @per_user_cooldown("import")
     @app_commands.describe(
         file="The CSV file the app exported",
         unit="The unit of the file's loads, if the file doesn't say",

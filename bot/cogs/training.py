@@ -8,10 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs import complete, run_command
+from bot.cogs import complete, per_user_cooldown, run_command
 
 ProgressView = Literal["e1rm", "volume", "sets"]
 ChartTheme = Literal["dark", "light"]
+PainLevel = Literal["none", "mild", "sharp"]
 FormulaName = Literal["epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", "wathan"]
 
 
@@ -26,6 +27,7 @@ class TrainingCog(commands.Cog):
         note="Anything worth remembering",
         custom="Log it as your own exercise if it is not in the list",
         date="A past day: 2026-11-20, yesterday, tuesday (default today)",
+        pain="Any pain during it? Sharp pain pauses progression on this exercise",
     )
     async def log(
         self,
@@ -38,10 +40,11 @@ class TrainingCog(commands.Cog):
         note: app_commands.Range[str, 1, 200] | None = None,
         custom: bool | None = None,
         date: app_commands.Range[str, 1, 20] | None = None,
+        pain: PainLevel | None = None,
     ) -> None:
         await run_command(
             interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note,
-            custom=custom, date=date,
+            custom=custom, date=date, pain=pain,
         )
 
     @app_commands.command(name="undo", description="Undo your latest action: a /log, a logged session or an import")
@@ -59,6 +62,7 @@ class TrainingCog(commands.Cog):
         await run_command(interaction, "history", exercise=exercise, days=days)
 
     @app_commands.command(name="progress", description="Your main lifts' e1RM, weekly tonnage or sets per muscle")
+    @per_user_cooldown("progress")
     @app_commands.describe(
         exercise="Only this lift (default: your plan's main lifts)",
         view="e1rm (default), volume (tonnage per week) or sets (per muscle, against your goal)",

@@ -192,9 +192,10 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     return Reply(
         title=ctx.text("progress.title"),
         body="\n".join(drawn.summary),
-        attachment=Attachment(filename="progress.png",
-                              render=partial(render_progress_chart, chart),
-                              description=alt_text[:ALT_TEXT_LIMIT]),
+        attachments=(
+            Attachment(filename="progress.png", render=partial(render_progress_chart, chart),
+                       description=alt_text[:ALT_TEXT_LIMIT]),
+        ),
     )
 
 

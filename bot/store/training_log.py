@@ -26,6 +26,7 @@ class NewEntry:
     target_low: int | None = None
     target_high: int | None = None
     prescribed_sets: int | None = None
+    pain: str | None = None  # None, "mild" or "sharp", as the lifter reported it
     deload: bool = False  # logged while /today prescribed a deload for this exercise
     # "work", "warmup", "failure" or "drop" (imports); warm-ups never count as work.
     kind: str = "work"
@@ -68,6 +69,7 @@ def _entry(row) -> LogEntry:
         target_low=row["target_low"],
         target_high=row["target_high"],
         prescribed_sets=row["prescribed_sets"],
+        pain=row["pain"],
         deload=bool(row["deload"]),
         kind=row["kind"],
         logged_at=datetime.fromisoformat(row["logged_at"]),
@@ -231,6 +233,14 @@ class TrainingLog:
         order = [set_logs.c.logged_at, set_logs.c.log_id]
         query = query.order_by(*(column.desc() for column in order) if newest_first else order)
         return [_entry(row) for row in await self.db.rows(query)]
+
+    async def set_pain(self, user_id: int, log_id: int, pain: str | None) -> LogEntry | None:
+        """Record the pain reported for one of the user's entries afterwards; None if it is not theirs."""
+        await self.db.write(
+            sa.update(set_logs).where(set_logs.c.log_id == log_id, set_logs.c.user_id == user_id).values(pain=pain)
+        )
+        row = await self.db.row(sa.select(set_logs).where(set_logs.c.log_id == log_id, set_logs.c.user_id == user_id))
+        return _entry(row) if row else None
 
     async def exercises_logged(self, user_id: int) -> list[str]:
         """Distinct exercise keys this user has logged, most recent first."""

@@ -240,9 +240,10 @@ async def test_log_what_i_lifted_opens_a_prefilled_form_and_submitting_it_logs_t
     assert opened.response.type == 9
     assert opened.response.title == "What did you lift?"
     assert opened.response.custom_id == action_ids(session.original)["log-open"].replace("log-open", "log-form")
-    [row] = opened.response.data["components"]
-    form_field = row["components"][0] if row["type"] == 1 else row["component"]
-    assert form_field["custom_id"] == "sets"
+    row, pain_row = opened.response.data["components"]
+    form_field, pain_field = (r["components"][0] if r["type"] == 1 else r["component"] for r in (row, pain_row))
+    assert (form_field["custom_id"], pain_field["custom_id"]) == ("sets", "pain")
+    assert not pain_field.get("required", True), "pain is optional"
     assert form_field["value"].splitlines()[0].startswith(f"{exercises[0]}: ? x "), "no load known yet"
 
     lines = f"{exercises[0]}: 60 x 5, 5, 4\n{exercises[1]}: 40 x 8"
