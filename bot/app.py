@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
+import threading
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -41,6 +46,42 @@ from bot.store.users import UserProfile, UserStore
 
 log = logging.getLogger(__name__)
 
+
+def chart_pool(workers: int) -> ProcessPoolExecutor | None:
+    """The process pool that renders attachments (`Attachment.render` must be picklable), or None for 0 workers.
+
+    Workers come from a fork server that has imported matplotlib once: forking the bot itself
+    would copy its event loop and database threads, and spawning afresh costs ~1 s per worker.
+    Processes start on the first chart, not here (`warm_up` starts them early).
+    """
+    if workers == 0:
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.charts"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),))
+
+
+def _exit_with(bot_pid: int) -> None:
+    """In a chart worker: exit once the bot's process is gone, even if it was killed (SIGKILL, OOM).
+
+    A pool worker would otherwise wait forever on its task queue, and keep the fork server alive too.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(bot_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-bot", daemon=True).start()
+
+
+def _ready() -> bool:
+    return True
+
+
 class Liftcoach:
     def __init__(
         self,
@@ -51,8 +92,10 @@ class Liftcoach:
         rules: RuleBook,
         catalogue: Catalogue,
         clock: Callable[[], datetime] = utc_now,
+        renderer: ProcessPoolExecutor | None = None,
     ) -> None:
         self.settings = settings
+        self.renderer = renderer
         self.db = db
         self.prompts = prompts
         self.rules = rules
@@ -83,9 +126,20 @@ class Liftcoach:
             await db.close()
             raise
         clock = clock or clock_from(settings.clock_start)
-        return cls(settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, clock=clock)
+        return cls(settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, clock=clock,
+                   renderer=chart_pool(settings.chart_workers))
+
+    async def warm_up(self) -> None:
+        """Start the chart workers now, so the first /progress does not pay for it (well inside Discord's 3 s)."""
+        if self.renderer is not None:
+            await asyncio.get_running_loop().run_in_executor(self.renderer, _ready)
+            log.info("chart workers ready")
 
     async def close(self) -> None:
+        if self.renderer is not None:
+            # Off the loop: shutdown joins the worker processes.
+            await asyncio.to_thread(self.renderer.shutdown, wait=True, cancel_futures=True)
+            self.renderer = None
         await self.db.close()
 
     def add_command(self, command: Command) -> None:
@@ -100,8 +154,20 @@ class Liftcoach:
 
     # -- entry points -------------------------------------------------------------------
 
-    async def run(self, caller: Caller, name: str, options: Mapping[str, object]) -> Outgoing:
-        """A slash command by name ("goal", "remind set") with raw option values."""
+    async def run(
+        self,
+        caller: Caller,
+        name: str,
+        options: Mapping[str, object],
+        *,
+        before_render: Callable[[Reply], Awaitable[None]] | None = None,
+    ) -> Outgoing:
+        """A slash command by name ("goal", "remind set") with raw option values.
+
+        `before_render(reply)` runs when the reply carries an attachment still to be drawn, before
+        drawing it: the Discord adapter acknowledges the interaction there, since a chart can take
+        longer than Discord's 3 s when many are asked for at once.
+        """
         command = self.commands.get(name)
         if command is None:
             return self._failure(caller, UserError("errors.unknown_command", command=name))
@@ -110,7 +176,7 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed))
+        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), before_render)
 
     async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
@@ -143,7 +209,12 @@ class Liftcoach:
 
     # -- the one path every reply takes -----------------------------------------------------
 
-    async def _guarded(self, caller: Caller, call: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
+    async def _guarded(
+        self,
+        caller: Caller,
+        call: Callable[[Context], Awaitable[Reply]],
+        before_render: Callable[[Reply], Awaitable[None]] | None = None,
+    ) -> Outgoing:
         now = self.clock()
         try:
             # One unit of work per command (see bot.store.database): a command that only reads
@@ -153,6 +224,8 @@ class Liftcoach:
                 context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
                 notices = await self._notices(context)
                 reply = await call(context)
+            if before_render is not None and reply.attachment is not None and reply.attachment.render is not None:
+                await before_render(reply)
             reply = await self._render_attachment(reply)
         except UserError as error:
             return self._failure(caller, error)
@@ -160,12 +233,13 @@ class Liftcoach:
             return self._unexpected(caller)
         return self._outgoing(reply, notices)
 
-    @staticmethod
-    async def _render_attachment(reply: Reply) -> Reply:
+    async def _render_attachment(self, reply: Reply) -> Reply:
         attachment = reply.attachment
         if attachment is None or attachment.render is None:
             return reply
-        data = await asyncio.to_thread(attachment.render)
+        loop = asyncio.get_running_loop()
+        # In another process: drawing holds the GIL for 0.4-0.9 s, which in a thread would stall every other command.
+        data = await loop.run_in_executor(self.renderer, attachment.render)
         return reply.model_copy(update={"attachment": attachment.model_copy(update={"data": data, "render": None})})
 
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:

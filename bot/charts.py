@@ -1,34 +1,25 @@
 """Progress charts as PNG bytes.
 
 Built on `Figure` + `FigureCanvasAgg` rather than pyplot: no global figure registry, so
-charts can render in worker threads (e.g. `asyncio.to_thread`) without locking.
+charts render the same in a worker process (the app's chart pool) or a thread (CHART_WORKERS=0).
 """
 
 from collections.abc import Mapping, Sequence
 from datetime import date
 from io import BytesIO
-from typing import NamedTuple
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
+from bot.chart_jobs import ChartText
+
 FIGURE_SIZE_IN = (9, 7)
 DPI = 100
 
 _DOTTED_SERIES_LIMIT = 60
 _RECORD_STYLE = {"marker": "*", "s": 90, "edgecolors": "black", "linewidths": 0.5, "zorder": 3}
-
-
-class ChartText(NamedTuple):
-    """Every word drawn on the chart, so that all of it can come from prompts/."""
-
-    e1rm_axis: str
-    weekly_sets_axis: str
-    target_band: str
-    records: str
-    no_data: str
 
 
 def render_progress_chart(

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.client import caller_of, respond
+from bot.replies import Reply
 
 if TYPE_CHECKING:
     from bot.client import LiftcoachBot
@@ -16,7 +17,12 @@ if TYPE_CHECKING:
 async def run_command(interaction: discord.Interaction, name: str, **options: object) -> None:
     app = interaction.client.app
     plain = {key: getattr(value, "value", value) for key, value in options.items()}
-    await respond(interaction, await app.run(caller_of(interaction), name, plain))
+
+    async def acknowledge(reply: Reply) -> None:
+        # "Liftcoach is thinking…" at once; `respond` then turns it into the reply with the chart.
+        await interaction.response.defer(ephemeral=reply.ephemeral, thinking=True)
+
+    await respond(interaction, await app.run(caller_of(interaction), name, plain, before_render=acknowledge))
 
 
 async def complete(interaction: discord.Interaction, command: str, option: str, typed: str) -> list[app_commands.Choice[str]]:

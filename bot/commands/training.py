@@ -16,6 +16,7 @@ from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliab
 from bot.coach.planner import PlannedExercise, Session
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
+from bot.chart_jobs import ChartText, draw_progress_chart
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
 from bot.commands.formatting import number, span
@@ -274,9 +275,6 @@ async def history_button(ctx: Context, argument: str, interaction: Interaction) 
 
 
 async def progress(ctx: Context, options: ProgressOptions) -> Reply:
-    # Imported here: matplotlib costs ~0.4 s at start-up, and only /progress needs it.
-    from bot.charts import ChartText, render_progress_chart
-
     since = ctx.now - timedelta(weeks=options.weeks)
     only = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
     entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=only, since=since)
@@ -326,7 +324,7 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     title = ctx.text("progress.chart_title", weeks=options.weeks)
     period = (local_date(since, zone), local_date(ctx.now, zone) + timedelta(days=1))
     weekly_sets = sorted((week, dict(sets)) for week, sets in weekly.items())
-    render = partial(render_progress_chart, lifts, records, weekly_sets, band, unit.value, title, text, period)
+    render = partial(draw_progress_chart, lifts, records, weekly_sets, band, unit.value, title, text, period)
     summary = [
         ctx.text("progress.lift_line", exercise=name, best=format_load(round(max(v for _, v in points), 1), unit))
         for name, points in lifts.items() if points
