@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.store.schema import set_logs
 
 TARGET_PER_SECOND = 1000
-FULL = (3_000, 100_000)  # sets logged through the app, sets inserted for the size
+FULL = (1_000, 100_000)  # sets logged through the app, sets inserted for the size
 QUICK = (100, 5_000)
 
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from bot.coach.catalogue import Catalogue, load_catalogue
+from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
 from bot.coach.rules import RuleBook, load_rulebook
 from bot.commands import register_all
@@ -40,7 +41,9 @@ from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
+from bot.store.equipment import EquipmentStore
 from bot.store.reminders import ReminderStore
+from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
 
@@ -91,6 +94,7 @@ class Liftcoach:
         prompts: Prompts,
         rules: RuleBook,
         catalogue: Catalogue,
+        loading: Loading | None = None,
         clock: Callable[[], datetime] = utc_now,
         renderer: ProcessPoolExecutor | None = None,
     ) -> None:
@@ -100,12 +104,15 @@ class Liftcoach:
         self.prompts = prompts
         self.rules = rules
         self.catalogue = catalogue
+        self.loading = loading or load_loading()
         self.clock = clock
         self.users = UserStore(db)
         self.log = TrainingLog(db)
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
-        self.planner = Planner(rules, catalogue)
+        self.swaps = ExerciseSwaps(db)
+        self.equipment = EquipmentStore(db)
+        self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
         # Run inside every command's unit of work; each may return a notice for the user and
@@ -119,6 +126,7 @@ class Liftcoach:
         prompts = Prompts.load(settings.prompts_dir)
         rules = load_rulebook()
         catalogue = load_catalogue()
+        loading = load_loading()
         db = await Database.open(settings.database_url)
         try:
             await db.migrate()
@@ -126,8 +134,10 @@ class Liftcoach:
             await db.close()
             raise
         clock = clock or clock_from(settings.clock_start)
-        return cls(settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, clock=clock,
-                   renderer=chart_pool(settings.chart_workers))
+        return cls(
+            settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, loading=loading, clock=clock,
+            renderer=chart_pool(settings.chart_workers),
+        )
 
     async def warm_up(self) -> None:
         """Start the chart workers now, so the first /progress does not pay for it (well inside Discord's 3 s)."""

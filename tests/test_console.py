@@ -109,3 +109,20 @@ def test_the_real_entry_point_runs_console_mode_without_a_token(tmp_path, databa
     assert result.returncode == 0, result.stderr
     assert "== Today: Full body A ==" in result.stdout
     assert "not medical advice" in result.stdout
+
+
+async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(app, clock):
+    output = io.StringIO()
+    script = io.StringIO(
+        "/goal goal:strength days:3\n"
+        "/log exercise:squat weight:80 reps:5 sets:2 rpe:8 note:felt good\n"
+        "/today\n/history\n"
+    )
+    await run_console(app, "sam", script, output)
+    text = output.getvalue()
+    assert "Rest 3 min: next set " in text and "<t:" not in text, "the countdown reads as a time"
+    assert "Plates per side: 25 + 5 (on a 20 kg bar)" in text
+    assert "Warm-up: 20 kg × 8" in text
+    assert "Why: held: 0 of 2 sets reached 6" in text
+    assert "Swap an exercise" in text
+    assert "felt good" in text.split("== Your training log ==")[1]

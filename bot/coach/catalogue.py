@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.coach.vocabulary import Equipment, Muscle
+from bot.coach.vocabulary import Equipment, Experience, Muscle
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).parent / "data" / "exercises.toml"
 
@@ -50,8 +50,23 @@ class Gear(StrEnum):
 
 
 class Kind(StrEnum):
+    """Core (multi-joint) lifts and assistance (single-joint) lifts (NSCA 4e Ch. 17)."""
+
     COMPOUND = "compound"
     ISOLATION = "isolation"
+
+
+class Measure(StrEnum):
+    """How a set is counted: repetitions, seconds held (isometrics) or metres walked (carries)."""
+
+    REPS = "reps"
+    SECONDS = "seconds"
+    METRES = "metres"
+
+
+# Skill level 1 suits everyone; 2 needs some training (about 6 months, ACSM 2009 "intermediate");
+# 3 is for advanced lifters only (Nordic curls, pistols).
+_MAX_DIFFICULTY = {Experience.NOVICE: 1, Experience.INTERMEDIATE: 2, Experience.ADVANCED: 3}
 
 
 GEAR_BY_PROFILE: dict[Equipment, frozenset[Gear]] = {
@@ -83,6 +98,10 @@ class Exercise(BaseModel):
     kind: Kind
     increment_kg: float = Field(ge=0, le=20, strict=True)
     loadable: bool = Field(strict=True)
+    difficulty: int = Field(default=1, ge=1, le=3, strict=True)
+    measure: Measure = Measure.REPS
+    assisted: bool = False  # a counterweight helps (assisted pull-up): progress means less of it
+    harder: str | None = None  # the next variation once every set reaches the top of the range
 
     @model_validator(mode="after")
     def _consistent(self) -> "Exercise":
@@ -95,6 +114,10 @@ class Exercise(BaseModel):
     @property
     def muscles(self) -> tuple[Muscle, ...]:
         return self.primary + self.secondary
+
+    def suits(self, experience: Experience) -> bool:
+        """Whether the skill this exercise asks for suits a lifter of this experience."""
+        return self.difficulty <= _MAX_DIFFICULTY[experience]
 
 
 class Catalogue:
@@ -147,10 +170,12 @@ class Catalogue:
         ranked.sort(key=lambda item: (item[0], item[1]))
         return [exercise for _, _, exercise in ranked[:limit]]
 
-    def available(self, equipment: Equipment) -> list[Exercise]:
-        """Exercises the user can do with this equipment profile, in file order."""
+    def available(self, equipment: Equipment, experience: Experience = Experience.ADVANCED) -> list[Exercise]:
+        """Exercises the user can do with this equipment at this experience, in file order."""
         gear = GEAR_BY_PROFILE[equipment]
-        return [exercise for exercise in self._exercises if exercise.equipment in gear]
+        return [
+            exercise for exercise in self._exercises if exercise.equipment in gear and exercise.suits(experience)
+        ]
 
 
 def _unique(exercises: list[Exercise]) -> list[Exercise]:
@@ -195,4 +220,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
                     f"{path.name}: exercise '{exercise.key}', field aliases: '{name}' already names '{owner}'"
                 )
         exercises.append(exercise)
+    for exercise in exercises:
+        if exercise.harder is not None and exercise.harder not in keys:
+            raise CatalogueError(f"{path.name}: exercise '{exercise.key}', field harder: no exercise '{exercise.harder}'")
     return Catalogue(exercises)

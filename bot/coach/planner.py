@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from bot.coach.catalogue import Catalogue, Exercise, Kind, Pattern
+from bot.coach.loading import AssistanceRules
 from bot.coach.rules import LevelRules, RuleBook
 from bot.coach.units import round_load
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Muscle, Unit
@@ -186,7 +187,11 @@ class PlanRequest:
     rotation_index: int
     unit: Unit = Unit.KG
     estimated_1rm_kg: Mapping[str, float] = field(default_factory=dict)  # by exercise key
-    working_load_kg: Mapping[str, float] = field(default_factory=dict)  # by exercise key; wins over 1RM
+    # By exercise key, in `unit`, already achievable with the user's equipment: used exactly
+    # as given (a held load is shown as logged) and wins over the 1RM estimate.
+    working_load: Mapping[str, float] = field(default_factory=dict)
+    # The lifter's own choices: planned exercise key -> the key to train instead.
+    swaps: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check_days(self.days_per_week)
@@ -238,9 +243,10 @@ def add_sets(totals: dict[Muscle, float], exercise: Exercise, sets: int) -> None
 
 
 class Planner:
-    def __init__(self, rules: RuleBook, catalogue: Catalogue) -> None:
+    def __init__(self, rules: RuleBook, catalogue: Catalogue, assistance: AssistanceRules | None = None) -> None:
         self._rules = rules
         self._catalogue = catalogue
+        self._assistance = assistance
         self._rotations: dict[tuple[Goal, Experience, int, Equipment], tuple[_PlannedDay, ...]] = {}
 
     def session(self, request: PlanRequest) -> Session:
@@ -248,6 +254,7 @@ class Planner:
         position = request.rotation_index % len(rotation)
         label, exercises = rotation[position]
         level = self._rules.level(request.goal, request.experience)
+        exercises = tuple((self._swapped(exercise, request), sets) for exercise, sets in exercises)
         planned = tuple(self._prescribe(exercise, sets, level, request) for exercise, sets in exercises)
         return Session(label, request.rotation_index, position + 1, planned)
 
@@ -258,16 +265,42 @@ class Planner:
             for offset in range(request.days_per_week)
         ]
 
+    def _swapped(self, exercise: Exercise, request: PlanRequest) -> Exercise:
+        """The lifter's swap for this exercise, if it still fits their equipment."""
+        key = request.swaps.get(exercise.key)
+        if key is None:
+            return exercise
+        try:
+            replacement = self._catalogue.get(key)
+        except KeyError:
+            return exercise
+        fits = replacement.pattern is exercise.pattern and replacement in self.alternatives(exercise, request)
+        return replacement if fits else exercise
+
+    def alternatives(self, exercise: Exercise, request: PlanRequest) -> list[Exercise]:
+        """Exercises of the same movement pattern the user can do, suitable for their level."""
+        return [
+            other
+            for other in self._catalogue.available(request.equipment, request.experience)
+            if other.pattern is exercise.pattern
+        ]
+
     def _prescribe(self, exercise: Exercise, sets: int, level: LevelRules, request: PlanRequest) -> PlannedExercise:
         # ACSM 2009: >=2-3 min for core multi-joint lifts, less for assistance work.
         rest = level.rest_seconds.high if exercise.kind is Kind.COMPOUND else level.rest_seconds.low
+        reps = (int(level.reps.low), int(level.reps.high))
+        pct = (float(level.intensity_pct.low), float(level.intensity_pct.high))
+        if request.goal is Goal.STRENGTH and exercise.kind is Kind.ISOLATION and self._assistance is not None:
+            # NSCA: assistance lifts in strength programs no heavier than an 8RM.
+            reps = (self._assistance.reps_low, self._assistance.reps_high)
+            pct = (self._assistance.pct_low, self._assistance.pct_high)
         return PlannedExercise(
             exercise=exercise,
             sets=sets,
-            reps_low=int(level.reps.low),
-            reps_high=int(level.reps.high),
-            pct_low=float(level.intensity_pct.low),
-            pct_high=float(level.intensity_pct.high),
+            reps_low=reps[0],
+            reps_high=reps[1],
+            pct_low=pct[0],
+            pct_high=pct[1],
             rir_low=int(level.rir.low),
             rir_high=int(level.rir.high),
             rest_seconds=int(rest),
@@ -287,12 +320,15 @@ class Planner:
     ) -> tuple[_PlannedDay, ...]:
         level = self._rules.level(goal, experience)
         templates = SPLITS[days_per_week][1]
-        available = self._catalogue.available(equipment)
+        if goal is Goal.STRENGTH:
+            templates = tuple(_practise_main_lifts(template) for template in templates)
+        available = self._catalogue.available(equipment, experience)
         count = level.selection.exercises_per_session
         for per_session in range(int(count.low), int(count.high) + 1):
             days = _select_exercises(templates, available, level, per_session)
             sets = _allocate_sets(days, level)
             if sets is not None and _meets_rules(days, sets, level):
+                _add_calves(days, sets, available, level)
                 return tuple(
                     (template.label, _in_acsm_order(list(zip(day, day_sets, strict=True))))
                     for template, day, day_sets in zip(templates, days, sets, strict=True)
@@ -303,17 +339,47 @@ class Planner:
         )
 
 
+# Strength is a skill: the main lifts are practised every time their slot comes round
+# (StrongLifts squats every workout, §8; NSCA: 2-3 sessions a week for novices, §7), while
+# the hinge still alternates (deadlift and RDL) so the lower back is not loaded heavily daily.
+_PRACTISED_PATTERNS = {P.SQUAT, P.HORIZONTAL_PUSH, P.VERTICAL_PUSH, P.HORIZONTAL_PULL, P.VERTICAL_PULL}
+
+
+def _practise_main_lifts(template: DayTemplate) -> DayTemplate:
+    return DayTemplate(
+        template.label,
+        tuple(Slot(slot.pattern, 0) if slot.pattern in _PRACTISED_PATTERNS else slot for slot in template.slots),
+    )
+
+
+def _add_calves(days: list[list[Exercise]], sets: list[list[int]], available: list[Exercise], level: LevelRules) -> None:
+    """Calves are a major muscle group too (WHO/ACSM: all major muscle groups, §10): when the
+    compound lifts leave them untrained, add one calf raise to the shortest day that has room."""
+    if any(Muscle.CALVES in exercise.primary for day in days for exercise in day):
+        return
+    calf = next((exercise for exercise in available if exercise.pattern is P.CALF_RAISE), None)
+    if calf is None:
+        return
+    room = [
+        index for index, day in enumerate(days)
+        if len(day) < level.selection.exercises_per_session.high and _keeps_compound_share(day, calf, level)
+    ]
+    if room:
+        index = min(room, key=lambda position: (len(days[position]), position))
+        days[index].append(calf)
+        sets[index].append(int(level.sets.low))
+
+
 def _working_load(exercise: Exercise, level: LevelRules, request: PlanRequest) -> float | None:
     if not exercise.loadable:
         return None
-    if exercise.key in request.working_load_kg:
-        kilograms = request.working_load_kg[exercise.key]
-    elif exercise.key in request.estimated_1rm_kg:
+    if exercise.key in request.working_load:
+        return request.working_load[exercise.key]
+    if exercise.key in request.estimated_1rm_kg:
         # An estimate is uncertain: start at the light end of the intensity range.
         kilograms = request.estimated_1rm_kg[exercise.key] * level.intensity_pct.low / 100
-    else:
-        return None
-    return round_load(kilograms, request.unit, exercise.increment_kg)
+        return round_load(kilograms, request.unit, exercise.increment_kg)
+    return None
 
 
 def _choose(slot: Slot, available: list[Exercise], used: set[str]) -> Exercise | None:

@@ -1,64 +1,80 @@
-"""The next working load for one exercise, from the user's logged sessions of it.
+"""The next working load for one exercise, from the user's logged sessions of it, and why.
 
-Rules (training-science.md §8, §9):
+Loads are in the user's own unit (kg or lb) and always on their equipment's grid
+(`bot.coach.loading.LoadGrid`); a load that is held is the logged load, unrounded. The
+numbers come from `data/loading.toml` (`ProgressionRules`), each citing
+training-science.md. The rules:
 
-- Strength uses the NSCA 2-for-2 rule: when the last set beats the goal reps (the top of the
-  range) by 2 or more in two consecutive sessions at the current load, add
-  max(increment, 2.5 % of the load) rounded to the increment. That is the low end of both the
-  ACSM 2009 "+2-10 %" and the NSCA relative alternative (2.5-10 %); the 10 % cap below is
-  their high end.
-- Hypertrophy, endurance and health use double progression: same load until every prescribed
-  set reaches the top of the range, then one increment (reps restart at the bottom).
-- A session that falls short (a set below the range, or fewer sets than prescribed) holds the
-  load; every third one in a row cuts it by exactly 10 % (StrongLifts), which resets the count.
-- No load moves more than 10 % from the last working session. Unloaded (0 kg) movements are
-  exempt: any first increment would be infinitely "more".
-- A deload week is suggested after six weeks without a new best session (estimated 1RM, or
-  reps at an unloaded movement). Six weeks is the Rogerson 2024 survey's mean interval
-  (5.8 weeks) in whole weeks. A logged deload session, or a break of a week or more (the mean
-  deload lasts 6.4 days), restarts the clock. The deload load is the working load / 1.1
-  (about 9 % down), so that going back to the working load afterwards is itself within the
-  10 % limit; cutting the week's volume (§9) is the program's job.
-- With no history, or when the prescribed rep range changes (a new goal), the load comes from
-  the estimated 1RM rather than from the old load.
+- Effort counts, and nobody is asked to go past the prescribed reps in reserve: a session
+  *succeeds* when every prescribed set reached the top of the rep range and no logged RPE is
+  above the target RPE (10 - the prescribed RIR, §3.1). Sets logged without an RPE are
+  taken as done at the prescribed effort.
+- Strength novices progress linearly (§8 StrongLifts): every successful session adds the
+  smallest achievable step. Other strength levels add it after `two_for_two_sessions`
+  successful sessions in a row at one load (§8 NSCA 2-for-2, read with RIR), or at once when
+  every set was rated below the target RPE (more in reserve than asked). Hypertrophy,
+  endurance and health use double progression (§8): the load rises once every set reaches
+  the top of the range.
+- A rise is the smallest achievable step (next plate pair, dumbbell, stack plate or bell).
+  That is never more than `max_rise` (10 %, §8) unless that step is itself the smallest.
+- Stalls are counted in sessions of this exercise, never in days: `fails_before_deload`
+  sessions in a row below the range, or `sessions_without_progress` sessions without a new
+  best (heavier load, or a higher RPE-anchored e1RM), bring one deload session: the load cut
+  by `deload_cut`, never below `deload_floor` of the best working load nor the empty bar.
+  The deload is recorded with the logged sets (`SessionResult.deload`), which restarts the
+  count; the next session returns to the working load. Deloads never compound.
+- With no history, or a new rep range (a new goal), the load comes from an estimated 1RM at
+  the light end of the goal's %1RM band, but only from reliable sets: at most
+  `reliable_reps` reps, or RPE-anchored sets of at most `rpe_anchored_reps` (§4, §3.2).
+  Without one the start is cautious: chosen by effort, and the reason says so.
 """
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-from bot.coach.onerm import best_estimate, estimate_1rm
-from bot.coach.vocabulary import Goal
+from bot.coach.loading import LoadGrid, ProgressionRules
+from bot.coach.vocabulary import Experience, Goal
 
-MAX_LOAD_CHANGE = 0.10
-STALL_CUT = 0.10
-STALLS_BEFORE_CUT = 3
-TWO_FOR_TWO_MARGIN = 2
-TWO_FOR_TWO_SESSIONS = 2
-STRENGTH_RELATIVE_STEP = 0.025
-DELOAD_AFTER = timedelta(weeks=6)
-RECOVERY_BREAK = timedelta(days=7)
+MAX_RPE = 10.0
+EASIER_BY_RPE = 0.5  # the finest step of the RPE scale (§3.1: half points)
+_TOLERANCE = 1e-6
 
-_SAME_LOAD_TOLERANCE_KG = 1e-6
+
+def reps_in_reserve(rpe: float | None) -> float:
+    """RIR = 10 - RPE (§3.1, the app convention); an unrated set counts as taken to the limit."""
+    return 0.0 if rpe is None else max(0.0, MAX_RPE - rpe)
+
+
+def anchored_e1rm(load: float, reps: int, rpe: float | None) -> float:
+    """Epley 1RM from reps plus reps in reserve: a set at RPE 8 counts as its reps + 2 (§3, §4)."""
+    total = reps + reps_in_reserve(rpe)
+    return load if total <= 1 else load * (1 + total / 30)
 
 
 @dataclass(frozen=True)
 class SessionResult:
-    """One logged session of one exercise: the load and the reps done in each set.
+    """One logged session of one exercise: the load (user's unit) and each set's reps and RPE.
 
-    `deload` marks sessions of a deload week: they restart the no-progress clock and are
-    otherwise ignored, so the working load resumes where it was.
+    `deload` marks a recorded deload session: it restarts the stall count and is otherwise
+    ignored, so the working load returns afterwards.
     """
 
     date: date
-    load_kg: float
+    load: float
     reps: tuple[int, ...]
     target_low: int
     target_high: int
     prescribed_sets: int
+    rpe: tuple[float | None, ...] = ()
     deload: bool = False
+
+    @property
+    def rpes(self) -> tuple[float | None, ...]:
+        return self.rpe or (None,) * len(self.reps)
 
     @property
     def completed_sets(self) -> bool:
@@ -68,190 +84,262 @@ class SessionResult:
     def fell_short(self) -> bool:
         return not self.completed_sets or any(reps < self.target_low for reps in self.reps)
 
-    @property
-    def topped_range(self) -> bool:
-        return self.completed_sets and all(reps >= self.target_high for reps in self.reps)
-
-    @property
-    def beat_goal_by_two(self) -> bool:
-        """The NSCA 2-for-2 trigger: the last set beat the goal reps by at least two."""
+    def succeeded(self, target_rpe: float) -> bool:
+        """Every set at the top of the range, none harder than the target RPE."""
         return (
-            bool(self.reps)
-            and not self.fell_short
-            and self.reps[-1] >= self.target_high + TWO_FOR_TWO_MARGIN
+            self.completed_sets
+            and all(reps >= self.target_high for reps in self.reps)
+            and all(rpe is None or rpe <= target_rpe + _TOLERANCE for rpe in self.rpes)
         )
 
     @property
-    def performance(self) -> tuple[float, int]:
-        """What a new best means: a higher estimated 1RM, or more reps at the same one (0 kg)."""
-        done = [reps for reps in self.reps if reps >= 1]
-        if not done:
-            return (0.0, 0)
-        return (max(estimate_1rm(self.load_kg, reps) for reps in done), max(done))
+    def top_rpe(self) -> float | None:
+        rated = [rpe for rpe in self.rpes if rpe is not None]
+        return max(rated) if rated else None
+
+    @property
+    def performance(self) -> float:
+        """The session's best RPE-anchored e1RM (or its best reps when unloaded)."""
+        if not self.reps:
+            return 0.0
+        if self.load <= 0:
+            return float(max(self.reps))
+        return max(anchored_e1rm(self.load, reps, rpe) for reps, rpe in zip(self.reps, self.rpes, strict=True))
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is about to be prescribed: rep range, reps in reserve and %1RM band (percent)."""
+
+    reps_low: int
+    reps_high: int
+    rir_low: int
+    pct_low: float
+
+    @property
+    def target_rpe(self) -> float:
+        return MAX_RPE - self.rir_low
 
 
 class Decision(StrEnum):
     START = "start"
+    CAUTIOUS = "cautious"
     INCREASE = "increase"
     HOLD = "hold"
-    CUT = "cut"
     DELOAD = "deload"
+    RETURN = "return"
 
 
 class Reason(StrEnum):
-    """Keys of the sentences in prompts/ that explain a decision."""
+    """Keys of the "why" sentences in prompts/ (the `facts` fill their placeholders)."""
 
     START_FROM_E1RM = "progression.start.from_e1rm"
     START_BY_EFFORT = "progression.start.by_effort"
     REP_RANGE_CHANGED = "progression.start.rep_range_changed"
+    CAUTIOUS = "progression.start.cautious"
+    LINEAR = "progression.increase.linear"
     TOP_OF_RANGE = "progression.increase.top_of_range"
     TWO_FOR_TWO = "progression.increase.two_for_two"
+    EASIER_THAN_TARGET = "progression.increase.easier_than_target"
+    HARDER_VARIATION = "progression.increase.harder_variation"
+    ADD_LOAD = "progression.increase.add_load"
     BUILDING_REPS = "progression.hold.building_reps"
+    EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
     BELOW_RANGE = "progression.hold.below_range"
-    THREE_STALLS = "progression.cut.three_stalls"
-    NO_PROGRESS = "progression.deload.no_progress"
+    AFTER_DELOAD = "progression.hold.after_deload"
+    DELOAD_NO_PROGRESS = "progression.deload.no_progress"
+    DELOAD_FAILS = "progression.deload.fails"
 
 
 @dataclass(frozen=True)
 class Progression:
-    """`next_load_kg` is None when nothing is known to derive a load from: coach by effort.
+    """`load` is None when nothing reliable is known: coach by effort.
 
-    `stalls` counts the sessions in a row that fell short since the last cut, the latest
-    included (3 on a cut, 0 after a session in range).
+    `facts` fill the reason's sentence: `step`, `weight` and `e1rm` are loads in the user's
+    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions` are plain numbers or text.
     """
 
-    next_load_kg: float | None
+    load: float | None
     decision: Decision
-    reason_key: Reason
-    stalls: int
+    reason: Reason
+    facts: Mapping[str, object] = field(default_factory=dict)
 
     @property
-    def deload_suggested(self) -> bool:
+    def is_deload(self) -> bool:
         return self.decision is Decision.DELOAD
-
-
-def rederive_load(e1rm_kg: float, target_pct_1rm: float) -> float:
-    """A working load from an estimated 1RM, e.g. after a change of goal (percent, 0-100]."""
-    if not 0 < target_pct_1rm <= 100:
-        raise ValueError(f"target %1RM must be in (0, 100], got {target_pct_1rm}")
-    return e1rm_kg * target_pct_1rm / 100
 
 
 def next_working_load(
     history: Sequence[SessionResult],
     goal: Goal,
-    increment_kg: float,
-    e1rm_kg: float | None,
-    target_pct_1rm: float,
-    target_reps: tuple[int, int] | None = None,
+    experience: Experience,
+    grid: LoadGrid,
+    target: Target,
+    rules: ProgressionRules,
 ) -> Progression:
-    """The load for the next session of one exercise, and why.
-
-    `history` is every logged session of the exercise, in any order. `e1rm_kg` (if known) and
-    `target_pct_1rm` (the goal's intensity, in percent) seed the load when there is no
-    history, or when `target_reps`, the rep range about to be prescribed, differs from the
-    last session's.
-    """
-    if increment_kg <= 0:
-        raise ValueError(f"increment must be positive, got {increment_kg}")
+    """The load for the next session of one exercise, and why (`history` in any order)."""
     logged = sorted(history, key=lambda session: session.date)
     working = [session for session in logged if not session.deload]
     if not working:
-        if e1rm_kg is None:
-            return Progression(None, Decision.START, Reason.START_BY_EFFORT, 0)
-        load = rederive_load(e1rm_kg, target_pct_1rm)
-        return Progression(load, Decision.START, Reason.START_FROM_E1RM, 0)
-
+        return Progression(None, Decision.START, Reason.START_BY_EFFORT)
     last = working[-1]
-    if target_reps is not None and target_reps != (last.target_low, last.target_high):
-        return _rederive_for_new_range(working, e1rm_kg, target_pct_1rm)
+    if (last.target_low, last.target_high) != (target.reps_low, target.reps_high):
+        return _start(working, grid, target, rules, Reason.REP_RANGE_CHANGED)
 
-    stalls = _stalls_since_cut(working)
-    increase = _increase(working, goal, increment_kg)
+    deloads = [session for session in logged if session.deload]
+    since_deload = [s for s in working if not deloads or s.date > deloads[-1].date]
+    if deloads and not since_deload:
+        return Progression(last.load, Decision.RETURN, Reason.AFTER_DELOAD, {"weight": last.load})
+
+    increase = _increase(working, goal, experience, grid, target)
     if increase is not None:
         return increase
-    if _weeks_without_progress_exceeded(logged):
+
+    fails = _trailing(since_deload, lambda session: session.fell_short)
+    flat = _sessions_without_progress(working, since_deload)
+    if fails >= rules.fails_before_deload:
+        return _deload(working, grid, rules, Reason.DELOAD_FAILS, fails)
+    if flat >= rules.sessions_without_progress:
+        return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, flat)
+    summary = _summary(last)
+    if fails:
+        return Progression(last.load, Decision.HOLD, Reason.BELOW_RANGE, {**summary, "low": last.target_low})
+    if last.succeeded(MAX_RPE) and not last.succeeded(target.target_rpe):
         return Progression(
-            last.load_kg / (1 + MAX_LOAD_CHANGE), Decision.DELOAD, Reason.NO_PROGRESS, stalls
+            last.load, Decision.HOLD, Reason.EFFORT_ABOVE_TARGET, {**summary, "target": _number(target.target_rpe)}
         )
-    if stalls == STALLS_BEFORE_CUT:
-        return Progression(
-            last.load_kg * (1 - STALL_CUT), Decision.CUT, Reason.THREE_STALLS, stalls
-        )
-    if stalls:
-        return Progression(last.load_kg, Decision.HOLD, Reason.BELOW_RANGE, stalls)
-    waiting = Reason.TWO_FOR_TWO_PENDING if goal is Goal.STRENGTH else Reason.BUILDING_REPS
-    return Progression(last.load_kg, Decision.HOLD, waiting, 0)
-
-
-def _rederive_for_new_range(
-    working: Sequence[SessionResult], e1rm_kg: float | None, target_pct_1rm: float
-) -> Progression:
-    if e1rm_kg is None:
-        logged_best = best_estimate(
-            (session.load_kg, reps) for session in working for reps in session.reps
-        )
-        e1rm_kg = logged_best.e1rm_kg if logged_best else None
-    if e1rm_kg is None:
-        return Progression(None, Decision.START, Reason.START_BY_EFFORT, 0)
-    load = rederive_load(e1rm_kg, target_pct_1rm)
-    return Progression(load, Decision.START, Reason.REP_RANGE_CHANGED, 0)
-
-
-def _increase(
-    working: Sequence[SessionResult], goal: Goal, increment_kg: float
-) -> Progression | None:
-    last = working[-1]
-    if goal is Goal.STRENGTH:
-        recent = working[-TWO_FOR_TWO_SESSIONS:]
-        earned = len(recent) == TWO_FOR_TWO_SESSIONS and all(
-            session.beat_goal_by_two
-            and abs(session.load_kg - last.load_kg) < _SAME_LOAD_TOLERANCE_KG
-            and (session.target_low, session.target_high) == (last.target_low, last.target_high)
-            for session in recent
-        )
-        if not earned:
-            return None
-        # Half up, not Python's half-to-even: 2.5 % of 100 kg on 1 kg plates is 3 kg, not 2.
-        increments = math.floor(last.load_kg * STRENGTH_RELATIVE_STEP / increment_kg + 0.5)
-        step = max(1, increments) * increment_kg
-        return Progression(
-            _capped_rise(last.load_kg, step), Decision.INCREASE, Reason.TWO_FOR_TWO, 0
-        )
-    if not last.topped_range:
-        return None
+    if last.succeeded(target.target_rpe):
+        return Progression(last.load, Decision.HOLD, Reason.TWO_FOR_TWO_PENDING, summary)
+    reached = sum(1 for reps in last.reps if reps >= last.target_high)
     return Progression(
-        _capped_rise(last.load_kg, increment_kg), Decision.INCREASE, Reason.TOP_OF_RANGE, 0
+        last.load, Decision.HOLD, Reason.BUILDING_REPS,
+        {**summary, "reached": reached, "top": last.target_high, "count": len(last.reps)},
     )
 
 
-def _capped_rise(load_kg: float, step_kg: float) -> float:
-    if load_kg <= 0:
-        return load_kg + step_kg
-    return min(load_kg + step_kg, load_kg * (1 + MAX_LOAD_CHANGE))
+def reps_progression(history: Sequence[SessionResult], target: Target, has_harder: bool) -> Progression | None:
+    """Unloaded moves progress by reps, then to a harder variation (or added load); None if unlogged."""
+    if not history:
+        return None
+    last = max(history, key=lambda session: session.date)
+    if last.succeeded(target.target_rpe):
+        reason = Reason.HARDER_VARIATION if has_harder else Reason.ADD_LOAD
+        return Progression(None, Decision.INCREASE, reason, {**_summary(last), "top": target.reps_high})
+    reached = sum(1 for reps in last.reps if reps >= target.reps_high)
+    return Progression(
+        None, Decision.HOLD, Reason.BUILDING_REPS,
+        {**_summary(last), "reached": reached, "top": target.reps_high, "count": len(last.reps)},
+    )
 
 
-def _stalls_since_cut(working: Sequence[SessionResult]) -> int:
-    in_a_row = 0
-    for session in reversed(working):
-        if not session.fell_short:
+def reliable_estimate(
+    sessions: Sequence[SessionResult], rules: ProgressionRules
+) -> tuple[float, float, int] | None:
+    """(e1RM, load, reps) of the best reliable set in `sessions`, or None (§4, §3.2)."""
+    best: tuple[float, float, int] | None = None
+    for session in sessions:
+        if session.load <= 0:
+            continue
+        for reps, rpe in zip(session.reps, session.rpes, strict=True):
+            reliable = reps <= rules.reliable_reps or (rpe is not None and reps <= rules.rpe_anchored_reps)
+            if not reliable:
+                continue
+            e1rm = anchored_e1rm(session.load, reps, rpe)
+            if best is None or e1rm > best[0]:
+                best = (e1rm, session.load, reps)
+    return best
+
+
+def _start(
+    working: Sequence[SessionResult], grid: LoadGrid, target: Target, rules: ProgressionRules, reason: Reason
+) -> Progression:
+    recent = working[-rules.sessions_without_progress:]
+    estimate = reliable_estimate(recent, rules)
+    if estimate is None:
+        return Progression(None, Decision.CAUTIOUS, Reason.CAUTIOUS, {"limit": rules.reliable_reps})
+    e1rm, load, reps = estimate
+    start = grid.floor(grid.down(e1rm * target.pct_low / 100))
+    return Progression(start, Decision.START, reason, {"weight": load, "reps": reps, "e1rm": round(e1rm)})
+
+
+def _increase(
+    working: Sequence[SessionResult], goal: Goal, experience: Experience, grid: LoadGrid, target: Target
+) -> Progression | None:
+    last = working[-1]
+    if not last.succeeded(target.target_rpe):
+        return None
+    facts = {**_summary(last)}
+    if goal is Goal.STRENGTH and experience is not Experience.NOVICE:
+        recent = working[-2:]
+        two_in_a_row = len(recent) == 2 and all(
+            session.succeeded(target.target_rpe) and abs(session.load - last.load) < _TOLERANCE for session in recent
+        )
+        # Every set rated below the target (more in reserve than asked): the load is light now.
+        easier = all(rpe is not None for rpe in last.rpes) and last.succeeded(target.target_rpe - EASIER_BY_RPE)
+        if two_in_a_row:
+            reason = Reason.TWO_FOR_TWO
+        elif easier:
+            reason = Reason.EASIER_THAN_TARGET
+            facts["target"] = _number(target.target_rpe)
+        else:
+            return None
+    elif goal is Goal.STRENGTH:
+        reason = Reason.LINEAR
+    else:
+        reason = Reason.TOP_OF_RANGE
+    rise = grid.next_above(last.load)
+    return Progression(rise, Decision.INCREASE, reason, {**facts, "step": rise - last.load})
+
+
+def _deload(
+    working: Sequence[SessionResult], grid: LoadGrid, rules: ProgressionRules, reason: Reason, sessions: int
+) -> Progression:
+    last = working[-1]
+    best = max(session.load for session in working)
+    load = grid.nearest(last.load * (1 - rules.deload_cut))
+    if load >= last.load:
+        load = grid.down(last.load - grid_resolution(grid))
+    if load < best * rules.deload_floor - _TOLERANCE:
+        load = grid.up(best * rules.deload_floor)
+    load = grid.floor(min(load, last.load))
+    return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
+
+
+def grid_resolution(grid: LoadGrid) -> float:
+    return grid.step / 2 if grid.step else 1e-3
+
+
+def _trailing(sessions: Sequence[SessionResult], test) -> int:
+    count = 0
+    for session in reversed(sessions):
+        if not test(session):
             break
-        in_a_row += 1
-    # Counting in blocks of three keeps the reset even if plate rounding undid the cut.
-    return (in_a_row - 1) % STALLS_BEFORE_CUT + 1 if in_a_row else 0
+        count += 1
+    return count
 
 
-def _weeks_without_progress_exceeded(logged: Sequence[SessionResult]) -> bool:
-    clock_start = logged[0].date
-    best = (float("-inf"), 0)
-    previous_date = logged[0].date
-    for session in logged:
-        if session.deload or session.date - previous_date >= RECOVERY_BREAK:
-            clock_start = session.date
-        elif session.performance > best:
-            clock_start = session.date
-        if not session.deload:
-            best = max(best, session.performance)
-        previous_date = session.date
-    return logged[-1].date - clock_start >= DELOAD_AFTER
+def _sessions_without_progress(working: Sequence[SessionResult], since_deload: Sequence[SessionResult]) -> int:
+    """Sessions since the last one that set a new best (load or RPE-anchored e1RM)."""
+    best_load, best_performance = float("-inf"), float("-inf")
+    last_progress = -1
+    for index, session in enumerate(working):
+        if session.load > best_load + _TOLERANCE or session.performance > best_performance * (1 + 1e-9) + _TOLERANCE:
+            last_progress = index
+        best_load = max(best_load, session.load)
+        best_performance = max(best_performance, session.performance)
+    return min(len(working) - 1 - last_progress, len(since_deload))
+
+
+def _summary(session: SessionResult) -> dict[str, object]:
+    """"3×5 at RPE 7" facts: sets, reps (one number when all equal) and the hardest RPE."""
+    reps = session.reps
+    shown = str(reps[0]) if len(set(reps)) == 1 else ", ".join(map(str, reps))
+    facts: dict[str, object] = {"sets": len(reps), "reps": shown, "weight": session.load}
+    if session.top_rpe is not None:
+        facts["rpe"] = _number(session.top_rpe)
+    return facts
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -1,4 +1,4 @@
-"""/goal, /compare, /today, /settings, /help."""
+"""/goal, /compare, /today, /settings, /equipment, /help."""
 
 from __future__ import annotations
 
@@ -57,6 +57,24 @@ class CoreCog(commands.Cog):
     @settings.autocomplete("timezone")
     async def settings_timezone(self, interaction: discord.Interaction, current: str):
         return await complete(interaction, "settings", "timezone", current)
+
+    @app_commands.command(name="equipment", description="Your bar, plates, dumbbell and machine steps")
+    @app_commands.describe(
+        bar="Empty bar weight, in your unit",
+        plate_pair="Smallest pair of plates you can add (e.g. 1 for two 0.5 kg micro-plates)",
+        dumbbell_step="Step between your dumbbells",
+        machine_step="Step between machine stack plates",
+    )
+    async def equipment(
+        self,
+        interaction: discord.Interaction,
+        bar: app_commands.Range[float, 5.0, 50.0] | None = None,
+        plate_pair: app_commands.Range[float, 0.25, 20.0] | None = None,
+        dumbbell_step: app_commands.Range[float, 0.5, 10.0] | None = None,
+        machine_step: app_commands.Range[float, 0.5, 20.0] | None = None,
+    ) -> None:
+        await run_command(interaction, "equipment", bar=bar, plate_pair=plate_pair, dumbbell_step=dumbbell_step,
+                          machine_step=machine_step)
 
     @app_commands.command(name="help", description="Every Liftcoach command in a sentence")
     async def help(self, interaction: discord.Interaction) -> None:

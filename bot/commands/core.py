@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.coach.catalogue import Gear, Kind, Measure
+from bot.coach.loading import EquipmentProfile, plates_per_side, warmup_ramp
 from bot.coach.planner import PlannedExercise, Session, split_name
+from bot.coach.progression import Decision, Progression, Reason
 from bot.coach.rules import GoalTable, LevelRules
 from bot.coach.schedule import ScheduleError, load_zone, search_zones
-from bot.coach.units import format_load
+from bot.coach.units import format_load, to_kg
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction
-from bot.commands.formatting import duration_span, span
-from bot.commands.planning import adherence_line, planned_session, todays_plan
+from bot.commands.formatting import duration_span, number, span
+from bot.commands.planning import adherence_line, equipment_profile, plan_request, planned_session, todays_plan
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
@@ -195,32 +200,95 @@ async def compare(ctx: Context, options: CompareOptions) -> Reply:
 # -- /today ----------------------------------------------------------------------------------
 
 
-def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit) -> str:
-    prescription = ctx.text(
-        "today.prescription",
+def _load_text(value: float, unit: Unit) -> str:
+    return format_load(value, unit)
+
+
+def why_line(ctx: Context, progression: Progression, unit: Unit) -> str:
+    """The reason for a load, in the lifter's words ("+2.5 kg: 3×5 at RPE 7 last time")."""
+    facts = dict(progression.facts)
+    for key in ("weight", "e1rm"):
+        if key in facts:
+            facts[key] = _load_text(float(facts[key]), unit)  # type: ignore[arg-type]
+    if "step" in facts:
+        facts["step"] = _load_text(round(float(facts["step"]), 2), unit)  # type: ignore[arg-type]
+    if progression.reason is Reason.HARDER_VARIATION:
+        exercise = ctx.app.catalogue.find(harder) if (harder := facts.get("harder")) else None
+        facts["harder"] = exercise.name if exercise else ""
+    if "sets" in facts:
+        rpe = facts.pop("rpe", None)
+        facts["effort"] = ctx.text("progression.at_rpe", rpe=rpe) if rpe is not None else ctx.text("progression.as_planned")
+    return ctx.text(progression.reason.value, **facts)
+
+
+def _prescription(ctx: Context, planned: PlannedExercise) -> str:
+    measure = planned.exercise.measure
+    values = dict(
         sets=planned.sets,
-        reps=span(planned.reps_low, planned.reps_high),
         pct=span(planned.pct_low, planned.pct_high),
         rir=span(planned.rir_low, planned.rir_high),
         rest=duration_span(planned.rest_seconds, planned.rest_seconds),
     )
+    if measure is Measure.REPS and planned.exercise.loadable:
+        return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS and planned.exercise.assisted:
+        return ctx.text("today.prescription_assisted", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS:
+        return ctx.text("today.prescription_bodyweight", reps=span(planned.reps_low, planned.reps_high), **values)
+    amount = ctx.app.loading.measures
+    low, high = (amount.seconds_low, amount.seconds_high) if measure is Measure.SECONDS else (amount.metres_low, amount.metres_high)
+    return ctx.text(f"today.prescription_{measure.value}", amount=span(low, high), **values)
+
+
+def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment: EquipmentProfile,
+                  progression: Progression | None = None, warmup: bool = False) -> str:
+    lines = [_prescription(ctx, planned)]
+    exercise = planned.exercise
+    grid = ctx.app.loading.grid(exercise, unit, equipment)
     if planned.load is not None:
-        load = ctx.text("today.load", load=format_load(planned.load, unit))
+        key = "today.load_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.load"
+        lines.append(ctx.text(key, load=format_load(planned.load, unit)))
+        if grid is not None and grid.barbell:
+            plates = plates_per_side(planned.load, equipment)
+            if plates:
+                lines.append(ctx.text("today.plates", plates=" + ".join(number(plate) for plate in plates),
+                                      bar=format_load(equipment.bar, unit)))
+            elif plates == ():
+                lines.append(ctx.text("today.empty_bar", bar=format_load(equipment.bar, unit)))
+        if warmup and grid is not None:
+            ramp = warmup_ramp(planned.load, grid, ctx.app.loading.progression)
+            if ramp:
+                sets = ", ".join(f"{format_load(step.load, unit)} × {step.reps}" for step in ramp)
+                lines.append(ctx.text("today.warmup", sets=sets))
+    elif exercise.assisted:
+        lines.append(ctx.text("today.assisted_cue", top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
+    elif not exercise.loadable:
+        if exercise.measure is Measure.REPS:
+            lines.append(ctx.text("today.bodyweight_cue", top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     else:
-        load = ctx.text(
-            "today.effort_cue",
-            reps=planned.reps_high,
-            rir=span(planned.rir_low, planned.rir_high),
-        )
-    return f"{prescription}\n{load}"
+        key = "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
+        lines.append(ctx.text(key, reps=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
+    if progression is not None and progression.reason is Reason.HARDER_VARIATION:
+        progression = replace(progression, facts={**progression.facts, "harder": exercise.harder})
+    if progression is not None and progression.reason is not Reason.START_BY_EFFORT:
+        lines.append(ctx.text("today.why", why=why_line(ctx, progression, unit)))
+    return "\n".join(lines)
 
 
-def session_reply(ctx: Context, session: Session, *, extra_lines: tuple[str, ...] = ()) -> Reply:
+def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *, extra_lines: tuple[str, ...] = (),
+                  progressions: dict[str, Progression] | None = None) -> Reply:
     profile = ctx.profile
     assert profile.goal is not None
     table = ctx.app.rules.table(profile.goal)
+    progressions = progressions or {}
+    first_core = next((p.exercise.key for p in session.exercises
+                       if p.exercise.kind is Kind.COMPOUND and p.load is not None), None)
     sections = tuple(
-        Section(name=f"{index}. {planned.exercise.name}", value=exercise_line(ctx, planned, profile.units))
+        Section(
+            name=f"{index}. {planned.exercise.name}",
+            value=exercise_line(ctx, planned, profile.units, equipment, progressions.get(planned.exercise.key),
+                                warmup=planned.exercise.key == first_core)[:1024],
+        )
         for index, planned in enumerate(session.exercises, start=1)
     )
     body_lines = [
@@ -235,6 +303,10 @@ def session_reply(ctx: Context, session: Session, *, extra_lines: tuple[str, ...
         *extra_lines,
     ]
     rotation = str(session.rotation_index)
+    swap_choices = tuple(
+        Choice(label=f"{index}. {planned.exercise.name}"[:100], value=planned.exercise.key)
+        for index, planned in enumerate(session.exercises, start=1)
+    )[:25]
     return Reply(
         title=ctx.text("today.title", day=session.day_label),
         body="\n".join(body_lines),
@@ -244,6 +316,8 @@ def session_reply(ctx: Context, session: Session, *, extra_lines: tuple[str, ...
             Button(label=ctx.text("buttons.log_form"), action=ctx.action("log-open", rotation), style=ButtonStyle.PRIMARY),
             Button(label=ctx.text("buttons.done"), action=ctx.action("done", rotation)),
         ),
+        menu=Menu(action=ctx.action("swap-pick"), placeholder=ctx.text("today.swap_placeholder"),
+                  choices=swap_choices) if swap_choices else None,
     )
 
 
@@ -251,22 +325,55 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="today.needs_goal")
     plan = await todays_plan(ctx)
-    lines = (await adherence_line(ctx), *progression_lines(ctx, plan))
-    return session_reply(ctx, plan.session, extra_lines=lines)
+    lines = [await adherence_line(ctx)]
+    if any(progression.is_deload for progression in plan.progressions.values()):
+        lines.append(ctx.text("today.deload_note"))
+    if any(progression.decision is Decision.CAUTIOUS for progression in plan.progressions.values()):
+        lines.append(ctx.text("today.cautious_note", limit=ctx.app.loading.progression.reliable_reps))
+    return session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions)
 
 
 async def today_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     return await today(ctx, NoOptions())
 
 
-def progression_lines(ctx: Context, plan) -> tuple[str, ...]:
-    """One line per exercise whose load moved, or a deload suggestion, from the user's log."""
-    lines = []
-    names = {p.exercise.key: p.exercise.name for p in plan.session.exercises}
-    for key, progression in plan.progressions.items():
-        if progression.decision.value in {"increase", "cut", "deload"}:
-            lines.append(ctx.text(progression.reason_key.value, exercise=names[key]))
-    return tuple(lines)
+async def swap_pick(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    """Step 1 of a swap: which exercise -> a menu of same-pattern alternatives (at most 25)."""
+    if ctx.profile.goal is None or not interaction.values:
+        raise UserError("errors.stale_button")
+    exercise = ctx.app.catalogue.find(interaction.values[0])
+    if exercise is None:
+        raise UserError("errors.stale_button")
+    request = await plan_request(ctx)
+    choices = tuple(
+        Choice(label=other.name[:100], value=other.key) for other in ctx.app.planner.alternatives(exercise, request)
+    )[:25]
+    if len(choices) < 2:
+        return Reply(body=ctx.text("today.swap_none", exercise=exercise.name), ephemeral=True)
+    return Reply(
+        title=ctx.text("today.swap_title", exercise=exercise.name),
+        body=ctx.text("today.swap_intro", exercise=exercise.name),
+        menu=Menu(action=ctx.action("swap", exercise.key), placeholder=ctx.text("today.swap_placeholder"),
+                  choices=choices),
+        ephemeral=True,
+    )
+
+
+async def swap(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    """Step 2: remember the replacement for later sessions and show /today with it."""
+    if ctx.profile.goal is None or not interaction.values:
+        raise UserError("errors.stale_button")
+    replaced = ctx.app.catalogue.find(argument)
+    replacement = ctx.app.catalogue.find(interaction.values[0])
+    request = await plan_request(ctx)
+    if replaced is None or replacement is None or replacement not in ctx.app.planner.alternatives(replaced, request):
+        raise UserError("errors.stale_button")
+    swaps = await ctx.app.swaps.all(ctx.caller.user_id)
+    original = next((key for key, value in swaps.items() if value == replaced.key), replaced.key)
+    await ctx.app.swaps.set(ctx.caller.user_id, original, replacement.key, ctx.now)
+    reply = await today(ctx, NoOptions())
+    note = ctx.text("today.swapped", old=replaced.name, new=replacement.name)
+    return reply.model_copy(update={"body": f"{note}\n{reply.body}"})
 
 
 async def mark_done(ctx: Context, argument: str, interaction: Interaction) -> Reply:
@@ -274,14 +381,14 @@ async def mark_done(ctx: Context, argument: str, interaction: Interaction) -> Re
     if profile.goal is None or not argument.isdigit():
         raise UserError("errors.stale_button")
     expected = int(argument)
-    session = planned_session(ctx, expected)
+    session = await planned_session(ctx, expected)
     recorded = await ctx.app.users.complete_session(
         ctx.caller.user_id, expected, session.day_label, profile.goal, ctx.now, source="button"
     )
     if recorded is None:
         return Reply(body=ctx.text("today.already_done", day=session.day_label), ephemeral=True, tone=Tone.WARNING)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
-    following = planned_session(ctx)
+    following = await planned_session(ctx)
     return Reply(
         title=ctx.text("today.done_title"),
         body=ctx.text("today.done", day=session.day_label, next_day=following.day_label),
@@ -319,6 +426,43 @@ async def complete_timezone(ctx: Context, typed: str) -> list[tuple[str, str]]:
     return [(name, name) for name in search_zones(typed, limit=25)]
 
 
+# -- /equipment -----------------------------------------------------------------------------
+
+
+class EquipmentOptions(Options):
+    """The lifter's own equipment, in their unit; unset options keep their current value."""
+
+    bar: float | None = Field(default=None, ge=5, le=50)
+    plate_pair: float | None = Field(default=None, ge=0.25, le=20)
+    dumbbell_step: float | None = Field(default=None, ge=0.5, le=10)
+    machine_step: float | None = Field(default=None, ge=0.5, le=20)
+
+
+async def equipment(ctx: Context, options: EquipmentOptions) -> Reply:
+    unit = ctx.profile.units
+    changes = {
+        column: to_kg(value, unit)
+        for column, value in (("bar_kg", options.bar), ("plate_pair_kg", options.plate_pair),
+                              ("dumbbell_kg", options.dumbbell_step), ("machine_kg", options.machine_step))
+        if value is not None
+    }
+    if changes:
+        await ctx.app.equipment.update(ctx.caller.user_id, ctx.now, **changes)
+    profile = await equipment_profile(ctx)
+    return Reply(
+        title=ctx.text("equipment_profile.title"),
+        body=ctx.text(
+            "equipment_profile.saved" if changes else "equipment_profile.current",
+            bar=format_load(profile.bar, unit),
+            plate_pair=format_load(profile.plate_pair, unit),
+            dumbbell=format_load(profile.dumbbell_step, unit),
+            machine=format_load(profile.machine_step, unit),
+        ),
+        tone=Tone.SUCCESS if changes else Tone.INFO,
+        ephemeral=True,
+    )
+
+
 # -- /help -----------------------------------------------------------------------------------
 
 
@@ -333,6 +477,7 @@ COMMANDS = (
     Command("compare", CompareOptions, compare),
     Command("today", NoOptions, today),
     Command("settings", SettingsOptions, settings, completers={"timezone": complete_timezone}),
+    Command("equipment", EquipmentOptions, equipment),
     Command("help", NoOptions, help_),
 )
-ACTIONS = {"pick-goal": pick_goal, "today": today_button, "done": mark_done}
+ACTIONS = {"pick-goal": pick_goal, "today": today_button, "done": mark_done, "swap-pick": swap_pick, "swap": swap}

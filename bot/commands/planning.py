@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coach.adherence import adherence
-from bot.coach.catalogue import Exercise
-from bot.coach.onerm import best_estimate
+from bot.coach.catalogue import Exercise, Measure
+from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
-from bot.coach.progression import Progression, SessionResult, next_working_load
-from bot.coach.vocabulary import Muscle
+from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
+from bot.coach.units import from_kg
+from bot.coach.vocabulary import Muscle, Unit
 from bot.commands.base import Context
 from bot.store.training_log import LogEntry
 
-ESTIMATE_WINDOW = timedelta(weeks=12)
 ADHERENCE_HISTORY = timedelta(weeks=104)
 
 
@@ -24,9 +24,19 @@ ADHERENCE_HISTORY = timedelta(weeks=104)
 class TodaysPlan:
     session: Session
     progressions: dict[str, Progression]
+    equipment: EquipmentProfile
 
 
-def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
+async def equipment_profile(ctx: Context) -> EquipmentProfile:
+    """The lifter's equipment in their unit: their own values over the unit's defaults."""
+    unit = ctx.profile.units
+    own = await ctx.app.equipment.get(ctx.caller.user_id)
+    values = {"bar": own.bar_kg, "plate_pair": own.plate_pair_kg, "dumbbell_step": own.dumbbell_kg,
+              "machine_step": own.machine_kg}
+    return ctx.app.loading.profile(unit, **{k: in_unit(v, unit) for k, v in values.items() if v is not None})
+
+
+async def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
     profile = ctx.profile
     assert profile.goal is not None
     return PlanRequest(
@@ -36,6 +46,7 @@ def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest
         equipment=profile.equipment,
         rotation_index=profile.rotation_index if rotation_index is None else rotation_index,
         unit=profile.units,
+        swaps=await ctx.app.swaps.all(ctx.caller.user_id),
     )
 
 
@@ -43,67 +54,86 @@ def local_date(moment: datetime, zone: ZoneInfo):
     return moment.astimezone(zone).date()
 
 
-def session_results(entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo) -> list[SessionResult]:
-    """One SessionResult per local training day: the heaviest load's sets that day."""
+def in_unit(kg: float, unit: Unit) -> float:
+    """A stored load back in the user's unit, as they typed it (225 lb stays 225, never 220)."""
+    return round(from_kg(kg, unit), 2)
+
+
+def session_results(
+    entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo, unit: Unit, grid: LoadGrid | None = None
+) -> list[SessionResult]:
+    """One SessionResult per local training day: the heaviest load's sets that day, in `unit`.
+
+    A load logged in `unit` is kept exactly; one logged in the other unit (before a switch of
+    units) is moved to the nearest load the user's own plates make.
+    """
     by_day: dict = defaultdict(list)
     for entry in entries:
         by_day[local_date(entry.logged_at, zone)].append(entry)
     results = []
     for day, day_entries in sorted(by_day.items()):
         top = max(entry.weight_kg for entry in day_entries)
-        working = [entry for entry in day_entries if entry.weight_kg == top]
+        working = [entry for entry in day_entries if abs(entry.weight_kg - top) < 1e-9]
         reps = tuple(entry.reps for entry in working for _ in range(entry.sets))
+        rpe = tuple(entry.rpe for entry in working for _ in range(entry.sets))
         first = working[0]
+        load = in_unit(top, unit)
+        if grid is not None and first.entered_unit is not unit and load > 0:
+            load = grid.nearest(load)
         results.append(
             SessionResult(
                 date=day,
-                load_kg=top,
+                load=load,
                 reps=reps,
                 target_low=first.target_low or planned.reps_low,
                 target_high=first.target_high or planned.reps_high,
                 prescribed_sets=first.prescribed_sets or len(reps),
+                rpe=rpe,
+                deload=any(entry.deload for entry in day_entries),
             )
         )
     return results
 
 
-def estimated_1rm(history: list[LogEntry], now: datetime) -> float | None:
-    """The best estimate from the last ESTIMATE_WINDOW of one exercise's log."""
-    recent = [entry for entry in history if entry.weight_kg > 0 and entry.logged_at >= now - ESTIMATE_WINDOW]
-    estimate = best_estimate((entry.weight_kg, entry.reps) for entry in recent)
-    return estimate.e1rm_kg if estimate else None
-
-
-def planned_session(ctx: Context, rotation_index: int | None = None) -> Session:
+async def planned_session(ctx: Context, rotation_index: int | None = None) -> Session:
     """The prescription without loads: enough for day labels and rep targets, and no log queries."""
-    return ctx.app.planner.session(plan_request(ctx, rotation_index))
+    return ctx.app.planner.session(await plan_request(ctx, rotation_index))
 
 
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
-    request = plan_request(ctx, rotation_index)
+    request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
     zone = ZoneInfo(ctx.profile.timezone)
+    unit = ctx.profile.units
+    equipment = await equipment_profile(ctx)
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
         exercise = planned.exercise
-        if not exercise.loadable:
+        grid = ctx.app.loading.grid(exercise, unit, equipment)
+        target = Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low)
+        if not exercise.loadable or grid is None:
+            if exercise.measure is Measure.REPS:
+                history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
+                by_reps = reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None)
+                if by_reps is not None:
+                    progressions[exercise.key] = by_reps
             continue
         history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
         progression = next_working_load(
-            session_results(history, planned, zone),
+            session_results(history, planned, zone, unit, grid),
             request.goal,
-            exercise.increment_kg,
-            estimated_1rm(history, ctx.now),
-            (planned.pct_low + planned.pct_high) / 2,
-            (planned.reps_low, planned.reps_high),
+            request.experience,
+            grid,
+            target,
+            ctx.app.loading.progression,
         )
         progressions[exercise.key] = progression
-        if progression.next_load_kg is not None:
-            working[exercise.key] = progression.next_load_kg
-    session = ctx.app.planner.session(replace(request, working_load_kg=working))
-    return TodaysPlan(session, progressions)
+        if progression.load is not None:
+            working[exercise.key] = progression.load
+    session = ctx.app.planner.session(replace(request, working_load=working))
+    return TodaysPlan(session, progressions, equipment)
 
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:

@@ -118,7 +118,7 @@ async def reminder_message(ctx: Context, reminder: DueReminder) -> Reply:
     sections: tuple[Section, ...] = ()
     title = ctx.text("reminder.title_no_goal")
     if ctx.profile.goal is not None:
-        session = planned_session(ctx)
+        session = await planned_session(ctx)
         title = ctx.text("reminder.title", day=session.day_label)
         preview = [
             ctx.text("reminder.exercise", exercise=p.exercise.name, sets=p.sets, reps=f"{p.reps_low}–{p.reps_high}")
@@ -147,7 +147,7 @@ async def reminder_done(ctx: Context, argument: str, interaction: Interaction) -
     _, rotation = _parse_slot_argument(argument)
     if ctx.profile.goal is None:
         raise UserError("errors.stale_button")
-    session = planned_session(ctx, rotation)
+    session = await planned_session(ctx, rotation)
     recorded = await ctx.app.users.complete_session(
         ctx.caller.user_id, rotation, session.day_label, ctx.profile.goal, ctx.now, source="reminder"
     )

@@ -14,12 +14,13 @@ from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.planner import PlannedExercise, Session
+from bot.coach.progression import Progression
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.chart_jobs import ChartText, draw_progress_chart
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
-from bot.commands.formatting import number, span
+from bot.commands.formatting import duration, number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
 from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
@@ -129,7 +130,7 @@ async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise)
 
 
 def logged(
-    key: str, weight_kg: float, unit: Unit, reps: int, sets: int, planned: PlannedExercise | None, **details
+    key: str, weight_kg: float, unit: Unit, reps: int, sets: int, planned: PlannedExercise | None, **details: object
 ) -> NewEntry:
     """A log entry that remembers what /today prescribed for it, which progression compares against."""
     return NewEntry(
@@ -166,23 +167,33 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-    target = None
+    target, deload, plan = None, False, None
     if ctx.profile.goal is not None:
-        target = next((p for p in planned_session(ctx).exercises if p.exercise.key == exercise.key), None)
+        plan = await todays_plan(ctx)
+        target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
+        deload = is_deload_set(plan.progressions.get(exercise.key), options.weight)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
-                rpe=options.rpe, note=options.note)],
+                rpe=options.rpe, note=options.note, deload=deload)],
         ctx.now,
     )
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
                       exercise=exercise.name)]
     if options.rpe is not None:
         lines.append(ctx.text("log.rpe", rpe=number(options.rpe)))
+    if options.note:
+        lines.append(ctx.text("log.note", note=options.note))
     if weight_kg > 0:
         e1rm = estimate_1rm(weight_kg, options.reps)
         key = "log.e1rm" if is_reliable(options.reps) else "log.e1rm_rough"
         lines.append(ctx.text(key, e1rm=show_exact(ctx, round(e1rm, 1)), limit=ACCURATE_REP_LIMIT))
+    if deload:
+        lines.append(ctx.text("log.deload_recorded"))
+    if target is not None:
+        lines.append(rest_line(ctx, target))
+    if plan is not None:
+        lines.extend(await complete_if_logged(ctx, plan.session, source="logged"))
     records = records_broken(previous, weight_kg, options.reps)
     sections = []
     if records:
@@ -190,6 +201,49 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     sections.append(Section(name=ctx.text("log.week_title"), value="\n".join(await weekly_volume_lines(ctx, exercise))))
     return Reply(title=ctx.text("log.title"), body="\n".join(lines), sections=tuple(sections), tone=Tone.SUCCESS,
                  ephemeral=True)
+
+
+def is_deload_set(progression: Progression | None, weight: float) -> bool:
+    """A set counts as the deload /today asked for when it is no heavier than the deload load."""
+    return (
+        progression is not None and progression.is_deload and progression.load is not None
+        and weight <= progression.load + 1e-6
+    )
+
+
+def rest_line(ctx: Context, planned: PlannedExercise) -> str:
+    """The prescribed rest as a live countdown (Discord renders <t:…:R> as "in 3 minutes")."""
+    ends = int((ctx.now + timedelta(seconds=planned.rest_seconds)).timestamp())
+    return ctx.text("log.rest", rest=duration(planned.rest_seconds), ends=f"<t:{ends}:R>")
+
+
+async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
+    """Entries logged today (local time) since the last completed session: today's session so far."""
+    zone = ZoneInfo(ctx.profile.timezone)
+    since = datetime.combine(local_date(ctx.now, zone), time(), zone).astimezone(UTC)
+    completed = await ctx.app.users.last_completed_at(ctx.caller.user_id)
+    if completed is not None and completed > since:
+        since = completed
+    return await ctx.app.log.entries(ctx.caller.user_id, since=since)
+
+
+async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
+    """Mark the day done once every prescribed exercise is logged, however it was logged."""
+    assert ctx.profile.goal is not None
+    logged_keys = {entry.exercise for entry in await logged_since_last_session(ctx)}
+    missing = [p.exercise.name for p in session.exercises if p.exercise.key not in logged_keys]
+    if missing:
+        if len(missing) < len(session.exercises):
+            return [ctx.text("log.day_open", day=session.day_label, missing=", ".join(missing))]
+        return []
+    session_id = await ctx.app.users.complete_session(
+        ctx.caller.user_id, session.rotation_index, session.day_label, ctx.profile.goal, ctx.now, source=source
+    )
+    if session_id is None:
+        return []
+    ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
+    following = await planned_session(ctx)
+    return [ctx.text("log.day_done", day=session.day_label, next_day=following.day_label)]
 
 
 async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
@@ -222,23 +276,32 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
 
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
     since = ctx.now - timedelta(days=days)
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, since=since, newest_first=True)
-    if not entries:
+    times = await ctx.app.log.logged_times(ctx.caller.user_id, exercise=exercise_key, since=since)
+    if not times:
         return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
     zone = ZoneInfo(ctx.profile.timezone)
     names = await exercise_names(ctx)
+    day_keys = list(dict.fromkeys(local_date(moment, zone) for moment in times))
+    pages = (len(day_keys) + HISTORY_DAYS_PER_PAGE - 1) // HISTORY_DAYS_PER_PAGE
+    page = max(0, min(page, pages - 1))
+    shown = day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]
+    # Whole entries only for the days on this page: a year of logs is read as timestamps alone.
+    # Stored times are UTC text, so the bounds must be UTC too.
+    first = datetime.combine(shown[-1], time.min, zone).astimezone(UTC)
+    after = datetime.combine(shown[0] + timedelta(days=1), time.min, zone).astimezone(UTC)
+    entries = await ctx.app.log.entries(
+        ctx.caller.user_id, exercise=exercise_key, since=max(since, first), until=after, newest_first=True
+    )
     by_day: dict = defaultdict(list)
     for entry in entries:
         by_day[local_date(entry.logged_at, zone)].append(entry)
-    day_keys = list(by_day)
-    pages = (len(day_keys) + HISTORY_DAYS_PER_PAGE - 1) // HISTORY_DAYS_PER_PAGE
-    page = max(0, min(page, pages - 1))
     sections = []
-    for day in day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]:
+    for day in shown:
         lines = [
             ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
                      load=show_exact(ctx, e.weight_kg))
             + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
+            + (ctx.text("history.note", note=e.note) if e.note else "")
             for e in reversed(by_day[day])
         ]
         sections.append(Section(name=day.strftime("%a %d %b %Y"), value="\n".join(lines)[:1024]))
@@ -379,6 +442,7 @@ UNKNOWN_LOAD = "?"
 
 
 async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry], source: str) -> Reply:
+    """The form reports a whole session: store it and close the day (skipped lines included)."""
     assert ctx.profile.goal is not None
     session_id = await ctx.app.users.complete_session(
         ctx.caller.user_id, session.rotation_index, session.day_label, ctx.profile.goal, ctx.now, source=source
@@ -387,12 +451,23 @@ async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry
         raise UserError("errors.session_already_logged", day=session.day_label)
     await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now, session_id=session_id)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
-    following = planned_session(ctx)
+    following = await planned_session(ctx)
     return Reply(
         title=ctx.text("today.done_title"),
         body=ctx.text("log.session_logged", count=len(entries), day=session.day_label, next_day=following.day_label),
         tone=Tone.SUCCESS,
     )
+
+
+async def _log_session(ctx: Context, session: Session, entries: list[NewEntry], source: str) -> Reply:
+    """Store what was logged for today's session; the day closes once every exercise is in."""
+    assert ctx.profile.goal is not None
+    if ctx.profile.rotation_index != session.rotation_index:
+        raise UserError("errors.session_already_logged", day=session.day_label)
+    await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now)
+    lines = [ctx.text("log.session_entries", count=len(entries), day=session.day_label)]
+    lines.extend(await complete_if_logged(ctx, session, source=source))
+    return Reply(title=ctx.text("log.title"), body="\n".join(lines), tone=Tone.SUCCESS)
 
 
 def _rotation(ctx: Context, argument: str) -> int:
@@ -402,18 +477,29 @@ def _rotation(ctx: Context, argument: str) -> int:
 
 
 async def log_as_prescribed(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    """Log what the plan asks: the top of the rep range at the prescribed reps in reserve.
+
+    The RIR becomes an RPE (10 - RIR, §3.1), so a lifter who follows the plan progresses.
+    Exercises without a known load, or already logged today, are left for /log or the form.
+    """
     rotation = _rotation(ctx, argument)
+    if ctx.profile.rotation_index != rotation:
+        session = await planned_session(ctx, rotation)
+        raise UserError("errors.session_already_logged", day=session.day_label)
     plan = await todays_plan(ctx, rotation)
     unit = ctx.profile.units
+    done = {entry.exercise for entry in await logged_since_last_session(ctx)}
     entries = []
     for planned in plan.session.exercises:
-        if planned.exercise.loadable and planned.load is None:
-            continue  # no known load yet: the user logs it with /log or the form
+        if planned.exercise.key in done or (planned.exercise.loadable and planned.load is None):
+            continue  # logged already, or no known load yet: the user logs it with /log or the form
         weight_kg = to_kg(planned.load, unit) if planned.load is not None else 0.0
-        entries.append(logged(planned.exercise.key, weight_kg, unit, planned.reps_high, planned.sets, planned))
+        progression = plan.progressions.get(planned.exercise.key)
+        entries.append(logged(planned.exercise.key, weight_kg, unit, planned.reps_high, planned.sets, planned,
+                              rpe=float(10 - planned.rir_low), deload=bool(progression and progression.is_deload)))
     if not entries:
         raise UserError("errors.nothing_prescribed_to_log")
-    return await _finish_session(ctx, plan.session, entries, source="logged-as-prescribed")
+    return await _log_session(ctx, plan.session, entries, source="logged-as-prescribed")
 
 
 async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
@@ -438,7 +524,8 @@ async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -
 
 async def submit_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     rotation = _rotation(ctx, argument)
-    session = planned_session(ctx, rotation)
+    plan = await todays_plan(ctx, rotation)
+    session = plan.session
     planned_by_key = {p.exercise.key: p for p in session.exercises}
     entries = []
     for number_, line in enumerate(interaction.form.get("sets", "").splitlines(), start=1):
@@ -456,7 +543,8 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             reps = int(reps_text)
             if not 1 <= reps <= 100:
                 raise UserError("errors.range", option="reps", low=1, high=100)
-            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned))
+            deload = is_deload_set(plan.progressions.get(exercise.key), float(match["weight"].replace(",", ".")))
+            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload))
     if not entries:
         raise UserError("errors.form_empty")
     return await _finish_session(ctx, session, entries, source="logged-by-form")

@@ -86,6 +86,8 @@ set_logs = sa.Table(
     sa.Column("prescribed_sets", sa.Integer),
     sa.Column("note", sa.Text),
     sa.Column("logged_at", Timestamp, nullable=False),
+    # Logged while /today prescribed a deload: the stall count restarts and the working load returns.
+    sa.Column("deload", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.CheckConstraint("weight_kg >= 0"),
     sa.CheckConstraint("entered_unit IN ('kg', 'lb')"),
     sa.CheckConstraint("reps BETWEEN 1 AND 100"),
@@ -160,4 +162,33 @@ custom_exercises = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sqlite_with_rowid=False,
+)
+
+# A lifter's swap of a planned exercise for another of the same movement pattern, kept for later sessions.
+exercise_swaps = sa.Table(
+    "exercise_swaps",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("replaced", sa.Text, primary_key=True),
+    sa.Column("replacement", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# A lifter's own equipment over their unit's defaults (bot/coach/data/loading.toml); NULL = default. Kilograms.
+equipment_profiles = sa.Table(
+    "equipment_profiles",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("bar_kg", Real),
+    sa.Column("plate_pair_kg", Real),
+    sa.Column("dumbbell_kg", Real),
+    sa.Column("machine_kg", Real),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("bar_kg IS NULL OR bar_kg > 0"),
+    sa.CheckConstraint("plate_pair_kg IS NULL OR plate_pair_kg > 0"),
+    sa.CheckConstraint("dumbbell_kg IS NULL OR dumbbell_kg > 0"),
+    sa.CheckConstraint("machine_kg IS NULL OR machine_kg > 0"),
 )

@@ -118,6 +118,11 @@ class UserStore:
             )
             return result.scalar_one()
 
+    async def last_completed_at(self, user_id: int) -> datetime | None:
+        """When the user's latest session was marked done, or None."""
+        last = await self.db.scalar(sa.select(sa.func.max(sessions.c.completed_at)).where(sessions.c.user_id == user_id))
+        return datetime.fromisoformat(last) if last else None
+
     async def completed_session_times(self, user_id: int, since: datetime) -> list[datetime]:
         rows = await self.db.rows(
             sa.select(sessions.c.completed_at)

@@ -14,7 +14,7 @@ from bot.coach.planner import (
 )
 from bot.coach.rules import RuleBook, load_rulebook
 from bot.coach.units import increment_in
-from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
+from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Muscle, Unit
 
 DAYS = range(MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK + 1)
 COMBINATIONS = list(itertools.product(Goal, Experience, DAYS, Equipment))
@@ -152,24 +152,42 @@ def test_load_rounded_to_lb_plates(planner: Planner) -> None:
     assert squat.load == 175.0  # 80 kg = 176.4 lb -> 175 lb
 
 
-def test_working_load_wins_over_1rm(planner: Planner) -> None:
+def test_a_working_load_wins_over_1rm_and_is_used_exactly(planner: Planner) -> None:
     session = planner.session(
-        request(estimated_1rm_kg={"barbell-bench-press": 100.0}, working_load_kg={"barbell-bench-press": 61.0})
+        request(estimated_1rm_kg={"barbell-bench-press": 100.0}, working_load={"barbell-bench-press": 61.0})
     )
-    assert find(session, "barbell-bench-press").load == 60.0
+    assert find(session, "barbell-bench-press").load == 61.0  # held loads are shown as logged
 
 
-def test_dumbbell_loads_use_dumbbell_steps(planner: Planner) -> None:
-    week = planner.week(request(equipment=Equipment.DUMBBELLS, working_load_kg={"goblet-squat": 23.0}))
-    goblet = find(week[0], "goblet-squat")
-    assert goblet.load == 24.0  # 2 kg steps
-    lb = planner.week(request(equipment=Equipment.DUMBBELLS, unit=Unit.LB, working_load_kg={"goblet-squat": 23.0}))
-    assert find(lb[0], "goblet-squat").load == 50.0  # 50.7 lb -> 5 lb steps
+def test_novices_get_no_nordic_curls_or_pistols(planner: Planner) -> None:
+    for equipment in Equipment:
+        for days in range(2, 7):
+            for session in planner.week(request(Goal.HYPERTROPHY, days=days, equipment=equipment)):
+                keys = {planned.exercise.key for planned in session.exercises}
+                assert not keys & {"nordic-curl", "box-pistol-squat", "sissy-squat", "pull-up", "chin-up"}
+
+
+def test_strength_assistance_lifts_stay_at_eight_to_twelve_reps(catalogue, rulebook) -> None:
+    from bot.coach.loading import load_loading
+
+    planner = Planner(rulebook, catalogue, load_loading().assistance)
+    week = planner.week(request(Goal.STRENGTH, days=4))
+    kinds = {planned.exercise.kind: (planned.reps_low, planned.reps_high) for s in week for planned in s.exercises}
+    assert kinds[Kind.ISOLATION] == (8, 12)
+    assert kinds[Kind.COMPOUND] == (4, 6)
+
+
+def test_a_swap_replaces_the_exercise_if_it_fits_pattern_and_equipment(planner: Planner) -> None:
+    swapped = planner.session(request(swaps={"barbell-back-squat": "leg-press"}))
+    keys = [planned.exercise.key for planned in swapped.exercises]
+    assert "leg-press" in keys and "barbell-back-squat" not in keys
+    wrong = planner.session(request(swaps={"barbell-back-squat": "barbell-bench-press"}))
+    assert "barbell-back-squat" in [planned.exercise.key for planned in wrong.exercises]
 
 
 def test_bodyweight_exercises_never_get_a_load(planner: Planner) -> None:
     session = planner.session(
-        request(equipment=Equipment.BODYWEIGHT, estimated_1rm_kg={"push-up": 80.0}, working_load_kg={"push-up": 40.0})
+        request(equipment=Equipment.BODYWEIGHT, estimated_1rm_kg={"push-up": 80.0}, working_load={"push-up": 40.0})
     )
     assert all(planned.load is None for planned in session.exercises)
     assert find(session, "push-up").load is None
@@ -189,3 +207,16 @@ def test_weekly_sets_counts_secondary_as_half(planner: Planner, catalogue: Catal
     totals = weekly_sets_per_muscle([Session("Push", 0, 1, (planned,))])
     assert totals[bench.primary[0]] == 4
     assert all(totals[muscle] == 2 for muscle in bench.secondary)
+
+
+def test_strength_novices_squat_two_to_three_times_a_week_on_three_days(planner: Planner) -> None:
+    week = planner.week(request(Goal.STRENGTH, days=3))
+    squats = sum(1 for session in week for planned in session.exercises if planned.exercise.key == "barbell-back-squat")
+    assert 2 <= squats <= 3
+
+
+@pytest.mark.parametrize("goal", list(Goal))
+@pytest.mark.parametrize("days", [3, 4, 5, 6])
+def test_calves_are_trained_every_week(planner: Planner, goal: Goal, days: int) -> None:
+    week = planner.week(request(goal, days=days))
+    assert any(Muscle.CALVES in planned.exercise.primary for session in week for planned in session.exercises)

@@ -553,7 +553,7 @@ class FakeDiscord:
         self._time_offset += seconds
 
     def wall_clock(self) -> datetime.datetime:
-        return datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=self._time_offset)
+        return datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=self._time_offset)
 
     def new_id(self) -> int:
         """A snowflake: increasing, and its timestamp part matches the fake's wall clock."""

@@ -117,7 +117,25 @@ async def test_today_with_a_goal_shows_the_session_in_a_guild(discord: Driver) -
     assert not record.response.ephemeral
     assert main_embed(record)["title"].startswith("Today: ")
     assert "Muscular endurance · novice · day 1 of 2" in main_embed(record)["description"]
-    assert set(action_ids(record.original)) == {"log-plan", "log-open", "done"}
+    assert set(action_ids(record.original)) == {"log-plan", "log-open", "done", "swap-pick"}
+
+
+async def test_an_exercise_swapped_from_today_is_remembered(discord: Driver) -> None:
+    await discord.slash("goal", {"goal": "strength", "days": 3})
+    today = await discord.slash("today")
+    first = main_embed(today)["fields"][0]["name"].split(". ", 1)[1]
+    menu = today.original.find_component(action_ids(today.original)["swap-pick"])
+    assert len(menu["options"]) <= 25
+    picked = await discord.select(today, action_ids(today.original)["swap-pick"], [menu["options"][0]["value"]])
+    assert picked.response.ephemeral
+    assert main_embed(picked)["title"] == f"Swap {first}"
+    choices = picked.original.find_component(action_ids(picked.original)["swap"])["options"]
+    other = next(option for option in choices if option["label"] != first)
+    swapped = await discord.select(picked, action_ids(picked.original)["swap"], [other["value"]])
+    assert f"Swapped {first} for {other['label']}" in swapped.response.text()
+    again = await discord.slash("today")
+    names = [field["name"].split(". ", 1)[1] for field in main_embed(again)["fields"]]
+    assert other["label"] in names and first not in names
 
 
 async def test_a_button_pressed_by_someone_else_is_refused_privately(discord: Driver) -> None:
@@ -165,3 +183,11 @@ async def test_help_lists_every_registered_command(discord: Driver) -> None:
     assert main_embed(record)["title"] == "Liftcoach commands"
     for command in discord.fake.global_commands:
         assert f"`/{command['name']}`" in text
+
+
+async def test_equipment_shows_and_saves_the_lifters_own_bar_and_plates(discord: Driver) -> None:
+    current = await discord.slash("equipment")
+    assert current.response.ephemeral
+    assert "Bar **20 kg**" in main_embed(current)["description"]
+    saved = await discord.slash("equipment", {"bar": 15.0, "plate_pair": 1.0})
+    assert main_embed(saved)["description"].startswith("Saved. Bar **15 kg** · smallest plate pair **1 kg**")

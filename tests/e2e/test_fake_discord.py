@@ -10,7 +10,6 @@ import discord
 import pytest
 import yarl
 from discord import app_commands
-
 from driver import Driver
 from fake_discord import EPHEMERAL, FakeDiscord, forbidden, rate_limited, server_error
 

@@ -21,7 +21,7 @@ from liftcoach_ui import DISCLAIMER, action_ids, button_labels, main_embed, mess
 
 from bot.store import schema
 from bot.store.database import Database
-from bot.store.reminders import ReminderStore, reminder_nonce
+from bot.store.reminders import CLAIM_LEASE, NONCE_WINDOW, ReminderStore, reminder_nonce
 from bot.store.schema import reminder_deliveries
 from bot.store.users import UserStore
 
@@ -181,7 +181,9 @@ async def test_killed_mid_dispatch_then_restarted_every_due_user_gets_exactly_on
     await bot.kill()
     assert len(sends()) < len(users), "the kill came in the middle of the dispatch"
 
-    await start_at(bot, SLOT + timedelta(seconds=5), reminder_rate_per_second=10)
+    # Restarted once the dead process's claims are free again (at once on SQLite, after the claim
+    # lease on PostgreSQL), still inside Discord's nonce window.
+    await start_at(bot, SLOT + CLAIM_LEASE + timedelta(seconds=5), reminder_rate_per_second=10)
     await fake_discord.wait_until(lambda: all(discord.dms(user) for user in users), 10, "a DM for every user")
     await fake_discord.wait_until(lambda: "reminders dispatched" in log_of_current_run(bot), 5, "the dispatch to end")
 
@@ -189,6 +191,7 @@ async def test_killed_mid_dispatch_then_restarted_every_due_user_gets_exactly_on
         [dm] = discord.dms(user)
         assert_is_reminder(dm, user)
     # Sends are sequential, so at most the one in flight at the kill went out twice; the fake dropped the copy.
+    assert CLAIM_LEASE + timedelta(seconds=5) < NONCE_WINDOW
     nonces = Counter(request.json["nonce"] for request in sends())
     assert set(nonces) == {nonce_for(user) for user in users}
     assert sum(nonces.values()) - len(users) <= 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -196,21 +195,34 @@ async def test_one_rep_max_estimate_with_load_tables(discord: Driver) -> None:
 # -- the /today buttons and the log form ---------------------------------------------------------
 
 
-async def test_log_as_prescribed_logs_the_loaded_exercises_and_advances_the_rotation(discord: Driver) -> None:
+async def test_log_as_prescribed_logs_what_it_can_and_the_rest_closes_the_day(
+    shared_bot: BotHarness, discord: Driver
+) -> None:
     first = await _session(discord)
     day_one = _day(first)
-    lead_lift = _exercises(first)[0]
-    await discord.slash("log", {"exercise": lead_lift, "weight": 80.0, "reps": 5})
+    exercises = _exercises(first)
+    lead_lift = exercises[0]
+    assert lead_lift == "Barbell back squat"
+    await seed_log(shared_bot, discord.fake.default_user.id, [("barbell-back-squat", 80.0, 5, 2)], datetime.now(UTC))
     with_load = await discord.slash("today")
     assert _day(with_load) == day_one
-    assert "Load: **" in main_embed(with_load)["fields"][0]["value"], "a logged lift gets a working load"
+    lead = main_embed(with_load)["fields"][0]["value"]
+    assert "Load: **" in lead, "a logged lift gets a working load"
+    assert "_Why: " in lead and "Plates per side: " in lead and "Warm-up: 20 kg × 8" in lead
 
     logged = await discord.click(with_load, action_ids(with_load.original)["log-plan"])
     assert logged.response.type == 4
-    assert main_embed(logged)["title"] == "Session done"
-    assert re.search(rf"Logged \d+ entries for {re.escape(day_one)}\. Next up: ", main_embed(logged)["description"])
-    following = await discord.slash("today")
-    assert _day(following) != day_one
+    assert "stays open until you log" in main_embed(logged)["description"]
+    assert _day(await discord.slash("today")) == day_one, "a partial log leaves the day open"
+
+    last = None
+    for name in exercises[1:]:  # the squat was logged as prescribed; the rest by /log
+        last = await discord.slash("log", {"exercise": name, "weight": 20.0, "reps": 8, "note": "easy"})
+        assert "<t:" in main_embed(last)["description"], "the rest period counts down"
+    assert f"{day_one} is done" in main_embed(last)["description"]
+    assert _day(await discord.slash("today")) != day_one
+    history = await discord.slash("history")
+    assert "_easy_" in history.response.text(), "notes show in /history"
 
     again = await discord.click(with_load, action_ids(with_load.original)["log-plan"])
     assert again.response.ephemeral

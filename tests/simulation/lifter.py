@@ -1,0 +1,121 @@
+"""A virtual lifter who follows /today for weeks, driving only the app's entry points.
+
+The lifter has a hidden true 1RM per exercise that rises, stays flat or falls. Each session
+they run /today, lift what it prescribes at the prescribed reps in reserve (stopping with the
+lower RIR in reserve, never past it), and log reps and RPE with /log. Where /today gives no
+load yet, they pick one by effort, as the effort cue asks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.app import Liftcoach
+from bot.coach.catalogue import Exercise, Gear, Kind, Pattern
+from bot.coach.units import to_kg
+from bot.coach.vocabulary import Unit
+from tests.helpers import ALICE, run
+
+# Starting true 1RM (kg) by movement pattern for a barbell (or machine) version of the lift.
+BASE_1RM_KG = {
+    Pattern.SQUAT: 100.0, Pattern.HINGE: 120.0, Pattern.LUNGE: 60.0, Pattern.HIP_THRUST: 110.0,
+    Pattern.HORIZONTAL_PUSH: 70.0, Pattern.VERTICAL_PUSH: 45.0, Pattern.HORIZONTAL_PULL: 65.0,
+    Pattern.VERTICAL_PULL: 60.0,
+}
+ASSISTANCE_1RM_KG = 30.0
+PER_HAND = 0.4  # a dumbbell or kettlebell in one hand against the barbell lift
+TRAINING_DAYS = {2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4), 6: (0, 1, 2, 3, 4, 5)}
+
+# §2 NSCA Table 17.7: %1RM a lifter can do n reps with (1-10); Epley beyond, which meets it at 10.
+NSCA_PCT = {1: 100, 2: 95, 3: 93, 4: 90, 5: 87, 6: 85, 7: 83, 8: 80, 9: 77, 10: 75}
+
+
+def max_reps(fraction: float) -> float:
+    """Reps to failure at `fraction` of the true 1RM (real-valued, interpolated)."""
+    if fraction >= 1:
+        return 1.0 - (fraction - 1) * 10
+    pct = fraction * 100
+    for reps in range(1, 10):
+        high, low = NSCA_PCT[reps], NSCA_PCT[reps + 1]
+        if low <= pct <= high:
+            return reps + (high - pct) / (high - low)
+    return 30 * (1 / fraction - 1)
+
+
+_PRESCRIPTION = re.compile(r"^(\d+) × (\d+)(?:–(\d+))? reps .*RIR (\d+)")
+_LOAD = re.compile(r"\*\*([\d.]+) (kg|lb)\*\*")
+
+
+@dataclass
+class Prescribed:
+    week: int
+    load: float  # user's unit
+    true_1rm: float  # user's unit
+    deload: bool
+    why: str
+
+
+@dataclass
+class VirtualLifter:
+    app: Liftcoach
+    clock: object
+    unit: Unit
+    weekly_change: float  # +0.015 = strength rises 1.5 % a week; 0 = stalled; negative = failing
+    log: dict[str, list[Prescribed]] = field(default_factory=dict)
+    sessions_done: int = 0
+
+    def true_1rm_kg(self, exercise: Exercise, week: float) -> float:
+        base = BASE_1RM_KG.get(exercise.pattern, ASSISTANCE_1RM_KG) if exercise.kind is Kind.COMPOUND else ASSISTANCE_1RM_KG
+        if exercise.equipment in (Gear.DUMBBELL, Gear.KETTLEBELL):
+            base *= PER_HAND
+        return base * (1 + self.weekly_change * week)
+
+    def pick_by_effort(self, exercise: Exercise, one_rm: float, reps: int, rir: int) -> float:
+        grid = self.app.loading.grid(exercise, self.unit)
+        load = grid.lowest
+        while max_reps(grid.next_above(load) / one_rm) >= reps + rir and grid.next_above(load) > load:
+            load = grid.next_above(load)
+        return load
+
+    async def follow(self, goal: str, experience: str, days: int, weeks: int) -> None:
+        await run(self.app, "settings", units=self.unit.value)
+        await run(self.app, "goal", goal=goal, experience=experience, days=days)
+        start = self.clock.now
+        for week in range(weeks):
+            for offset in TRAINING_DAYS[days]:
+                self.clock.now = start + timedelta(weeks=week, days=offset, hours=9)
+                await self.session(week + offset / 7)
+
+    async def session(self, week: float) -> None:
+        before = (await self.app.users.get(ALICE.user_id)).rotation_index
+        today = (await run(self.app, "today")).reply
+        for section in today.sections:
+            exercise = self.app.catalogue.find(section.name.split(". ", 1)[1])
+            lines = section.value.splitlines()
+            match = _PRESCRIPTION.match(lines[0])
+            if match is None or not exercise.loadable:  # bodyweight, holds, carries: done as written
+                await run(self.app, "log", exercise=exercise.name, weight=0, reps=12)
+                continue
+            sets, high, rir = int(match[1]), int(match[3] or match[2]), int(match[4])
+            one_rm = self.true_1rm_kg(exercise, week)
+            one_rm_unit = one_rm if self.unit is Unit.KG else one_rm / to_kg(1, Unit.LB)
+            load_match = _LOAD.search(section.value)
+            why = next((line for line in lines if line.startswith("_Why")), "")
+            if load_match:
+                load = float(load_match[1])
+                self.log.setdefault(exercise.key, []).append(
+                    Prescribed(int(week), load, one_rm_unit, "deload:" in why, why)
+                )
+            else:
+                load = self.pick_by_effort(exercise, one_rm_unit, high, rir)
+            capacity = max_reps(load / one_rm_unit)
+            reps = max(1, min(high, math.floor(capacity - rir + 1e-9)))
+            rpe = min(10.0, max(6.0, round((10 - (capacity - reps)) * 2) / 2))
+            logged = await run(self.app, "log", exercise=exercise.name, weight=load, reps=reps, sets=sets, rpe=rpe)
+            assert "Logged" in (logged.reply.title or ""), logged.reply.body
+        after = (await self.app.users.get(ALICE.user_id)).rotation_index
+        assert after == before + 1, "logging every exercise with /log completes the day"
+        self.sessions_done += 1
