@@ -80,10 +80,7 @@ async def _discord(settings: Settings, *, sync: bool, guild: int | None) -> None
             if sync:
                 await client.sync_commands(guild)
             else:
-                # Alongside the login: the chart workers start while the gateway connects.
-                warm_up = asyncio.create_task(app.warm_up())
                 await client.start(settings.discord_token.get_secret_value())
-                await warm_up
     finally:
         await app.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import uuid
@@ -156,6 +157,7 @@ class LiftcoachBot(commands.Bot):
         self.app = app
         # False for `sync`: a short-lived login must not act as a second reminder dispatcher.
         self.send_reminders = send_reminders
+        self._warm_up: asyncio.Task | None = None
         point_at(app.settings.discord_api_base, app.settings.discord_gateway_url)
 
     async def setup_hook(self) -> None:
@@ -189,3 +191,6 @@ class LiftcoachBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("connected as %s (%s)", self.user, self.user.id if self.user else "?")
+        if self._warm_up is None:
+            # After READY, so starting the chart workers never slows the login.
+            self._warm_up = asyncio.create_task(self.app.warm_up(), name="chart-warm-up")

@@ -163,7 +163,7 @@ async def test_progress_attaches_a_png_chart_shown_in_the_embed(discord: Driver)
 
     # Acknowledged before the chart is drawn (drawing may take longer than Discord's 3 s under load).
     assert record.response.type == 5
-    shown = await record.wait_final()
+    shown = await record.wait_final(timeout=30)  # the first chart also starts the chart worker
     [chart] = shown.files
     assert chart.filename == "progress.png"
     assert chart.data.startswith(PNG_SIGNATURE)
@@ -175,7 +175,7 @@ async def test_progress_attaches_a_png_chart_shown_in_the_embed(discord: Driver)
 
 async def test_progress_for_one_exercise_in_a_guild_without_data(discord: Driver) -> None:
     record = await discord.slash("progress", {"exercise": "Barbell deadlift", "weeks": 4}, guild=True)
-    shown = await record.wait_final()
+    shown = await record.wait_final(timeout=30)  # the first chart also starts the chart worker
     [chart] = shown.files
     assert chart.data.startswith(PNG_SIGNATURE)
     assert main_embed(shown)["description"] == "Nothing to draw yet: log a few sessions with /log."
