@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", "--smoke", action="store_true", help="small sizes: checks that everything runs")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--markdown", action="store_true", help="print the table in Markdown (docs/performance.md)")
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), help="run only these benchmarks")
     return parser
 
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
                           "figures": [figure.as_json() for figure in figures]}, indent=2))
     else:
         print(f"cores: {os.cpu_count()}, load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(table(figures))
+        print(table(figures, markdown=args.markdown))
     return 0
 
 

@@ -22,7 +22,7 @@ from bench.seed import open_migrated, seed_users
 
 TARGET_RATIO = 1.5
 DEADLINE_MS = 1000.0
-ANSWER_TIMEOUT = 10.0  # seconds; the fake refuses answers after 3 s, so nothing comes later
+ANSWER_TIMEOUT = 4.0  # seconds; the fake refuses answers after 3 s, so nothing comes later
 FAST = ("today", "log", "history")
 OPTIONS = {
     "noop": {},
@@ -44,7 +44,7 @@ class Size:
     chart_burst: int
 
 
-FULL = Size(users=10_000, active=1_000, bursts=(1, 50, 200), rounds={1: 20, 50: 4, 200: 1}, target_burst=50,
+FULL = Size(users=10_000, active=1_000, bursts=(1, 50, 200), rounds={1: 10, 50: 2, 200: 1}, target_burst=50,
             chart_burst=10)
 QUICK = Size(users=100, active=20, bursts=(1, 10), rounds={1: 2, 10: 1}, target_burst=10, chart_burst=2)
 

@@ -62,13 +62,18 @@ def _number(value: float | None) -> str:
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
 
 
-def table(figures: Iterable[Figure]) -> str:
+def table(figures: Iterable[Figure], *, markdown: bool = False) -> str:
+    """The figures as an aligned plain-text table, or as a Markdown table (for docs/performance.md)."""
     rows = [("benchmark", "figure", "value", "baseline", "ratio", "target", "met")]
     for figure in figures:
         baseline = f"{_number(figure.baseline)} {figure.unit} ({figure.baseline_name})" if figure.baseline is not None else "-"
         met = {None: "", True: "yes", False: "NO"}[figure.met]
         rows.append((figure.benchmark, figure.name, f"{_number(figure.value)} {figure.unit}", baseline,
                      _number(figure.ratio), figure.target or "-", met))
+    if markdown:
+        lines = ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+        lines.insert(1, "|" + "---|" * len(rows[0]))
+        return "\n".join(lines)
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))

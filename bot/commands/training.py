@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from bot.chart_jobs import ChartText, draw_progress_chart
 from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
@@ -17,7 +18,6 @@ from bot.coach.planner import PlannedExercise, Session
 from bot.coach.progression import Progression
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
-from bot.chart_jobs import ChartText, draw_progress_chart
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
 from bot.commands.formatting import duration, number, span
