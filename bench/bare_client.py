@@ -11,8 +11,7 @@ import os
 import sys
 
 import discord
-
-from bot.client import point_at
+import yarl
 
 
 class BareClient(discord.Client):
@@ -21,7 +20,9 @@ class BareClient(discord.Client):
 
 
 async def main() -> None:
-    point_at(os.environ["DISCORD_API_BASE"], os.environ["DISCORD_GATEWAY_URL"])
+    # What bot.client.point_at does, without importing the bot (that would make the baseline the bot).
+    discord.http.Route.BASE = os.environ["DISCORD_API_BASE"].rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_GATEWAY_URL"])
     intents = discord.Intents.none()
     intents.guilds = True
     client = BareClient(intents=intents, member_cache_flags=discord.MemberCacheFlags.none(),

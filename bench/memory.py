@@ -55,6 +55,7 @@ async def _measure(guilds: int, folder: Path, module: str, ready_line: str) -> t
 async def run(quick: bool) -> list[Figure]:
     use_e2e_harness()
     result = []
+    first: tuple[float, float] | None = None
     with tempfile.TemporaryDirectory() as folder:
         for guilds in QUICK if quick else FULL:
             workdir = Path(folder) / str(guilds)
@@ -63,5 +64,13 @@ async def run(quick: bool) -> list[Figure]:
             bot, workers = await _measure(guilds, workdir, "bot", "connected as")
             result.append(Figure("memory", f"bot RSS after READY, {guilds:,} guilds", bot, "MiB", bare,
                                  "bare discord.py client", f"ratio <= {TARGET_RATIO}", bot / bare <= TARGET_RATIO))
+            if first is None:
+                first = bot, bare
+            else:
+                # What the guilds themselves cost, without the libraries' fixed import cost.
+                grown, bare_grown = bot - first[0], bare - first[1]
+                met = grown <= TARGET_RATIO * bare_grown if bare_grown > 0 else None
+                result.append(Figure("memory", f"RSS growth from 1 to {guilds:,} guilds", grown, "MiB", bare_grown,
+                                     "bare client's growth", f"ratio <= {TARGET_RATIO}", met))
             result.append(Figure("memory", f"chart workers + fork server RSS, {guilds:,} guilds", workers, "MiB"))
     return result
