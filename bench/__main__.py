@@ -1,7 +1,8 @@
 """`python -m bench [--quick] [--json] [--only NAME ...]`: every benchmark, each beside its baseline and target.
 
 Benchmarks: latency (commands through the real client and the fake Discord), reminders (fan-out),
-memory (resident set after READY), storage (logging throughput, size, query plans are a test).
+memory (resident set after READY), storage (logging throughput, size; query plans are a test),
+imports (/import of a large export).
 PostgreSQL runs too when LIFTCOACH_TEST_POSTGRES_URL is set (see tests/databases.py).
 Exits 0 whatever the figures: they are reported, not asserted.
 """
@@ -15,10 +16,11 @@ import os
 import sys
 import time
 
-from bench import latency, memory, reminders, storage
+from bench import imports, latency, memory, reminders, storage
 from bench.report import Figure, table
 
-BENCHMARKS = {"latency": latency.run, "reminders": reminders.run, "memory": memory.run, "storage": storage.run}
+BENCHMARKS = {"latency": latency.run, "reminders": reminders.run, "memory": memory.run, "storage": storage.run,
+              "imports": imports.run}
 
 
 def build_parser() -> argparse.ArgumentParser:

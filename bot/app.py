@@ -31,17 +31,20 @@ from bot.commands.base import (
     Command,
     Context,
     Interaction,
+    Progress,
     clock_from,
     parse_action_id,
     utc_now,
 )
 from bot.config import Settings
 from bot.errors import UserError
+from bot.imports.names import NameResolver, load_aliases
 from bot.prompts import Prompts
 from bot.replies import Outgoing, Reply, Tone
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.equipment import EquipmentStore
+from bot.store.imports import ImportStore
 from bot.store.reminders import ReminderStore
 from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
@@ -111,6 +114,8 @@ class Liftcoach:
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
         self.swaps = ExerciseSwaps(db)
+        self.imports = ImportStore(db)
+        self.names = NameResolver(catalogue, load_aliases(catalogue))
         self.equipment = EquipmentStore(db)
         self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.commands: dict[str, Command] = {}
@@ -169,11 +174,13 @@ class Liftcoach:
         caller: Caller,
         name: str,
         options: Mapping[str, object],
+        progress: Progress | None = None,
         *,
         before_render: Callable[[Reply], Awaitable[None]] | None = None,
     ) -> Outgoing:
         """A slash command by name ("goal", "remind set") with raw option values.
 
+        `progress` receives a line of text now and then while a long command (an import) works.
         `before_render(reply)` runs when the reply carries an attachment still to be drawn, before
         drawing it: the Discord adapter acknowledges the interaction there, since a chart can take
         longer than Discord's 3 s when many are asked for at once.
@@ -186,9 +193,11 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), before_render)
+        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), progress, before_render)
 
-    async def interact(self, caller: Caller, custom_id: str, interaction: Interaction | None = None) -> Outgoing:
+    async def interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    ) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
@@ -197,7 +206,7 @@ class Liftcoach:
         if owner != caller.user_id:
             return self._failure(caller, UserError("errors.not_your_button"))
         handler = self.actions[name]
-        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()))
+        return await self._guarded(caller, lambda ctx: handler(ctx, argument, interaction or Interaction()), progress)
 
     async def autocomplete(self, caller: Caller, name: str, option: str, typed: str) -> list[tuple[str, str]]:
         """Up to 25 (label, value) suggestions; never raises, since Discord gives 3 s and no retry."""
@@ -213,6 +222,10 @@ class Liftcoach:
             log.exception("autocomplete %s.%s failed", name, option)
             return []
 
+    def progress_reply(self, text: str) -> Outgoing:
+        """A line saying how far a long command got, shown in place until its answer replaces it."""
+        return self._outgoing(Reply(body=text, ephemeral=True), notices=())
+
     def error_reply(self, key: str = "errors.unexpected", **values: object) -> Outgoing:
         """For failures found outside `run` (e.g. by Discord's own option checks)."""
         return self._outgoing(self._error(UserError(key, **values)), notices=())
@@ -223,6 +236,7 @@ class Liftcoach:
         self,
         caller: Caller,
         call: Callable[[Context], Awaitable[Reply]],
+        progress: Progress | None = None,
         before_render: Callable[[Reply], Awaitable[None]] | None = None,
     ) -> Outgoing:
         now = self.clock()
@@ -231,7 +245,7 @@ class Liftcoach:
             # opens no write transaction; its writes, first-contact bookkeeping included, are one
             # transaction that a UserError rolls back, so bad input changes nothing.
             async with self.db.unit_of_work():
-                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now)
+                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now, progress)
                 notices = await self._notices(context)
                 reply = await call(context)
             if before_render is not None and reply.attachment is not None and reply.attachment.render is not None:

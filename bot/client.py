@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import uuid
 
 import discord
@@ -13,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Liftcoach
-from bot.commands.base import ACTION_PREFIX, Caller, Interaction
+from bot.commands.base import ACTION_PREFIX, Caller, Interaction, Progress
 from bot.embeds import build_modal_payload, message_kwargs
 from bot.replies import Outgoing
 
@@ -47,14 +48,52 @@ async def respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
         await interaction.response.send_modal(ActionModal(action, title, inputs))
         return
     kwargs = message_kwargs(outgoing)
+    deferred = interaction.response.type in DEFERRED
     if reply.update_source and interaction.message is not None and not interaction.response.is_done():
         kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
         kwargs.setdefault("view", None)
         await interaction.response.edit_message(**kwargs)
     elif not interaction.response.is_done():
         await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+    elif deferred and (reply.update_source or interaction.message is None):
+        # A deferred answer replaces the "thinking" (or progress) message, or the clicked one.
+        kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
+        kwargs.setdefault("view", None)
+        await interaction.edit_original_response(content=None, **kwargs)
     else:
         await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
+
+
+DEFERRED = (discord.InteractionResponseType.deferred_channel_message,
+            discord.InteractionResponseType.deferred_message_update)
+# Discord drops an interaction not answered within 3 s; slower work is deferred first.
+DEFER_AFTER_SECONDS = 2.0
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def progress_message(interaction: discord.Interaction) -> Progress:
+    """Shows a long command's progress by editing its deferred response, at most once a second."""
+    last = 0.0
+
+    async def show(outgoing: Outgoing) -> None:
+        nonlocal last
+        if interaction.response.type not in DEFERRED or time.monotonic() - last < PROGRESS_EVERY_SECONDS:
+            return
+        last = time.monotonic()
+        try:
+            await interaction.edit_original_response(**message_kwargs(outgoing))
+        except discord.HTTPException:
+            log.warning("could not show progress for interaction %s", interaction.id)
+
+    return show
+
+
+async def answer_in_time(interaction: discord.Interaction, work: asyncio.Future[Outgoing]) -> None:
+    """Respond with `work`'s reply; if it is not ready in 2 s, defer first so Discord keeps waiting."""
+    done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=interaction.message is None)
+    await respond(interaction, await work)
 
 
 class ActionItem(discord.ui.DynamicItem[discord.ui.Item], template=ACTION_PATTERN):
@@ -76,7 +115,9 @@ class ActionItem(discord.ui.DynamicItem[discord.ui.Item], template=ACTION_PATTER
         app: Liftcoach = interaction.client.app
         values = tuple(interaction.data.get("values", ()))
         try:
-            await respond(interaction, await app.interact(caller_of(interaction), self.action, Interaction(values=values)))
+            work = asyncio.ensure_future(app.interact(caller_of(interaction), self.action, Interaction(values=values),
+                                                      progress_message(interaction)))
+            await answer_in_time(interaction, work)
         except Exception as error:
             # discord.py would only log it, and the user would see "This interaction failed".
             await report_unexpected(interaction, error)

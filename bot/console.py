@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import Liftcoach
-from bot.commands.base import Caller, Interaction
+from bot.commands.base import Caller, Interaction, Upload
 from bot.replies import Outgoing, Reply, TextInput
 
 _OPTION = re.compile(r'(\w+):(?:"([^"]*)"|(.*?))(?=\s+\w+:|\s*$)')
@@ -127,15 +127,32 @@ class ConsoleSession:
             if parsed is None:
                 outgoing = self.app.error_reply("errors.console_syntax")
             else:
-                outgoing = await self.app.run(self.caller, *parsed)
+                outgoing = await self._run(*parsed)
         self._show(outgoing)
         return True
+
+    async def _run(self, name: str, options: dict[str, object]) -> Outgoing:
+        """A command; an option the command takes as a file is given as a path and read here."""
+        command = self.app.commands.get(name)
+        for option, value in options.items():
+            field_info = command.options.model_fields.get(option) if command else None
+            if field_info is not None and field_info.annotation is Upload:
+                path = Path(str(value)).expanduser()
+                try:
+                    options[option] = Upload(filename=path.name, data=path.read_bytes())
+                except OSError:
+                    return self.app.error_reply("errors.console_no_file", path=value)
+        return await self.app.run(self.caller, name, options, progress=self._progress)
+
+    async def _progress(self, outgoing: Outgoing) -> None:
+        self.output.write(f"... {_plain(outgoing.reply.body)}\n")
+        self.output.flush()
 
     async def _click(self, argument: str, read_line) -> Outgoing:
         buttons = self.last_reply.buttons if self.last_reply else ()
         if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
             return self.app.error_reply("errors.console_no_button", count=len(buttons))
-        outgoing = await self.app.interact(self.caller, buttons[int(argument) - 1].action)
+        outgoing = await self.app.interact(self.caller, buttons[int(argument) - 1].action, progress=self._progress)
         form = outgoing.reply.form
         if form is not None and read_line is not None:
             values = {}

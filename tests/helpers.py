@@ -36,3 +36,24 @@ async def snapshot(app: Liftcoach) -> dict[str, list[tuple]]:
             tables[name] = sorted((tuple(row) for row in rows), key=repr)
         await connection.rollback()
     return tables
+
+
+def action_of(outgoing: Outgoing, action: str, argument: str = "") -> str:
+    """The custom id of the reply's one button for `action` (ending in `argument`, if given)."""
+    [found] = [b.action for b in outgoing.reply.buttons if f":{action}:" in b.action and b.action.endswith(argument)]
+    return found
+
+
+async def log_a_whole_day_as_prescribed(app: Liftcoach, caller: Caller = ALICE) -> Outgoing:
+    """Backfill yesterday's sets of every exercise in today's session (so each has a load, and the
+    day stays open), then press "Log as prescribed"; returns today's /today reply."""
+    await app.run(caller, "goal", {"goal": "strength"})
+    today = await app.run(caller, "today", {})
+    for section in today.reply.sections:
+        if ". " in section.name:
+            await app.run(caller, "log", {"exercise": section.name.split(". ", 1)[1], "weight": 40, "reps": 5,
+                                          "date": "yesterday"})
+    today = await app.run(caller, "today", {})
+    logged = await press(app, today, "buttons.log_plan", caller)
+    assert logged.reply.tone.value == "success", logged.reply.body
+    return today

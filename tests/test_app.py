@@ -1,12 +1,16 @@
 """The application core: the disclaimer on every reply, errors that change nothing, users kept apart."""
 
+import asyncio
 import logging
 
 import pytest
+import sqlalchemy as sa
 
 from bot.coach.vocabulary import Goal
 from bot.commands.base import Caller, Interaction, action_id
 from bot.replies import Tone
+from bot.store.database import Database
+from bot.store.schema import users
 from tests.helpers import ALICE, BOB, press, run, snapshot
 
 VALID_CALLS = [
@@ -69,6 +73,34 @@ async def test_bad_input_gets_a_clear_private_error_and_changes_nothing(app, nam
     assert says.lower() in outgoing.reply.body.lower()
     assert outgoing.disclaimer == app.prompts.disclaimer
     assert await snapshot(app) == before
+
+
+READ_ONLY_CALLS = [
+    ("help", {}),
+    ("today", {}),
+    ("goal", {}),
+    ("settings", {}),
+    ("compare", {}),
+    ("history", {}),
+    ("1rm", {"weight": 100, "reps": 5}),
+    ("remind status", {}),
+]  # /progress reads like /history; its chart alone can outlast the timeout on a busy machine
+
+
+@pytest.mark.parametrize(("name", "options"), READ_ONLY_CALLS)
+async def test_a_command_that_only_reads_opens_no_write_transaction(app, settings, name, options):
+    """While another connection holds the write lock, a reading command still answers at once.
+
+    On SQLite a write (even a no-op bookkeeping UPDATE) would wait for that lock; on PostgreSQL
+    nothing would block, so there the test only checks that the answers are right.
+    """
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    await run(app, "remind set")
+    async with await Database.open(settings.database_url) as other, other.transaction() as connection:
+        await connection.execute(sa.update(users).where(users.c.user_id == BOB.user_id).values(units="kg"))
+        outgoing = await asyncio.wait_for(run(app, name, **options), timeout=3)
+    assert outgoing.reply.tone is not Tone.ERROR
 
 
 async def test_the_first_reply_shows_the_safety_notice_once(app):

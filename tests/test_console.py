@@ -111,6 +111,25 @@ def test_the_real_entry_point_runs_console_mode_without_a_token(tmp_path, databa
     assert "not medical advice" in result.stdout
 
 
+async def test_import_steps_are_typed_commands_in_the_console(app, tmp_path):
+    fixtures = os.path.join(os.path.dirname(__file__), "imports", "fixtures")
+    output = io.StringIO()
+    script = io.StringIO(
+        f"/import file:{fixtures}/strong_s1.csv\n/click 1\n"  # the unit question: lb
+        f"/import file:{tmp_path}/missing.csv\n"
+        f"/import file:{fixtures}/fitnotes.csv\n/click 2\n/select dumbbell-shoulder-press\n/click 1\n"
+    )
+    await run_console(app, "sam", script, output)
+    text = output.getvalue()
+    assert "... Reading `strong_s1.csv`..." in text
+    assert "[1] lb: 315 → 142.9 kg  [2] kg: 315 kg  [3] Cancel" in text
+    assert "Loads in lb." in text
+    assert "I can't read the file" in text and "missing.csv" in text
+    assert "This exercise is...: custom, " in text
+    assert "Imported 4 sets from 2 sessions, 2025-05-02 to 2025-05-04." in text
+    assert {e.exercise for e in await app.log.entries(console_user_id("sam"))} >= {"dumbbell-shoulder-press"}
+
+
 async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(app, clock):
     output = io.StringIO()
     script = io.StringIO(

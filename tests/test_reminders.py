@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from bot.reminders import Delivery, DispatchStats, Pacer, ReminderDispatcher
 from bot.store.database import Database
 from bot.store.reminders import CLAIM_LEASE, NONCE_WINDOW, DueReminder, ReminderStore
-from bot.store.schema import reminder_deliveries, users
+from bot.store.schema import reminder_deliveries, reminders, users
 
 EVERY_DAY = tuple(range(7))
 # Monday 2026-11-23, 18:00 UTC.
@@ -110,11 +110,17 @@ async def add_users(db: Database, user_ids, now: datetime, days=EVERY_DAY, at=ti
         sa.insert(users),
         [{"user_id": user_id, "created_at": now.isoformat(), "updated_at": now.isoformat()} for user_id in user_ids],
     )
+    # The first user's schedule goes through the store; everyone else gets a copy of that row
+    # (same days, time and zone, own DM channel) in one statement, which keeps 10,000 users cheap.
+    first, *others = user_ids
     store = ReminderStore(db)
-    async with db.transaction():  # one commit, not one per user
-        for user_id in user_ids:
-            await store.set_schedule(user_id, days, at, zone, now)
-            await store.set_dm_channel(user_id, 10_000 + user_id, now)
+    await store.set_schedule(first, days, at, zone, now)
+    await store.set_dm_channel(first, 10_000 + first, now)
+    if others:
+        template = dict(await db.row(sa.select(reminders).where(reminders.c.user_id == first)))
+        await db.write(sa.insert(reminders), [
+            {**template, "user_id": user_id, "dm_channel_id": 10_000 + user_id} for user_id in others
+        ])
 
 
 def max_per_window(times: list[datetime], window: timedelta = timedelta(seconds=1)) -> int:

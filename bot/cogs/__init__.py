@@ -33,11 +33,13 @@ async def complete(interaction: discord.Interaction, command: str, option: str, 
 
 async def load_cogs(bot: LiftcoachBot) -> None:
     from bot.cogs.core import CoreCog
+    from bot.cogs.imports import ImportCog
     from bot.cogs.privacy import PrivacyCog
     from bot.cogs.reminders import RemindersCog
     from bot.cogs.training import TrainingCog
 
     await bot.add_cog(CoreCog())
     await bot.add_cog(TrainingCog())
+    await bot.add_cog(ImportCog())
     await bot.add_cog(RemindersCog(bot, bot.app, send_reminders=bot.send_reminders))
     await bot.add_cog(PrivacyCog())

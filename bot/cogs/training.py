@@ -23,6 +23,7 @@ class TrainingCog(commands.Cog):
         rpe="How hard it felt, 1-10 (10 = nothing left)",
         note="Anything worth remembering",
         custom="Log it as your own exercise if it is not in the list",
+        date="A past day: 2026-11-20, yesterday, tuesday (default today)",
     )
     async def log(
         self,
@@ -34,12 +35,14 @@ class TrainingCog(commands.Cog):
         rpe: app_commands.Range[float, 1.0, 10.0] | None = None,
         note: app_commands.Range[str, 1, 200] | None = None,
         custom: bool | None = None,
+        date: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         await run_command(
-            interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note, custom=custom
+            interaction, "log", exercise=exercise, weight=weight, reps=reps, sets=sets, rpe=rpe, note=note,
+            custom=custom, date=date,
         )
 
-    @app_commands.command(name="undo", description="Remove your most recent log entry")
+    @app_commands.command(name="undo", description="Undo your latest action: a /log, a logged session or an import")
     async def undo(self, interaction: discord.Interaction) -> None:
         await run_command(interaction, "undo")
 

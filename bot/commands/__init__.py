@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands import core, privacy, reminders, training
+from bot.commands import core, edits, imports, privacy, reminders, training
 
 if TYPE_CHECKING:
     from bot.app import Liftcoach
 
-MODULES = (core, training, reminders, privacy)
+MODULES = (core, training, edits, imports, reminders, privacy)
 
 
 def register_all(app: Liftcoach) -> None:
     for module in MODULES:
-        for command in module.COMMANDS:
+        for command in getattr(module, "COMMANDS", ()):
             app.add_command(command)
         for name, handler in module.ACTIONS.items():
             app.add_action(name, handler)

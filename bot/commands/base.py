@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.replies import Reply
+from bot.replies import Outgoing, Reply
 from bot.store.users import UserProfile
 
 if TYPE_CHECKING:
@@ -40,15 +40,34 @@ class Caller:
     dm_channel_id: int | None = None
 
 
+# Shows how far a long command got: a progress reply (with the disclaimer, like every reply).
+Progress = Callable[["Outgoing"], Awaitable[None]]
+
+
+class Upload(BaseModel):
+    """A file the user gave a command: an attachment on Discord, a path in the console."""
+
+    model_config = ConfigDict(frozen=True)
+
+    filename: str = Field(min_length=1, max_length=260)
+    data: bytes = Field(repr=False)
+
+
 @dataclass
 class Context:
     app: Liftcoach
     caller: Caller
     profile: UserProfile
     now: datetime
+    # Where a long command reports how far it got (a message edited in place on Discord).
+    progress: Progress | None = None
 
     def text(self, key: str, **values: object) -> str:
         return self.app.prompts.text(key, **values)
+
+    async def report(self, key: str, **values: object) -> None:
+        if self.progress is not None:
+            await self.progress(self.app.progress_reply(self.text(key, **values)))
 
     def action(self, name: str, argument: str = "") -> str:
         return action_id(name, self.caller.user_id, argument)

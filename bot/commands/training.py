@@ -13,6 +13,7 @@ from pydantic import Field
 from bot.chart_jobs import ChartText, draw_progress_chart
 from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
+from bot.coach.dates import DateError, past_date
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.planner import PlannedExercise, Session
 from bot.coach.progression import Progression
@@ -20,6 +21,7 @@ from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
+from bot.commands.edits import day_menu
 from bot.commands.formatting import duration, number, span
 from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
 from bot.errors import UserError
@@ -42,6 +44,8 @@ class LogOptions(Options):
     rpe: float | None = Field(default=None, ge=1, le=10)
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
     custom: bool = False
+    # A past day in the user's time zone (`2026-11-20`, `yesterday`, `tuesday`); default today.
+    date: str | None = Field(default=None, max_length=20)
 
 
 class HistoryOptions(Options):
@@ -158,8 +162,24 @@ def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> lis
     return broken
 
 
+def logged_at(ctx: Context, text: str | None) -> datetime:
+    """When a /log happened: now, or the same time of day on a past local date (backfill)."""
+    if text is None:
+        return ctx.now
+    zone = ZoneInfo(ctx.profile.timezone)
+    local_now = ctx.now.astimezone(zone)
+    try:
+        day = past_date(text, local_now.date())
+    except DateError as error:
+        raise UserError("errors.future_date" if error.future else "errors.date", date=text) from None
+    if day == local_now.date():
+        return ctx.now
+    return datetime.combine(day, local_now.time().replace(tzinfo=None), zone).astimezone(UTC)
+
+
 async def log_set(ctx: Context, options: LogOptions) -> Reply:
     weight_kg = check_load(ctx, options.weight)
+    when = logged_at(ctx, options.date)
     try:
         exercise = await find_exercise(ctx, options.exercise)
     except UserError:
@@ -168,7 +188,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
     target, deload, plan = None, False, None
-    if ctx.profile.goal is not None:
+    if ctx.profile.goal is not None and when == ctx.now:
+        # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
         plan = await todays_plan(ctx)
         target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
         deload = is_deload_set(plan.progressions.get(exercise.key), options.weight)
@@ -176,10 +197,13 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
                 rpe=options.rpe, note=options.note, deload=deload)],
-        ctx.now,
+        when,
     )
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
                       exercise=exercise.name)]
+    if when != ctx.now:
+        lines.append(ctx.text("log.backfilled", day=local_date(when, ZoneInfo(ctx.profile.timezone)).strftime(
+            "%a %d %b %Y")))
     if options.rpe is not None:
         lines.append(ctx.text("log.rpe", rpe=number(options.rpe)))
     if options.note:
@@ -230,7 +254,8 @@ async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
 async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
     """Mark the day done once every prescribed exercise is logged, however it was logged."""
     assert ctx.profile.goal is not None
-    logged_keys = {entry.exercise for entry in await logged_since_last_session(ctx)}
+    logged_today = await logged_since_last_session(ctx)
+    logged_keys = {entry.exercise for entry in logged_today}
     missing = [p.exercise.name for p in session.exercises if p.exercise.key not in logged_keys]
     if missing:
         if len(missing) < len(session.exercises):
@@ -241,6 +266,8 @@ async def complete_if_logged(ctx: Context, session: Session, source: str) -> lis
     )
     if session_id is None:
         return []
+    # The day's sets belong to the session they completed: /undo of the last one re-opens the day.
+    await ctx.app.log.attach(ctx.caller.user_id, [entry.log_id for entry in logged_today], session_id)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
     following = await planned_session(ctx)
     return [ctx.text("log.day_done", day=session.day_label, next_day=following.day_label)]
@@ -258,17 +285,23 @@ async def complete_exercise(ctx: Context, typed: str) -> list[tuple[str, str]]:
 
 
 async def undo(ctx: Context, options: UndoOptions) -> Reply:
-    removed = await ctx.app.log.undo_last(ctx.caller.user_id)
-    if removed is None:
+    """Undo the latest action: one /log, a whole logged session (re-opened in /today), or an import."""
+    undone = await ctx.app.log.undo_last_action(ctx.caller.user_id)
+    if undone is None:
         raise UserError("errors.nothing_to_undo")
-    name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
-    return Reply(
-        title=ctx.text("undo.title"),
-        body=ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
-                      load=show_exact(ctx, removed.weight_kg), exercise=name),
-        tone=Tone.SUCCESS,
-        ephemeral=True,
-    )
+    sets = sum(entry.sets for entry in undone.entries)
+    if undone.imported_from is not None:
+        body = ctx.text("undo.import", filename=undone.imported_from, sets=sets)
+    elif undone.reopened_day is not None:
+        body = ctx.text("undo.session", day=undone.reopened_day, sets=sets)
+    elif len(undone.entries) == 1:
+        [removed] = undone.entries
+        name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
+        body = ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
+                        load=show_exact(ctx, removed.weight_kg), exercise=name)
+    else:
+        body = ctx.text("undo.entries", count=len(undone.entries), sets=sets)
+    return Reply(title=ctx.text("undo.title"), body=body, tone=Tone.SUCCESS, ephemeral=True)
 
 
 # -- /history --------------------------------------------------------------------------------
@@ -276,7 +309,7 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
 
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
     since = ctx.now - timedelta(days=days)
-    times = await ctx.app.log.logged_times(ctx.caller.user_id, exercise=exercise_key, since=since)
+    times = await ctx.app.log.logged_times(ctx.caller.user_id, exercise=exercise_key, since=since, warmups=True)
     if not times:
         return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
     zone = ZoneInfo(ctx.profile.timezone)
@@ -290,7 +323,8 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     first = datetime.combine(shown[-1], time.min, zone).astimezone(UTC)
     after = datetime.combine(shown[0] + timedelta(days=1), time.min, zone).astimezone(UTC)
     entries = await ctx.app.log.entries(
-        ctx.caller.user_id, exercise=exercise_key, since=max(since, first), until=after, newest_first=True
+        ctx.caller.user_id, exercise=exercise_key, since=max(since, first), until=after, newest_first=True,
+        warmups=True,
     )
     by_day: dict = defaultdict(list)
     for entry in entries:
@@ -301,6 +335,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
             ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
                      load=show_exact(ctx, e.weight_kg))
             + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
+            + (ctx.text("history.warmup") if e.kind == "warmup" else "")
             + (ctx.text("history.note", note=e.note) if e.note else "")
             for e in reversed(by_day[day])
         ]
@@ -311,11 +346,13 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
         buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
     if page < pages - 1:
         buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
+    shown_days = day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]
     return Reply(
         title=ctx.text("history.title"),
         body=ctx.text("history.page", page=page + 1, pages=pages, days=days),
         sections=tuple(sections),
         buttons=tuple(buttons),
+        menu=day_menu(ctx, shown_days),
         ephemeral=True,
         update_source=True,
     )

@@ -1,1 +1,1 @@
-"""SQLite storage: one connection, numbered migrations, small repositories per table."""
+"""Storage: SQLite or PostgreSQL through SQLAlchemy Core, one Alembic history, small stores per table."""

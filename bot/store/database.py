@@ -180,12 +180,10 @@ class Database:
     async def write(
         self, statement: sa.Executable, parameters: Sequence[dict[str, Any]] | dict[str, Any] | None = None
     ) -> CursorResult:
-        """One statement (a list of parameter sets runs it for each) in the current transaction, or its own.
+        """One statement (a non-empty list of parameter sets runs it for each) in the current transaction, or its own.
 
         A single statement is atomic by itself, so inside a transaction it needs no savepoint.
         """
-        if isinstance(parameters, Sequence) and not parameters:
-            return None  # type: ignore[return-value]  # executemany with nothing to do
         scope = self._current()
         if scope is not None:
             connection = await self._begin_write(scope)
@@ -229,10 +227,19 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT."""
         scope = self._current()
+        if scope is not None and scope.write is not None:
+            async with scope.write.begin_nested():
+                yield scope.write
+            return
         if scope is not None:
+            # This block opens the unit's write transaction: rolling all of it back on failure is
+            # what a savepoint would do, without two more statements while the writer is held.
             connection = await self._begin_write(scope)
-            async with connection.begin_nested():
+            try:
                 yield connection
+            except BaseException:
+                await self._finish_write(scope, commit=False)
+                raise
             return
         scope = _Scope(asyncio.current_task())
         token = self._scope.set(scope)
@@ -264,30 +271,40 @@ class Database:
         return connection
 
     async def _finish(self, scope: _Scope, *, commit: bool) -> None:
-        write, read = scope.write, scope.read
-        scope.write = scope.read = None
+        read, scope.read = scope.read, None
         try:
-            if write is not None:
-                broken = True
-                try:
-                    if commit:
-                        await write.commit()
-                    else:
-                        await write.rollback()
-                    broken = False
-                finally:
-                    await self._release_writer(write, broken=broken)
+            await self._finish_write(scope, commit=commit)
         finally:
             if read is not None:
                 await self._release_reader(read)
 
+    async def _finish_write(self, scope: _Scope, *, commit: bool) -> None:
+        write, scope.write = scope.write, None
+        if write is None:
+            return
+        broken = True
+        try:
+            if commit:
+                await write.commit()
+            else:
+                await write.rollback()
+            broken = False
+        finally:
+            await self._release_writer(write, broken=broken)
+
+    async def _connect(self, engine: AsyncEngine) -> AsyncConnection:
+        try:
+            return await engine.connect()
+        except (OSError, sa.exc.DBAPIError) as error:
+            raise DatabaseError(f"cannot connect to the database {self.where}: {error}") from error
+
     async def _acquire_writer(self) -> AsyncConnection:
         if self.backend != "sqlite":
-            return await self._writer.connect()
+            return await self._connect(self._writer)
         await self._write_lock.acquire()
         try:
             if self._write_connection is None:
-                self._write_connection = await self._writer.connect()
+                self._write_connection = await self._connect(self._writer)
         except BaseException:
             self._write_lock.release()
             raise
@@ -307,9 +324,9 @@ class Database:
 
     async def _acquire_reader(self) -> AsyncConnection:
         if self.backend != "sqlite":
-            return await self._reader.connect()
+            return await self._connect(self._reader)
         if self._idle_readers.empty() and len(self._readers) < SQLITE_READERS:
-            connection = await self._reader.connect()
+            connection = await self._connect(self._reader)
             self._readers.append(connection)
             return connection
         return await self._idle_readers.get()
@@ -355,7 +372,8 @@ class Database:
     # -- migrations and backups ------------------------------------------------------------
 
     async def version(self) -> str | None:
-        """The applied Alembic revision (None for an empty database)."""
+        """The applied Alembic revision; None for an empty database (a Liftcoach 0.1 SQLite database:
+        the revision its schema matches, stamped by the next `migrate()`)."""
         from bot.store.migrate import current_revision
 
         return await current_revision(self)

@@ -20,13 +20,17 @@ import logging
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 
-from bot.store.database import Database, DatabaseError
+# Alembic narrates every step at INFO, from import on; what was applied is logged below instead.
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from alembic.runtime.migration import MigrationContext  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
+from alembic.util.exc import CommandError  # noqa: E402
+
+from bot.store.database import Database, DatabaseError  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ def head() -> str:
 
 async def current_revision(db: Database) -> str | None:
     async with db.connect() as connection:
-        return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+        return (await connection.run_sync(_state, db.where))[0]
 
 
 async def migrate(db: Database, *, dry_run: bool) -> list[str]:

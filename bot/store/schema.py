@@ -88,6 +88,12 @@ set_logs = sa.Table(
     sa.Column("logged_at", Timestamp, nullable=False),
     # Logged while /today prescribed a deload: the stall count restarts and the working load returns.
     sa.Column("deload", sa.Integer, nullable=False, server_default=sa.text("0")),
+    # "work", "warmup", "failure" or "drop" (imports keep the kinds); warm-ups never count as work.
+    sa.Column("kind", sa.Text, nullable=False, server_default="work"),
+    # Every row one /log, one logged session or one import wrote shares an id: /undo removes them together.
+    sa.Column("action_id", sa.Text),
+    # A stable key per imported set (file session + position + content); NULL for sets logged here.
+    sa.Column("import_key", sa.Text),
     sa.CheckConstraint("weight_kg >= 0"),
     sa.CheckConstraint("entered_unit IN ('kg', 'lb')"),
     sa.CheckConstraint("reps BETWEEN 1 AND 100"),
@@ -95,8 +101,11 @@ set_logs = sa.Table(
     sa.CheckConstraint("rpe IS NULL OR rpe BETWEEN 1 AND 10"),
     sa.Index("set_logs_by_user_exercise", "user_id", "exercise", "logged_at"),
     sa.Index("set_logs_by_user_time", "user_id", "logged_at"),
+    sa.Index("set_logs_by_action", "user_id", "action_id"),
     sqlite_autoincrement=True,
 )
+sa.Index("set_logs_by_import_key", set_logs.c.user_id, set_logs.c.import_key, unique=True,
+         sqlite_where=set_logs.c.import_key.is_not(None), postgresql_where=set_logs.c.import_key.is_not(None))
 
 # One row per user who set a reminder schedule or whose DM channel we know. `days` NULL = never set.
 reminders = sa.Table(
@@ -124,7 +133,6 @@ sa.Index("reminders_snooze_due", reminders.c.snooze_due_utc,
          sqlite_where=reminders.c.snooze_due_utc.is_not(None),
          postgresql_where=reminders.c.snooze_due_utc.is_not(None))
 
-DELIVERY_STATES = ("claimed", "sending", "sent", "failed", "undeliverable", "skipped", "cancelled", "unconfirmed")
 OPEN_DELIVERY_STATES = ("claimed", "sending")
 
 # One row per claimed reminder slot; the primary key is what makes a slot impossible to claim twice.
@@ -191,4 +199,48 @@ equipment_profiles = sa.Table(
     sa.CheckConstraint("plate_pair_kg IS NULL OR plate_pair_kg > 0"),
     sa.CheckConstraint("dumbbell_kg IS NULL OR dumbbell_kg > 0"),
     sa.CheckConstraint("machine_kg IS NULL OR machine_kg > 0"),
+)
+
+# One row per confirmed /import; the content hash makes importing the same file twice a no-op.
+import_batches = sa.Table(
+    "import_batches",
+    metadata,
+    sa.Column("batch_id", Id, primary_key=True, autoincrement=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("action_id", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("sets_added", sa.Integer, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("user_id", "content_hash", name="import_batches_by_hash"),
+    sqlite_autoincrement=True,
+)
+
+# The file a user is previewing in /import, until they confirm or cancel (one per user).
+pending_imports = sa.Table(
+    "pending_imports",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    # JSON: normalised name in the file -> catalogue or custom key, chosen in the review step.
+    sa.Column("choices", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.CheckConstraint("unit IS NULL OR unit IN ('kg', 'lb')", name="pending_imports_unit"),
+)
+
+# What each user chose for an exercise name in an earlier import; used first next time.
+exercise_name_mappings = sa.Table(
+    "exercise_name_mappings",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("exercise", sa.Text, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sqlite_with_rowid=False,
 )

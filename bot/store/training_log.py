@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.coach.vocabulary import Unit
 from bot.store.database import Database
-from bot.store.schema import set_logs
+from bot.store.schema import import_batches, sessions, set_logs, users
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class NewEntry:
     target_high: int | None = None
     prescribed_sets: int | None = None
     deload: bool = False  # logged while /today prescribed a deload for this exercise
+    # "work", "warmup", "failure" or "drop" (imports); warm-ups never count as work.
+    kind: str = "work"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,20 @@ class LogEntry(NewEntry):
     user_id: int = 0
     logged_at: datetime = datetime.min
     session_id: int | None = None
+    action_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UndoneAction:
+    """What one /undo (or a delete) removed: the entries, and the plan session it re-opened, if any."""
+
+    entries: list[LogEntry] = field(default_factory=list)
+    reopened_day: str | None = None
+    imported_from: str | None = None  # the file name, when the action was an import
+
+
+def new_action_id() -> str:
+    return uuid.uuid4().hex
 
 
 # A dict lookup: calling the Enum per row was a third of the cost of reading a year of logs.
@@ -55,7 +73,9 @@ def _entry(row) -> LogEntry:
         target_high=row["target_high"],
         prescribed_sets=row["prescribed_sets"],
         deload=bool(row["deload"]),
+        kind=row["kind"],
         logged_at=datetime.fromisoformat(row["logged_at"]),
+        action_id=row["action_id"],
     )
 
 
@@ -64,37 +84,136 @@ class TrainingLog:
         self.db = db
 
     async def add(
-        self, user_id: int, entries: list[NewEntry], now: datetime, session_id: int | None = None
+        self, user_id: int, entries: list[NewEntry], now: datetime, session_id: int | None = None,
+        action_id: str | None = None,
     ) -> list[LogEntry]:
+        """One action: every entry shares an action id, so /undo removes them together."""
+        action_id = action_id or new_action_id()
         added = []
         async with self.db.transaction() as connection:
             for entry in entries:
                 values = {**vars(entry), "entered_unit": entry.entered_unit.value, "deload": int(entry.deload)}
                 result = await connection.execute(
                     sa.insert(set_logs)
-                    .values(**values, user_id=user_id, session_id=session_id, logged_at=now.isoformat())
+                    .values(**values, user_id=user_id, session_id=session_id, action_id=action_id,
+                            logged_at=now.isoformat())
                     .returning(set_logs.c.log_id)
                 )
                 added.append(LogEntry(**vars(entry), log_id=result.scalar_one(), user_id=user_id, logged_at=now,
-                                      session_id=session_id))
+                                      session_id=session_id, action_id=action_id))
         return added
 
-    async def undo_last(self, user_id: int) -> LogEntry | None:
+    async def undo_last_action(self, user_id: int) -> UndoneAction | None:
+        """Remove the latest action (the newest row written decides, not the date it is logged for).
+
+        A logged plan session is re-opened (its completion removed, the rotation moved back when it
+        was the latest); an import's batch is removed too, so the file can be imported again.
+        """
         async with self.db.transaction() as connection:
-            row = (
-                await connection.execute(
-                    sa.select(set_logs)
-                    .where(set_logs.c.user_id == user_id)
-                    .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
-                    .limit(1)
-                )
-            ).mappings().first()
-            if row is None:
+            latest = (await connection.execute(
+                sa.select(set_logs.c.log_id, set_logs.c.action_id)
+                .where(set_logs.c.user_id == user_id)
+                .order_by(set_logs.c.log_id.desc())
+                .limit(1)
+            )).mappings().first()
+            if latest is None:
                 return None
-            await connection.execute(
-                sa.delete(set_logs).where(set_logs.c.log_id == row["log_id"], set_logs.c.user_id == user_id)
+            action_id = latest["action_id"]
+            which = set_logs.c.log_id == latest["log_id"] if action_id is None else set_logs.c.action_id == action_id
+            rows = await self._delete(connection, user_id, which)
+            # Undoing any set of a completed session undoes its completion: the undone action is the
+            # latest, so it is the one that logged (or finished) that session.
+            reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None},
+                                                   emptied_only=False)
+            imported_from = None
+            if action_id is not None:
+                imported_from = (await connection.execute(
+                    sa.delete(import_batches)
+                    .where(import_batches.c.user_id == user_id, import_batches.c.action_id == action_id)
+                    .returning(import_batches.c.filename)
+                )).scalar()
+        return UndoneAction(rows, reopened, imported_from)
+
+    async def get(self, user_id: int, log_id: int) -> LogEntry | None:
+        row = await self.db.row(sa.select(set_logs).where(set_logs.c.user_id == user_id, set_logs.c.log_id == log_id))
+        return _entry(row) if row else None
+
+    async def update(self, user_id: int, log_id: int, *, weight_kg: float, entered_unit: Unit, reps: int,
+                     rpe: float | None, note: str | None) -> bool:
+        result = await self.db.write(
+            sa.update(set_logs)
+            .where(set_logs.c.user_id == user_id, set_logs.c.log_id == log_id)
+            .values(weight_kg=weight_kg, entered_unit=entered_unit.value, reps=reps, rpe=rpe, note=note)
+        )
+        return result.rowcount > 0
+
+    async def delete(self, user_id: int, *, log_id: int | None = None, between: tuple[datetime, datetime] | None = None
+                     ) -> UndoneAction:
+        """Delete one entry, or every entry logged in [start, end). A plan session left with no sets is
+        re-opened; an import left with no sets is forgotten, so its file can be imported again."""
+        if log_id is not None:
+            which = set_logs.c.log_id == log_id
+        elif between is not None:
+            which = sa.and_(set_logs.c.logged_at >= between[0].isoformat(),
+                            set_logs.c.logged_at < between[1].isoformat())
+        else:
+            raise ValueError("delete needs a log id or a time span")
+        async with self.db.transaction() as connection:
+            rows = await self._delete(connection, user_id, which)
+            reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None})
+            for action_id in {e.action_id for e in rows} - {None}:
+                remaining = sa.select(set_logs.c.log_id).where(set_logs.c.user_id == user_id,
+                                                               set_logs.c.action_id == action_id)
+                await connection.execute(
+                    sa.delete(import_batches).where(import_batches.c.user_id == user_id,
+                                                    import_batches.c.action_id == action_id, ~sa.exists(remaining))
+                )
+        return UndoneAction(rows, reopened)
+
+    @staticmethod
+    async def _delete(connection: AsyncConnection, user_id: int, which: sa.ColumnElement[bool]) -> list[LogEntry]:
+        rows = (await connection.execute(
+            sa.select(set_logs).where(set_logs.c.user_id == user_id, which).order_by(set_logs.c.log_id)
+        )).mappings().all()
+        await connection.execute(sa.delete(set_logs).where(set_logs.c.user_id == user_id, which))
+        return [_entry(row) for row in rows]
+
+    async def attach(self, user_id: int, log_ids: list[int], session_id: int) -> None:
+        """Count these entries as the sets of a completed session."""
+        if log_ids:
+            await self.db.write(
+                sa.update(set_logs).where(set_logs.c.user_id == user_id, set_logs.c.log_id.in_(log_ids))
+                .values(session_id=session_id)
             )
-        return _entry(row)
+
+    @staticmethod
+    async def _reopen_sessions(connection: AsyncConnection, user_id: int, session_ids: set[int],
+                               emptied_only: bool = True) -> str | None:
+        """Delete completed sessions (with `emptied_only`, those whose logged sets are all gone);
+        returns the re-opened day's label."""
+        reopened = None
+        for session_id in sorted(session_ids):
+            left = (await connection.execute(
+                sa.select(sa.func.count()).select_from(set_logs)
+                .where(set_logs.c.user_id == user_id, set_logs.c.session_id == session_id)
+            )).scalar_one()
+            if left and emptied_only:
+                continue
+            session = (await connection.execute(
+                sa.delete(sessions)
+                .where(sessions.c.user_id == user_id, sessions.c.session_id == session_id)
+                .returning(sessions.c.rotation_index, sessions.c.day_label)
+            )).mappings().first()
+            if session is None:
+                continue
+            # Only the latest completion moves the rotation back; an older one just stops counting.
+            await connection.execute(
+                sa.update(users)
+                .where(users.c.user_id == user_id, users.c.rotation_index == session["rotation_index"] + 1)
+                .values(rotation_index=session["rotation_index"])
+            )
+            reopened = session["day_label"]
+        return reopened
 
     async def entries(
         self,
@@ -104,25 +223,31 @@ class TrainingLog:
         since: datetime | None = None,
         until: datetime | None = None,
         newest_first: bool = False,
+        warmups: bool = False,
     ) -> list[LogEntry]:
-        """Entries logged in [since, until) (either open), oldest first unless `newest_first`."""
-        query = self._matching(sa.select(set_logs), user_id, exercise, since, until)
+        """Entries logged in [since, until) (either open), oldest first unless `newest_first`;
+        warm-ups only when asked, since nothing but history shows them."""
+        query = self._matching(sa.select(set_logs), user_id, exercise, since, until, warmups)
         order = [set_logs.c.logged_at, set_logs.c.log_id]
         query = query.order_by(*(column.desc() for column in order) if newest_first else order)
         return [_entry(row) for row in await self.db.rows(query)]
 
     async def logged_times(
-        self, user_id: int, *, exercise: str | None = None, since: datetime | None = None
+        self, user_id: int, *, exercise: str | None = None, since: datetime | None = None, warmups: bool = False
     ) -> list[datetime]:
         """When each matching entry was logged (UTC), newest first: enough to page by day without
-        reading whole entries (read from the index alone)."""
-        query = self._matching(sa.select(set_logs.c.logged_at), user_id, exercise, since, None)
+        reading whole entries."""
+        query = self._matching(sa.select(set_logs.c.logged_at), user_id, exercise, since, None, warmups)
         rows = await self.db.rows(query.order_by(set_logs.c.logged_at.desc()))
         return [datetime.fromisoformat(row["logged_at"]) for row in rows]
 
     @staticmethod
-    def _matching(query, user_id: int, exercise: str | None, since: datetime | None, until: datetime | None):
+    def _matching(
+        query, user_id: int, exercise: str | None, since: datetime | None, until: datetime | None, warmups: bool
+    ):
         query = query.where(set_logs.c.user_id == user_id)
+        if not warmups:
+            query = query.where(set_logs.c.kind != "warmup")
         if exercise is not None:
             query = query.where(set_logs.c.exercise == exercise)
         if since is not None:

@@ -233,3 +233,24 @@ async def test_the_log_form_marks_unknown_loads_with_a_question_mark_and_skips_t
     logged = await app.interact(ALICE, opened.reply.form.action, Interaction(form={"sets": filled}))
     assert logged.reply.tone is Tone.SUCCESS
     assert {e.exercise for e in await app.log.entries(ALICE.user_id)} == {"barbell-back-squat"}
+
+
+async def test_log_backfills_a_past_day_in_the_users_time_zone_and_refuses_the_future(app, clock):
+    # Monday 2026-11-23 09:00 UTC is 20:00 in Sydney.
+    await run(app, "settings", timezone="Australia/Sydney")
+    logged = await run(app, "log", exercise="squat", weight=100, reps=5, date="yesterday")
+    assert "Logged for Sun 22 Nov 2026." in logged.reply.body
+    friday = await run(app, "log", exercise="squat", weight=102.5, reps=5, date="last fri")
+    assert "Logged for Fri 20 Nov 2026." in friday.reply.body
+    await run(app, "log", exercise="squat", weight=105, reps=5, date="2026-11-10")
+    [first, second, third] = await app.log.entries(ALICE.user_id)
+    assert first.logged_at.isoformat() == "2026-11-10T09:00:00+00:00"  # 20:00 Sydney time, that day
+    assert second.logged_at.isoformat() == "2026-11-20T09:00:00+00:00"
+    assert third.logged_at.isoformat() == "2026-11-22T09:00:00+00:00"
+    before = await snapshot(app)
+    for text, expected in (("2026-11-24", "is in the future"), ("someday", "can't read the date")):
+        refused = await run(app, "log", exercise="squat", weight=100, reps=5, date=text)
+        assert refused.reply.tone is Tone.ERROR and expected in refused.reply.body
+    assert await snapshot(app) == before
+    history = await run(app, "history")
+    assert [s.name for s in history.reply.sections] == ["Sun 22 Nov 2026", "Fri 20 Nov 2026", "Tue 10 Nov 2026"]

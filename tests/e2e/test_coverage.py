@@ -12,7 +12,7 @@ from bot.app import Liftcoach
 E2E = Path(__file__).resolve().parent
 SOURCES = "\n".join(path.read_text() for path in E2E.glob("test_*.py") if path.name != Path(__file__).name)
 # Forms are answered by the action their button opens; those tests submit them by custom id.
-SUBMITTED_BY_FORM = {"log-form": "submit_modal", "rem-skip-why": "submit_modal"}
+SUBMITTED_BY_FORM = {"log-form": "submit_modal", "rem-skip-why": "submit_modal", "set-save": "submit_modal"}
 
 
 @pytest.fixture

@@ -305,3 +305,23 @@ def test_sqlite_paths():
 def test_other_databases_are_rejected(url):
     with pytest.raises(DatabaseError):
         engine_url(url)
+
+
+async def test_an_unreachable_database_is_a_clear_database_error(tmp_path):
+    for url in ("postgresql://nobody@127.0.0.1:1/nothing", f"sqlite:///{tmp_path}"):  # a closed port; a folder
+        async with await Database.open(url) as db:
+            with pytest.raises(DatabaseError, match="cannot connect to the database"):
+                await db.migrate()
+
+
+async def test_a_failed_first_write_block_inside_a_unit_leaves_nothing_behind(database_url):
+    """The block that opens a unit's write transaction rolls back alone, as a savepoint would."""
+    async with await Database.open(database_url) as db:
+        await db.migrate()
+        async with db.unit_of_work():
+            with pytest.raises(RuntimeError):
+                async with db.transaction() as connection:
+                    await connection.execute(sa.insert(users).values(user_id=1, created_at="a", updated_at="a"))
+                    raise RuntimeError("caught by the command")
+            await UserStore(db).ensure(2, NOW)
+        assert [row["user_id"] for row in await db.rows(sa.select(users.c.user_id))] == [2]
