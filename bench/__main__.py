@@ -2,7 +2,7 @@
 
 Benchmarks: latency (commands through the real client and the fake Discord), reminders (fan-out),
 memory (resident set after READY), storage (logging throughput, size; query plans are a test),
-imports (/import of a large export).
+imports (/import of a large export), charts (drawing one worst-case /progress chart per view).
 PostgreSQL runs too when LIFTCOACH_TEST_POSTGRES_URL is set (see tests/databases.py).
 Exits 0 whatever the figures: they are reported, not asserted.
 """
@@ -16,11 +16,11 @@ import os
 import sys
 import time
 
-from bench import imports, latency, memory, reminders, storage
+from bench import charts, imports, latency, memory, reminders, storage
 from bench.report import Figure, table
 
 BENCHMARKS = {"latency": latency.run, "reminders": reminders.run, "memory": memory.run, "storage": storage.run,
-              "imports": imports.run}
+              "imports": imports.run, "charts": charts.run}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""`python -m bot [run|console|sync|migrate|backup]`.
+"""`python -m bot [run|console|sync|migrate|backup|health]`.
 
 With no sub-command: `run` when DISCORD_TOKEN is set, else `console`.
 """
@@ -9,10 +9,12 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.coach.catalogue import CatalogueError
 from bot.coach.rules import RuleTableError
 from bot.config import Settings
@@ -21,6 +23,10 @@ from bot.prompts import PromptError
 from bot.store.database import Database, DatabaseError
 
 log = logging.getLogger("bot")
+
+
+class TokenRejected(Exception):
+    """Discord (or the fake) answered 401 to the log-in."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         "backup", help="write a consistent copy of the database (SQLite: a database file; PostgreSQL: pg_dump custom format)"
     )
     backup.add_argument("destination", type=Path)
+    commands.add_parser("health", help="exit 1 unless the database answers and the running bot is connected")
     return parser
 
 
@@ -59,6 +66,18 @@ async def _backup(settings: Settings, destination: Path) -> None:
     print(f"backup written to {destination}")
 
 
+def _health(settings: Settings) -> int:
+    from bot.health import Unhealthy, check
+
+    try:
+        results = asyncio.run(check(settings, datetime.now(UTC)))
+    except Unhealthy as problem:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    print("healthy: " + "; ".join(results))
+    return 0
+
+
 async def _console(settings: Settings, user: str) -> None:
     from bot.app import Liftcoach
     from bot.console import run_console
@@ -71,18 +90,34 @@ async def _console(settings: Settings, user: str) -> None:
 
 
 async def _discord(settings: Settings, *, sync: bool, guild: int | None) -> None:
+    from discord import LoginFailure
+
     from bot.app import Liftcoach
     from bot.client import LiftcoachBot
 
     app = await Liftcoach.start(settings)
     try:
-        async with LiftcoachBot(app, send_reminders=not sync) as client:
+        async with LiftcoachBot(app, sync_only=sync) as client:
             if sync:
                 await client.sync_commands(guild)
             else:
-                await client.start(settings.discord_token.get_secret_value())
+                if settings.metrics_port is not None:
+                    metrics.serve(settings.metrics_port, settings.metrics_host)
+                await client.start_with_retries()
+    except LoginFailure:
+        raise TokenRejected from None
     finally:
         await app.close()
+
+
+def _describe(error: ValidationError) -> str:
+    """One line per problem, naming the variable; never the value, which may be the token."""
+    lines = []
+    for problem in error.errors(include_url=False, include_input=False):
+        variable = ".".join(str(part) for part in problem["loc"]).upper()
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  {variable}: {message}" if variable else f"  {message}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,17 +125,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"liftcoach: bad configuration:\n{error}", file=sys.stderr)
+        print(f"liftcoach: bad configuration:\n{_describe(error)}", file=sys.stderr)
         return 2
-    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    token = settings.token
     command = args.command or ("run" if token else "console")
-    # In the terminal, routine INFO lines would interleave with the replies.
-    quiet_console = command == "console" and "log_level" not in settings.model_fields_set
-    setup_logging("WARNING" if quiet_console else settings.log_level, token)
+    # In the terminal (and for a health probe), routine INFO lines would get in the way.
+    quiet = command in {"console", "health"} and "log_level" not in settings.model_fields_set
+    setup_logging("WARNING" if quiet else settings.log_level, token, log_format=settings.log_format)
     if command in {"run", "sync"} and not token:
         print("liftcoach: DISCORD_TOKEN is not set (see .env.example); try `python -m bot console`.", file=sys.stderr)
         return 2
     try:
+        if command == "health":
+            return _health(settings)
         if command == "migrate":
             asyncio.run(_migrate(settings, args.dry_run))
         elif command == "backup":
@@ -112,8 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     except (RuleTableError, CatalogueError, PromptError, DatabaseError) as error:
         print(f"liftcoach: cannot start: {error}", file=sys.stderr)
         return 1
+    except TokenRejected:
+        print("liftcoach: Discord rejected the token; check DISCORD_TOKEN or DISCORD_TOKEN_FILE.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through logging, so the traceback is scrubbed of the token like every other line.
+        log.exception("liftcoach stopped on an unexpected error")
+        return 1
     return 0
 
 

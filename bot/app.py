@@ -20,6 +20,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.coach.catalogue import Catalogue, load_catalogue
 from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
@@ -185,6 +186,35 @@ class Liftcoach:
         drawing it: the Discord adapter acknowledges the interaction there, since a chart can take
         longer than Discord's 3 s when many are asked for at once.
         """
+        started = time.perf_counter()
+        outgoing = await self._run(caller, name, options, progress, before_render)
+        self._observe("command", name if name in self.commands else "unknown", outgoing, started)
+        return outgoing
+
+    async def interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    ) -> Outgoing:
+        """A button press, menu choice or form submission carrying one of our action ids."""
+        started = time.perf_counter()
+        outgoing = await self._interact(caller, custom_id, interaction, progress)
+        parsed = parse_action_id(custom_id)
+        name = parsed[0] if parsed is not None and parsed[0] in self.actions else "unknown"
+        self._observe("action", name, outgoing, started)
+        return outgoing
+
+    @staticmethod
+    def _observe(kind: str, name: str, outgoing: Outgoing, started: float) -> None:
+        rejected = outgoing.reply.tone is Tone.ERROR
+        metrics.observe_command(kind, name, rejected=rejected, seconds=time.perf_counter() - started)
+
+    async def _run(
+        self,
+        caller: Caller,
+        name: str,
+        options: Mapping[str, object],
+        progress: Progress | None,
+        before_render: Callable[[Reply], Awaitable[None]] | None,
+    ) -> Outgoing:
         command = self.commands.get(name)
         if command is None:
             return self._failure(caller, UserError("errors.unknown_command", command=name))
@@ -193,12 +223,17 @@ class Liftcoach:
             parsed = command.options.model_validate(supplied)
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
-        return await self._guarded(caller, lambda ctx: command.handler(ctx, parsed), progress, before_render)
+        return await self._guarded(
+            caller,
+            lambda ctx: command.handler(ctx, parsed),
+            progress,
+            before_render=before_render,
+            register=command.registers_caller,
+        )
 
-    async def interact(
-        self, caller: Caller, custom_id: str, interaction: Interaction | None = None, progress: Progress | None = None
+    async def _interact(
+        self, caller: Caller, custom_id: str, interaction: Interaction | None, progress: Progress | None
     ) -> Outgoing:
-        """A button press, menu choice or form submission carrying one of our action ids."""
         parsed = parse_action_id(custom_id)
         if parsed is None or parsed[0] not in self.actions:
             return self._failure(caller, UserError("errors.stale_button"))
@@ -237,7 +272,9 @@ class Liftcoach:
         caller: Caller,
         call: Callable[[Context], Awaitable[Reply]],
         progress: Progress | None = None,
+        *,
         before_render: Callable[[Reply], Awaitable[None]] | None = None,
+        register: bool = True,
     ) -> Outgoing:
         now = self.clock()
         try:
@@ -245,16 +282,18 @@ class Liftcoach:
             # opens no write transaction; its writes, first-contact bookkeeping included, are one
             # transaction that a UserError rolls back, so bad input changes nothing.
             async with self.db.unit_of_work():
-                context = Context(self, caller, await self.users.ensure(caller.user_id, now), now, progress)
-                notices = await self._notices(context)
+                profile = await self.users.ensure(caller.user_id, now) if register else await self.users.get(caller.user_id)
+                context = Context(self, caller, profile or _guest(caller.user_id, now), now, progress)
+                # Someone not stored gets no first-contact notice or hooks: they would store them.
+                notices = await self._notices(context) if profile else ()
                 reply = await call(context)
             if before_render is not None and reply.attachment is not None and reply.attachment.render is not None:
                 await before_render(reply)
             reply = await self._render_attachment(reply)
         except UserError as error:
             return self._failure(caller, error)
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as error:
+            return self._unexpected(caller, error)
         return self._outgoing(reply, notices)
 
     async def _render_attachment(self, reply: Reply) -> Reply:
@@ -269,10 +308,11 @@ class Liftcoach:
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
             return self._outgoing(self._error(error), notices=())
-        except Exception:
-            return self._unexpected(caller)
+        except Exception as unexpected:
+            return self._unexpected(caller, unexpected)
 
-    def _unexpected(self, caller: Caller) -> Outgoing:
+    def _unexpected(self, caller: Caller, error: Exception) -> Outgoing:
+        metrics.count_database_error(error)
         error_id = uuid.uuid4().hex[:8]
         log.exception("unexpected error %s for user %s", error_id, caller.user_id)
         return self._outgoing(self._error(UserError("errors.unexpected", error_id=error_id)), notices=())

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import re
 import time
 import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -16,6 +21,7 @@ from discord.ext import commands
 from bot.app import Liftcoach
 from bot.commands.base import ACTION_PREFIX, Caller, Interaction, Progress
 from bot.embeds import build_modal_payload, message_kwargs
+from bot.proxy import proxy_retry_after, retry_proxy_429
 from bot.replies import Outgoing
 
 log = logging.getLogger(__name__)
@@ -42,6 +48,10 @@ def caller_of(interaction: discord.Interaction) -> Caller:
 
 async def respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
     """Answer an interaction with a rendered reply: modal, in-place update, message or follow-up."""
+    await retry_proxy_429(lambda: _respond(interaction, outgoing))
+
+
+async def _respond(interaction: discord.Interaction, outgoing: Outgoing) -> None:
     reply = outgoing.reply
     if reply.form is not None and not interaction.response.is_done():
         action, title, inputs = build_modal_payload(outgoing)
@@ -180,8 +190,10 @@ class LiftcoachTree(app_commands.CommandTree):
         await _send_error(interaction, outgoing)
 
 
-class LiftcoachBot(commands.Bot):
-    def __init__(self, app: Liftcoach, *, send_reminders: bool = True) -> None:
+class LiftcoachBot(commands.AutoShardedBot):
+    """Runs the shards `SHARD_IDS` of `SHARD_COUNT` (all of them, as many as Discord recommends, by default)."""
+
+    def __init__(self, app: Liftcoach, *, sync_only: bool = False) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # slash commands need no privileged intents
         super().__init__(
@@ -194,10 +206,19 @@ class LiftcoachBot(commands.Bot):
             help_command=None,
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
+            shard_count=app.settings.shard_count,
+            shard_ids=app.settings.shard_ids,
         )
         self.app = app
-        # False for `sync`: a short-lived login must not act as a second reminder dispatcher.
-        self.send_reminders = send_reminders
+        # `sync` is a short log-in: no reminder dispatcher, no heartbeat.
+        self.sync_only = sync_only
+        # SQLite has one reminder dispatcher per database (PostgreSQL's claims let every process
+        # dispatch): there, only the process that runs shard 0 sends reminders.
+        settings = app.settings
+        runs_shard_0 = settings.shard_ids is None or 0 in settings.shard_ids
+        self.send_reminders = not sync_only and (app.db.backend != "sqlite" or runs_shard_0)
+        if not sync_only and not self.send_reminders:
+            log.info("reminders are sent by the process that runs shard 0 (one dispatcher per SQLite database)")
         self._warm_up: asyncio.Task | None = None
         point_at(app.settings.discord_api_base, app.settings.discord_gateway_url)
 
@@ -206,16 +227,54 @@ class LiftcoachBot(commands.Bot):
 
         self.add_dynamic_items(ActionItem)
         await load_cogs(self)
+        if self.app.settings.health_file is not None and not self.sync_only:
+            # Held on the bot: asyncio keeps only weak references to running tasks.
+            self._health_task = asyncio.create_task(self._write_heartbeats(self.app.settings.health_file), name="heartbeat")
+
+    async def start_with_retries(self) -> None:
+        """`start`, with log-in and the gateway lookup retried after a rate-limit proxy's own 429."""
+        await self.login_with_retries()
+        await retry_proxy_429(self.connect)
+
+    async def login_with_retries(self) -> None:
+        """`login`, retried after a rate-limit proxy's own 429.
+
+        Each log-in attempt opens a new HTTP session in discord.py; a failed one is closed here so
+        it is not leaked. Closing it also closes its connector, so the next attempt gets a new one.
+        """
+        token = self.app.settings.token
+
+        async def attempt() -> None:
+            try:
+                await self.login(token)
+            except (discord.HTTPException, discord.GatewayNotFound) as error:
+                if proxy_retry_after(error) is not None:
+                    await self.http.close()
+                    self.http.connector = aiohttp.TCPConnector(limit=0)
+                raise
+
+        await retry_proxy_429(attempt)
+
+    def gateway_status(self) -> dict[int, bool]:
+        """Shard id -> connected, for the shards this process runs (empty before the first connection)."""
+        return {shard_id: not shard.is_closed() for shard_id, shard in self.shards.items()}
+
+    async def _write_heartbeats(self, path: Path) -> None:
+        """Rewrite `path` every HEALTH_INTERVAL_SECONDS for `python -m bot health` (see bot/health.py)."""
+        while not self.is_closed():
+            try:
+                write_heartbeat(path, self.gateway_status(), datetime.now(UTC))
+            except OSError as error:
+                log.warning("cannot write the health file %s: %s", path, error)
+            await asyncio.sleep(self.app.settings.health_interval_seconds)
 
     async def sync_commands(self, guild_id: int | None) -> None:
         """Register the slash commands (on request only, never on every boot)."""
-        await self.login(self.app.settings.discord_token.get_secret_value())
-        if guild_id is None:
-            synced = await self.tree.sync()
-        else:
-            guild = discord.Object(guild_id)
+        await self.login_with_retries()
+        guild = None if guild_id is None else discord.Object(guild_id)
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+        synced = await retry_proxy_429(lambda: self.tree.sync(guild=guild))
         print(f"synced {len(synced)} commands " + (f"to guild {guild_id}" if guild_id else "globally"))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -231,7 +290,15 @@ class LiftcoachBot(commands.Bot):
             await report_unexpected(interaction, error)
 
     async def on_ready(self) -> None:
-        log.info("connected as %s (%s)", self.user, self.user.id if self.user else "?")
+        log.info("connected as %s (%s), shards %s of %s", self.user, self.user.id if self.user else "?",
+                 sorted(self.shards), self.shard_count)
         if self._warm_up is None:
             # After READY, so starting the chart workers never slows the login.
             self._warm_up = asyncio.create_task(self.app.warm_up(), name="chart-warm-up")
+
+
+def write_heartbeat(path: Path, shards: dict[int, bool], now: datetime) -> None:
+    """Atomically replace `path` with `{"written_at": ISO 8601 UTC, "shards": {"0": true, ...}}`."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps({"written_at": now.isoformat(), "shards": {str(k): v for k, v in shards.items()}}))
+    os.replace(temporary, path)

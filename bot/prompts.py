@@ -3,6 +3,10 @@
 `messages.toml` maps dotted keys to templates (`"Saved {goal}."`); `disclaimer.md` and
 `safety_notice.md` are whole texts. Everything is read once at start-up and checked, so a
 typo in a template fails at boot rather than in front of a user.
+
+Counted words ("1 week", "3 weeks") are tables keyed by CLDR plural category (`one`, `other`,
+and for other languages `zero`, `two`, `few`, `many`); Babel's plural rules for `LOCALE` pick the
+form, so no handler decides between singular and plural by hand.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
+
+LOCALE = "en"
 
 
 class PromptError(Exception):
@@ -64,6 +72,18 @@ class Prompts:
         if missing:
             raise PromptError(f"prompt {key!r} needs {sorted(missing)}")
         return template.format_map(values)
+
+    def plural(self, key: str, count: float, **values: object) -> str:
+        """The form of `key` that fits `count` (`key.one`, `key.other`...); `{count}` is filled in.
+
+        Raises PromptError when `key` has no `other` form, the fallback every CLDR locale needs.
+        """
+        form = Locale.parse(LOCALE).plural_form(count)
+        chosen = f"{key}.{form}" if f"{key}.{form}" in self.templates else f"{key}.other"
+        if chosen not in self.templates:
+            raise PromptError(f"no plural forms named {key!r}")
+        shown = int(count) if float(count).is_integer() else count
+        return self.text(chosen, count=shown, **values)
 
     def has(self, key: str) -> bool:
         return key in self.templates

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from bot import metrics
 from bot.coach.schedule import DEFAULT_GRACE
 from bot.store.reminders import NONCE_WINDOW, DueReminder, ReminderStore
 
@@ -170,7 +171,8 @@ class ReminderDispatcher:
                 wakeup = await self._store.next_wakeup()
                 if wakeup is not None:
                     delay = max(timedelta(0), min(delay, wakeup - self._clock()))
-            except Exception:
+            except Exception as error:
+                metrics.count_database_error(error)
                 log.exception("reminder dispatch failed; trying again in %s", delay)
             await self._sleep_unless_stopped(delay, stop)
 
@@ -199,7 +201,8 @@ class ReminderDispatcher:
                 stats.errors += 1
                 outcome, detail = Delivery.RETRY, repr(exception)
             await self._record(reminder, outcome, detail, stats)
-        except Exception:
+        except Exception as error:
+            metrics.count_database_error(error)
             log.exception("reminder for user %s at %s could not be processed", reminder.user_id, reminder.slot_utc)
             stats.errors += 1
 
@@ -208,9 +211,11 @@ class ReminderDispatcher:
         if outcome is Delivery.SENT:
             await self._store.mark_sent(reminder, now)
             stats.sent += 1
+            metrics.REMINDERS.labels("sent").inc()
         elif outcome is Delivery.UNDELIVERABLE:
             await self._store.pause_undeliverable(reminder.user_id, now)
             stats.undeliverable += 1
+            metrics.REMINDERS.labels("paused").inc()
         else:
             attempt = reminder.attempts + 1
             if attempt >= self._max_attempts:
@@ -218,7 +223,9 @@ class ReminderDispatcher:
                             reminder.user_id, reminder.slot_utc, attempt)
                 await self._store.mark_failed(reminder, now, detail, retry_at=None)
                 stats.failed += 1
+                metrics.REMINDERS.labels("failed").inc()
             else:
                 retry_at = now + self._backoff * 2 ** (attempt - 1)
                 await self._store.mark_failed(reminder, now, detail, retry_at=retry_at)
                 stats.retrying += 1
+                metrics.REMINDERS.labels("retrying").inc()

@@ -69,7 +69,7 @@ async def test_buttons_menus_and_forms_work_in_the_console(app):
     text = output.getvalue()
     assert "What are you training for?" in text
     assert "Logged 3 entries" in text
-    assert "Barbell bench press: 1 × 10 at 50 kg" in text
+    assert "Barbell bench press 50 kg 10/10/9" in text
     assert "There is no such button" in text
 
 
@@ -111,6 +111,15 @@ def test_the_real_entry_point_runs_console_mode_without_a_token(tmp_path, databa
     assert "not medical advice" in result.stdout
 
 
+async def test_choices_ignore_case_in_the_console(app):
+    """Why: console mode refused `goal:STRENGTH`."""
+    output = io.StringIO()
+    await run_console(app, "sam", io.StringIO("/goal goal:STRENGTH experience:Novice\n/compare first:Hypertrophy\n"),
+                      output)
+    text = output.getvalue()
+    assert "== Strength (maximal force) · novice ==" in text
+    assert "== Hypertrophy (muscle size) vs Strength (maximal force) ==" in text
+    assert "must be one of" not in text
 async def test_import_steps_are_typed_commands_in_the_console(app, tmp_path):
     fixtures = os.path.join(os.path.dirname(__file__), "imports", "fixtures")
     output = io.StringIO()

@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.__main__ import main
+from bot.coach.schedule import default_days
+from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK
 from bot.store.database import Database
 
 REPO = Path(__file__).resolve().parent.parent
@@ -109,3 +111,56 @@ def test_a_broken_rule_table_stops_start_up_naming_file_goal_and_field(tmp_path,
     message = capsys.readouterr().err
     assert "strength.toml" in message and "'strength'" in message and "levels.novice.reps.low" in message
     assert RuleTableError.__name__ not in message
+
+
+def test_env_example_copied_to_env_keeps_console_mode_quiet(tmp_path, monkeypatch):
+    """Why: copying `.env.example` to `.env` made console mode print INFO log lines."""
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    (tmp_path / ".env").write_text((REPO / ".env.example").read_text())
+    monkeypatch.chdir(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="/help\n", capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if k not in {"LOG_LEVEL", "DISCORD_TOKEN", "DATABASE_URL"}},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "/goal" in result.stdout
+    assert " INFO " not in result.stdout + result.stderr
+
+
+def test_readme_states_the_reminder_default_days_the_bot_uses():
+    """Why: the README said Monday and Thursday, but a 3-day user gets Monday, Wednesday and Friday."""
+    readme = (REPO / "README.md").read_text()
+    short = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    for days_per_week in range(MIN_DAYS_PER_WEEK, MAX_DAYS_PER_WEEK + 1):
+        days = default_days(days_per_week)
+        consecutive = days == tuple(range(days[0], days[-1] + 1)) and len(days) > 3
+        stated = f"{short[days[0]]}–{short[days[-1]]}" if consecutive else ", ".join(short[d] for d in days)
+        assert f"{days_per_week}: {stated}" in readme or f"{days_per_week} a week: {stated}" in readme
+
+
+def test_an_unexpected_failure_at_start_logs_a_traceback_without_the_token(tmp_path):
+    import socket
+
+    with socket.socket() as unused:  # a loopback port nobody listens on: the log-in fails with a traceback
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    token = "MTMwMDAwMDAwMDAwMDAwMDAx.Secret.c2VrcmV0LXRva2VuLXZhbHVl"
+    for log_format in ("text", "json"):
+        result = run_cli("run", env={
+            "DISCORD_TOKEN": token, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LOG_LEVEL": "DEBUG",
+            "LOG_FORMAT": log_format, "DISCORD_API_BASE": f"http://127.0.0.1:{port}/api/v10",
+        })
+        output = result.stdout + result.stderr
+        assert result.returncode == 1
+        assert "Traceback" in output and "liftcoach stopped on an unexpected error" in output
+        assert token not in output
+
+
+def test_env_example_copied_to_env_gives_a_quiet_console(tmp_path):
+    (tmp_path / ".env").write_text((REPO / ".env.example").read_text())
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "LOG_"))}
+    result = subprocess.run([sys.executable, "-m", "bot"], input="/help\n", capture_output=True, text=True,
+                            env={**base, "PYTHONPATH": str(REPO)}, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "/today" in result.stdout
+    assert " INFO " not in result.stdout + result.stderr and result.stderr == ""

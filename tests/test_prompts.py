@@ -8,6 +8,7 @@ from bot.prompts import PromptError, Prompts, placeholders
 
 PROMPTS = Prompts.load(REPO_PROMPTS_DIR)
 SOURCE = Path(__file__).resolve().parent.parent / "bot"
+PLURAL_KEY = re.compile(r'plural\(\s*"([a-z_]+(?:\.[a-z_-]+)+)"')
 LITERAL_KEY = re.compile(r'(?:text|UserError|error_reply)\(\s*"([a-z_]+(?:\.[a-z_-]+)+)"')
 
 
@@ -23,6 +24,12 @@ def test_every_key_named_in_the_code_exists():
     used = {key for path in SOURCE.rglob("*.py") for key in LITERAL_KEY.findall(path.read_text())}
     assert used, "the pattern found no keys: it is out of date"
     assert sorted(used - PROMPTS.templates.keys()) == []
+
+
+def test_every_counted_word_named_in_the_code_has_its_forms():
+    used = {key for path in SOURCE.rglob("*.py") for key in PLURAL_KEY.findall(path.read_text())}
+    assert used, "the pattern found no keys: it is out of date"
+    assert sorted(key for key in used if f"{key}.other" not in PROMPTS.templates) == []
 
 
 def test_disclaimer_and_safety_notice_are_loaded():

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 
 from bot.reminders import Delivery, DispatchStats, Pacer, ReminderDispatcher
 from bot.store.database import Database
@@ -455,3 +456,21 @@ async def test_run_forever_survives_a_failing_store(db, store, clock, discord, m
     clock.now = SLOT
     await asyncio.wait_for(dispatcher(store, discord, clock).run_forever(stop), timeout=10)
     assert failures == 2 and len(discord.messages) == 1
+
+
+async def test_reminders_are_counted_sent_paused_retrying_and_failed(db, store, clock, discord):
+    outcomes = ("sent", "paused", "retrying", "failed")
+    before = {outcome: REGISTRY.get_sample_value("liftcoach_reminders_total", {"outcome": outcome}) or 0.0
+              for outcome in outcomes}
+    await add_users(db, [1, 2, 3], clock())
+    answers = {1: Delivery.SENT, 2: Delivery.UNDELIVERABLE, 3: Delivery.RETRY}
+    discord.outcome = lambda reminder: answers[reminder.user_id]
+    dispatch = dispatcher(store, discord, clock, max_attempts=2, backoff=timedelta(seconds=5))
+    clock.now = SLOT
+    await dispatch.run_once()
+    clock.now = SLOT + timedelta(seconds=10)
+    await dispatch.run_once()
+
+    counted = {outcome: REGISTRY.get_sample_value("liftcoach_reminders_total", {"outcome": outcome}) - before[outcome]
+               for outcome in outcomes}
+    assert counted == {"sent": 1, "paused": 1, "retrying": 1, "failed": 1}

@@ -23,7 +23,7 @@ from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ALLOWED_DAY_FORMS = "mon, tue, wed, thu, fri, sat, sun (or full names), separated by commas or spaces"
-ALLOWED_TIME_FORMS = "HH:MM in 24-hour time (18:00, 6:30) or with am/pm (6:30 pm)"
+ALLOWED_TIME_FORMS = "HH:MM in 24-hour time (18:00, 6:30, 1830) or with am/pm (6pm, 6:30 pm)"
 
 DEFAULT_TIME = time(18, 0)
 # A reminder missed (bot down) by less than this is still worth sending late; older ones are not.
@@ -34,6 +34,8 @@ LATE_AFTER = timedelta(minutes=10)
 _DAY_ALIASES = {"weds": 2, "thur": 3, "thurs": 3, "tues": 1}
 _DAY_SEPARATORS = re.compile(r"(?:[\s,;/&+]|\band\b)+")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*([ap]\.?m\.?)?$")
+# "1830" or "0630": four digits, as on a 24-hour clock (three digits, "630", would be ambiguous).
+_TIME_DIGITS = re.compile(r"^(\d{2})(\d{2})$")
 # Not places: the zoneinfo search path may also list these.
 _NOT_ZONES = ("posix/", "right/", "Etc/", "SystemV/", "US/", "Canada/")
 _NOT_ZONE_NAMES = frozenset({"localtime", "Factory", "posixrules", "leapseconds", "tzdata.zi"})
@@ -82,8 +84,12 @@ def default_days(days_per_week: int) -> tuple[int, ...]:
 
 
 def parse_time(text: str) -> time:
-    """`"18:00"`, `"6:30"`, `"6:30 pm"`, `"6pm"` -> a naive wall-clock time."""
-    match = _TIME.match(text.strip().lower())
+    """`"18:00"`, `"6:30"`, `"1830"`, `"6:30 pm"`, `"6pm"` -> a naive wall-clock time."""
+    cleaned = text.strip().lower()
+    digits = _TIME_DIGITS.match(cleaned)
+    if digits:
+        cleaned = f"{digits.group(1)}:{digits.group(2)}"
+    match = _TIME.match(cleaned)
     if not match:
         raise ScheduleError("remind.time.invalid", value=text, allowed=ALLOWED_TIME_FORMS)
     hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
@@ -107,7 +113,8 @@ def zone_names() -> list[str]:
         for name in available_timezones()
         if name not in _NOT_ZONE_NAMES and not name.startswith(_NOT_ZONES)
     )
-    return sorted({*names, "UTC"})
+    # Abbreviations and fixed offsets (EST, CET, GMT+5) are left out: a city zone knows its summer time.
+    return sorted({*(name for name in names if "/" in name), "UTC"})
 
 
 @lru_cache(maxsize=1)
@@ -126,12 +133,50 @@ def load_zone(name: str) -> ZoneInfo:
         raise ScheduleError("remind.zone.unknown", value=name, allowed="an IANA name such as Europe/Berlin") from error
 
 
+def city_zone_hint(zone: ZoneInfo) -> str | None:
+    """For a zone that is an abbreviation or a fixed offset (`EST`, `CET`, `Etc/GMT+5`), a city
+    zone to suggest instead (`America/New_York`), or "" when no single city fits; None for a city
+    zone (or UTC, which is meant to be fixed)."""
+    name = zone.key
+    if name == "UTC" or ("/" in name and not name.startswith("Etc/")):
+        return None
+    return _CITY_FOR_ABBREVIATION.get(name.upper(), "")
+
+
+# What people mean when they type these: the largest city zone that uses the abbreviation.
+_CITY_FOR_ABBREVIATION = {
+    "EST": "America/New_York", "EST5EDT": "America/New_York", "CST6CDT": "America/Chicago",
+    "MST": "America/Denver", "MST7MDT": "America/Denver", "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu", "CET": "Europe/Berlin", "MET": "Europe/Berlin", "EET": "Europe/Athens",
+    "WET": "Europe/Lisbon", "GB": "Europe/London", "PRC": "Asia/Shanghai",
+    "ROK": "Asia/Seoul", "ROC": "Asia/Taipei", "NZ": "Pacific/Auckland", "JAPAN": "Asia/Tokyo",
+}
+
+# Abbreviations people type that are no IANA zone at all, and the city zones they most likely mean
+# (several where the abbreviation is used in more than one region).
+_ZONES_FOR_ABBREVIATION = {
+    "PST": ("America/Los_Angeles",), "PDT": ("America/Los_Angeles",), "MDT": ("America/Denver",),
+    "CST": ("America/Chicago", "Asia/Shanghai"), "CDT": ("America/Chicago",), "EDT": ("America/New_York",),
+    "AKST": ("America/Anchorage",), "BST": ("Europe/London",), "CEST": ("Europe/Berlin",),
+    "EEST": ("Europe/Athens",), "IST": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "JST": ("Asia/Tokyo",), "KST": ("Asia/Seoul",), "AEST": ("Australia/Sydney",), "AEDT": ("Australia/Sydney",),
+    "AWST": ("Australia/Perth",), "NZST": ("Pacific/Auckland",), "SGT": ("Asia/Singapore",),
+}
+
+
+def zones_for_abbreviation(text: str) -> tuple[str, ...]:
+    """The city zones an abbreviation that is no zone of its own may mean (`"pst"` ->
+    `("America/Los_Angeles",)`); empty when it is not one we know."""
+    return _ZONES_FOR_ABBREVIATION.get(text.strip().upper(), ())
+
+
 def search_zones(text: str, limit: int = 25) -> list[str]:
-    """Autocomplete: names starting with `text`, then a city starting with it, then containing it."""
+    """Autocomplete: what an abbreviation means (`pst`), then names starting with `text`, then a
+    city starting with it, then names containing it."""
     query = "_".join(text.strip().lower().split())
     if not query:
         return zone_names()[:limit]
-    ranked = []
+    ranked = [(-1, name) for name in zones_for_abbreviation(text)]
     for name in zone_names():
         lowered = name.lower()
         if lowered.startswith(query):
@@ -143,7 +188,7 @@ def search_zones(text: str, limit: int = 25) -> list[str]:
         else:
             continue
         ranked.append((rank, name))
-    return [name for _, name in sorted(ranked)[:limit]]
+    return list(dict.fromkeys(name for _, name in sorted(ranked)))[:limit]
 
 
 def slot_on(day: date, local_time: time, zone: ZoneInfo) -> datetime:

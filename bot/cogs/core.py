@@ -34,7 +34,7 @@ class CoreCog(commands.Cog):
         await run_command(interaction, "goal", goal=goal, experience=experience, days=days, equipment=equipment)
 
     @app_commands.command(name="compare", description="Compare two goals over the five training variables")
-    @app_commands.describe(first="First goal (default strength)", second="Second goal (default hypertrophy)")
+    @app_commands.describe(first="First goal (default: yours, or strength)", second="Second goal (default: one different from the first)")
     async def compare(
         self, interaction: discord.Interaction, first: GoalName | None = None, second: GoalName | None = None
     ) -> None:

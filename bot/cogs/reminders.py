@@ -15,6 +15,7 @@ from bot.app import Liftcoach
 from bot.cogs import complete, run_command
 from bot.commands.reminders import reminder_message
 from bot.embeds import message_kwargs
+from bot.proxy import retry_proxy_429
 from bot.reminders import UNDELIVERABLE_ERROR_CODES, Delivery, Pacer, ReminderDispatcher
 from bot.store.reminders import DueReminder
 
@@ -32,7 +33,7 @@ class DiscordReminderSender:
         self.pacer = pacer
 
     async def _open_channel(self, user_id: int) -> int:
-        channel = await self.client.create_dm(discord.Object(user_id))
+        channel = await retry_proxy_429(lambda: self.client.create_dm(discord.Object(user_id)))
         async with self.app.db.transaction():
             await self.app.reminders.set_dm_channel(user_id, channel.id, self.app.clock())
         return channel.id
@@ -47,7 +48,8 @@ class DiscordReminderSender:
                 await self.pacer.wait()
             outgoing = await self.app.compose(reminder.user_id, lambda ctx: reminder_message(ctx, reminder))
             channel = self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
-            await channel.send(nonce=reminder.nonce, **message_kwargs(outgoing))
+            # A retry after a proxy's 429 reuses the nonce, so Discord still shows one DM.
+            await retry_proxy_429(lambda: channel.send(nonce=reminder.nonce, **message_kwargs(outgoing)))
         except discord.HTTPException as error:
             if error.code in UNDELIVERABLE_ERROR_CODES:
                 log.info("DMs closed for user %s (code %s); pausing reminders", reminder.user_id, error.code)
@@ -91,9 +93,9 @@ class RemindersCog(commands.GroupCog, group_name="remind", group_description="DM
 
     @app_commands.command(name="set", description="Get a DM on your training days")
     @app_commands.describe(
-        days="Days, e.g. mon,thu (default: two days that fit your plan)",
-        time="Local time HH:MM (default 18:00)",
-        timezone="Your time zone, e.g. Europe/Berlin (default: from /settings)",
+        days="Days, e.g. mon,thu (default: as saved, or your plan's training days)",
+        time="Local time: 18:00, 1830, 6pm or 6:30 pm (default: as saved, or 18:00)",
+        timezone="Your time zone, e.g. Europe/Berlin: saved as in /settings, for everything",
     )
     async def set_(
         self,

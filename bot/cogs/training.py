@@ -10,6 +10,8 @@ from discord.ext import commands
 
 from bot.cogs import complete, run_command
 
+ProgressView = Literal["e1rm", "volume", "sets"]
+ChartTheme = Literal["dark", "light"]
 FormulaName = Literal["epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", "wathan"]
 
 
@@ -56,15 +58,22 @@ class TrainingCog(commands.Cog):
     ) -> None:
         await run_command(interaction, "history", exercise=exercise, days=days)
 
-    @app_commands.command(name="progress", description="A chart of your estimated 1RM and weekly sets")
-    @app_commands.describe(exercise="Only this exercise", weeks="How many weeks back (default 12)")
+    @app_commands.command(name="progress", description="Your main lifts' e1RM, weekly tonnage or sets per muscle")
+    @app_commands.describe(
+        exercise="Only this lift (default: your plan's main lifts)",
+        view="e1rm (default), volume (tonnage per week) or sets (per muscle, against your goal)",
+        weeks="How many weeks back at most (default 12)",
+        theme="Match your Discord theme (default dark)",
+    )
     async def progress(
         self,
         interaction: discord.Interaction,
         exercise: app_commands.Range[str, 1, 100] | None = None,
+        view: ProgressView | None = None,
         weeks: app_commands.Range[int, 1, 104] | None = None,
+        theme: ChartTheme | None = None,
     ) -> None:
-        await run_command(interaction, "progress", exercise=exercise, weeks=weeks)
+        await run_command(interaction, "progress", exercise=exercise, view=view, weeks=weeks, theme=theme)
 
     @app_commands.command(name="1rm", description="Estimate your one-rep max, with load tables")
     @app_commands.describe(weight="Load lifted, in your units", reps="Reps completed (1-30)", formula="Estimation formula")

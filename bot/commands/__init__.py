@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands import core, edits, imports, privacy, reminders, training
+from bot.commands import core, edits, history, imports, privacy, progress, reminders, training
 
 if TYPE_CHECKING:
     from bot.app import Liftcoach
 
-MODULES = (core, training, edits, imports, reminders, privacy)
+MODULES = (core, training, history, progress, edits, imports, reminders, privacy)
 
 
 def register_all(app: Liftcoach) -> None:

@@ -65,6 +65,9 @@ class Context:
     def text(self, key: str, **values: object) -> str:
         return self.app.prompts.text(key, **values)
 
+    def plural(self, key: str, count: float, **values: object) -> str:
+        """`key`'s form for `count` by the locale's plural rules ("1 week", "2 weeks")."""
+        return self.app.prompts.plural(key, count, **values)
     async def report(self, key: str, **values: object) -> None:
         if self.progress is not None:
             await self.progress(self.app.progress_reply(self.text(key, **values)))
@@ -84,6 +87,8 @@ class Command:
     options: type[BaseModel]
     handler: Handler
     completers: Mapping[str, Completer] = field(default_factory=dict)
+    # False for commands that must not store a first-time caller (/forget from a stranger).
+    registers_caller: bool = True
 
 
 @dataclass(frozen=True)

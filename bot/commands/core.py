@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import StrEnum
+from typing import get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.coach.catalogue import Gear, Kind, Measure
 from bot.coach.loading import EquipmentProfile, plates_per_side, warmup_ramp
 from bot.coach.planner import PlannedExercise, Session, split_name
 from bot.coach.progression import Decision, Progression, Reason
 from bot.coach.rules import GoalTable, LevelRules
-from bot.coach.schedule import ScheduleError, load_zone, search_zones
+from bot.coach.schedule import ScheduleError, city_zone_hint, load_zone, search_zones, zones_for_abbreviation
 from bot.coach.units import format_load, to_kg
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.formatting import duration_span, number, span
-from bot.commands.planning import adherence_line, equipment_profile, plan_request, planned_session, todays_plan
+from bot.commands.planning import (
+    adherence_text,
+    equipment_profile,
+    plan_request,
+    planned_session,
+    todays_plan,
+    week_adherence,
+)
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
@@ -25,6 +34,25 @@ VARIABLES = ("intensity", "repetitions", "sets", "rest", "selection")
 
 class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _choices_ignore_case(cls, values: object) -> object:
+        """`goal:STRENGTH` means `strength`: every choice value is lower case, and people type capitals."""
+        if not isinstance(values, dict):
+            return values
+        return {
+            name: value.strip().lower() if isinstance(value, str) and _is_choice(cls, name) else value
+            for name, value in values.items()
+        }
+
+
+def _is_choice(model: type[BaseModel], name: str) -> bool:
+    field = model.model_fields.get(name)
+    if field is None:
+        return False
+    kinds = get_args(field.annotation) or (field.annotation,)
+    return any(isinstance(kind, type) and issubclass(kind, StrEnum) for kind in kinds)
 
 
 class GoalOptions(Options):
@@ -35,8 +63,8 @@ class GoalOptions(Options):
 
 
 class CompareOptions(Options):
-    first: Goal = Goal.STRENGTH
-    second: Goal = Goal.HYPERTROPHY
+    first: Goal | None = None
+    second: Goal | None = None
 
 
 class SettingsOptions(Options):
@@ -49,6 +77,11 @@ class NoOptions(Options):
 
 
 # -- rule tables ---------------------------------------------------------------------------
+
+
+def goal_name(ctx: Context, goal: Goal) -> str:
+    """The field's term with a plain gloss: "Hypertrophy (muscle size)"."""
+    return ctx.text("goal.named", title=ctx.app.rules.table(goal).title, gloss=ctx.text(f"goal.gloss.{goal.value}"))
 
 
 def _variable_lines(ctx: Context, rules: LevelRules) -> dict[str, str]:
@@ -109,7 +142,7 @@ def rule_table_reply(ctx: Context, goal: Goal, experience: Experience, *, saved:
     if not sessions.low <= profile.days_per_week <= sessions.high:
         intro += "\n" + ctx.text("goal.days_outside", days=profile.days_per_week, range=span(sessions.low, sessions.high))
     return Reply(
-        title=ctx.text("goal.title", goal=table.title, experience=ctx.text(f"experience.{experience.value}")),
+        title=ctx.text("goal.title", goal=goal_name(ctx, goal), experience=ctx.text(f"experience.{experience.value}")),
         body=f"{table.summary}\n\n{intro}",
         sections=sections,
         buttons=(Button(label=ctx.text("buttons.today"), action=ctx.action("today"), style=ButtonStyle.PRIMARY),),
@@ -119,7 +152,7 @@ def rule_table_reply(ctx: Context, goal: Goal, experience: Experience, *, saved:
 
 def goal_picker(ctx: Context, *, body_key: str = "goal.pick") -> Reply:
     choices = tuple(
-        Choice(label=ctx.app.rules.table(goal).title, value=goal.value, description=ctx.text(f"goal.blurb.{goal.value}"))
+        Choice(label=goal_name(ctx, goal), value=goal.value, description=ctx.text(f"goal.blurb.{goal.value}"))
         for goal in Goal
     )
     return Reply(
@@ -166,9 +199,22 @@ def _midpoints(rules: LevelRules) -> dict[str, float]:
     }
 
 
+def compared_goals(options: CompareOptions, own: Goal | None) -> tuple[Goal, Goal]:
+    """The pair to compare: what was given, filled from the user's goal, then strength and
+    hypertrophy, never one goal with itself. Raises UserError when both options name the same goal."""
+    if options.first is not None and options.first == options.second:
+        raise UserError("compare.same_goal")
+    given = [goal for goal in (options.first, options.second) if goal is not None]
+    fill = [goal for goal in (own, Goal.STRENGTH, Goal.HYPERTROPHY) if goal is not None and goal not in given]
+    first = options.first or fill.pop(0)
+    second = options.second or next(goal for goal in fill if goal != first)
+    return first, second
+
+
 async def compare(ctx: Context, options: CompareOptions) -> Reply:
     experience = ctx.profile.experience
-    first, second = ctx.app.rules.table(options.first), ctx.app.rules.table(options.second)
+    first_goal, second_goal = compared_goals(options, ctx.profile.goal)
+    first, second = ctx.app.rules.table(first_goal), ctx.app.rules.table(second_goal)
     first_rules, second_rules = first.levels[experience], second.levels[experience]
     first_lines, second_lines = _variable_lines(ctx, first_rules), _variable_lines(ctx, second_rules)
     first_mid, second_mid = _midpoints(first_rules), _midpoints(second_rules)
@@ -187,11 +233,13 @@ async def compare(ctx: Context, options: CompareOptions) -> Reply:
                     second=second.title,
                     second_line=second_lines[variable],
                     sentence=sentence,
+                    first_why=ctx.text(f"compare.why.{variable}.{first_goal.value}"),
+                    second_why=ctx.text(f"compare.why.{variable}.{second_goal.value}"),
                 ),
             )
         )
     return Reply(
-        title=ctx.text("compare.title", first=first.title, second=second.title),
+        title=ctx.text("compare.title", first=goal_name(ctx, first_goal), second=goal_name(ctx, second_goal)),
         body=ctx.text("compare.intro", experience=ctx.text(f"experience.{experience.value}")),
         sections=tuple(sections),
     )
@@ -325,7 +373,10 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="today.needs_goal")
     plan = await todays_plan(ctx)
-    lines = [await adherence_line(ctx)]
+    week = await week_adherence(ctx)
+    lines = [adherence_text(ctx, week)]
+    if week.meets_target:
+        lines.append(ctx.text("today.week_done", planned=ctx.plural("count.planned_sessions", week.target)))
     if any(progression.is_deload for progression in plan.progressions.values()):
         lines.append(ctx.text("today.deload_note"))
     if any(progression.decision is Decision.CAUTIOUS for progression in plan.progressions.values()):
@@ -399,26 +450,47 @@ async def mark_done(ctx: Context, argument: str, interaction: Interaction) -> Re
 # -- /settings -------------------------------------------------------------------------------
 
 
+async def save_timezone(ctx: Context, typed: str, *, announce_reminders: bool = True) -> list[str]:
+    """Make `typed` the user's one time zone: the profile, and any reminders (re-scheduled to the
+    same local time). Returns lines to tell the user; raises UserError for an unknown or empty zone."""
+    if not typed:
+        raise UserError("errors.timezone_empty")
+    try:
+        zone = load_zone(typed)
+    except ScheduleError:
+        meant = zones_for_abbreviation(typed)
+        if meant:
+            raise UserError("errors.timezone_abbreviation", timezone=typed,
+                            zones=", ".join(f"`{name}`" for name in meant)) from None
+        raise UserError("errors.timezone", timezone=typed) from None
+    lines = []
+    hint = city_zone_hint(zone)
+    if hint is not None:
+        lines.append(ctx.text("settings.city_zone", zone=zone.key, city=hint) if hint
+                     else ctx.text("settings.city_zone_unknown", zone=zone.key))
+    if zone.key != ctx.profile.timezone:
+        ctx.profile = await ctx.app.users.update(ctx.caller.user_id, ctx.now, timezone=zone.key)
+    moved = await ctx.app.reminders.follow_timezone(ctx.caller.user_id, zone.key, ctx.now)
+    if announce_reminders and moved is not None and moved.next_due_utc is not None:
+        lines.append(ctx.text("settings.reminders_moved", time=moved.local_time.strftime("%H:%M"), zone=zone.key,
+                              stamp=f"<t:{int(moved.next_due_utc.timestamp())}:F>"))
+    return lines
+
+
 async def settings(ctx: Context, options: SettingsOptions) -> Reply:
-    changes: dict[str, object] = {}
+    notes: list[str] = []
     if options.units is not None:
-        changes["units"] = options.units
+        ctx.profile = await ctx.app.users.update(ctx.caller.user_id, ctx.now, units=options.units)
     if options.timezone is not None:
-        try:
-            changes["timezone"] = load_zone(options.timezone).key
-        except ScheduleError:
-            raise UserError("errors.timezone", timezone=options.timezone) from None
-    if changes:
-        ctx.profile = await ctx.app.users.update(ctx.caller.user_id, ctx.now, **changes)
+        notes = await save_timezone(ctx, options.timezone)
+    changed = options.units is not None or options.timezone is not None
     profile = ctx.profile
+    body = ctx.text("settings.saved" if changed else "settings.current", units=profile.units.value,
+                    timezone=profile.timezone)
     return Reply(
         title=ctx.text("settings.title"),
-        body=ctx.text(
-            "settings.saved" if changes else "settings.current",
-            units=profile.units.value,
-            timezone=profile.timezone,
-        ),
-        tone=Tone.SUCCESS if changes else Tone.INFO,
+        body="\n".join([body, *notes]),
+        tone=Tone.SUCCESS if changed else Tone.INFO,
     )
 
 

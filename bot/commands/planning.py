@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.coach.adherence import adherence
+from bot.coach.adherence import Adherence, adherence
 from bot.coach.catalogue import Exercise, Measure
 from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
@@ -100,38 +100,49 @@ async def planned_session(ctx: Context, rotation_index: int | None = None) -> Se
     return ctx.app.planner.session(await plan_request(ctx, rotation_index))
 
 
+def progression_for(
+    ctx: Context, request: PlanRequest, planned: PlannedExercise, history: list[LogEntry], equipment: EquipmentProfile
+) -> Progression | None:
+    """Where this exercise's load (or reps) goes next, from its logged `history`; None if nothing to say."""
+    exercise = planned.exercise
+    zone = ZoneInfo(ctx.profile.timezone)
+    unit = ctx.profile.units
+    grid = ctx.app.loading.grid(exercise, unit, equipment)
+    target = Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low)
+    if not exercise.loadable or grid is None:
+        if exercise.measure is not Measure.REPS:
+            return None
+        return reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None)
+    return next_working_load(
+        session_results(history, planned, zone, unit, grid),
+        request.goal,
+        request.experience,
+        grid,
+        target,
+        ctx.app.loading.progression,
+    )
+
+
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
     request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
-    zone = ZoneInfo(ctx.profile.timezone)
-    unit = ctx.profile.units
     equipment = await equipment_profile(ctx)
+    # One read of the log for the whole session rather than one per exercise.
+    keys = {planned.exercise.key for planned in draft.exercises}
+    by_exercise: dict[str, list[LogEntry]] = defaultdict(list)
+    for entry in await ctx.app.log.entries(ctx.caller.user_id):
+        if entry.exercise in keys:
+            by_exercise[entry.exercise].append(entry)
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
-        exercise = planned.exercise
-        grid = ctx.app.loading.grid(exercise, unit, equipment)
-        target = Target(planned.reps_low, planned.reps_high, planned.rir_low, planned.pct_low)
-        if not exercise.loadable or grid is None:
-            if exercise.measure is Measure.REPS:
-                history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-                by_reps = reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None)
-                if by_reps is not None:
-                    progressions[exercise.key] = by_reps
+        progression = progression_for(ctx, request, planned, by_exercise[planned.exercise.key], equipment)
+        if progression is None:
             continue
-        history = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-        progression = next_working_load(
-            session_results(history, planned, zone, unit, grid),
-            request.goal,
-            request.experience,
-            grid,
-            target,
-            ctx.app.loading.progression,
-        )
-        progressions[exercise.key] = progression
-        if progression.load is not None:
-            working[exercise.key] = progression.load
+        progressions[planned.exercise.key] = progression
+        if progression.load is not None and planned.exercise.loadable:
+            working[planned.exercise.key] = progression.load
     session = ctx.app.planner.session(replace(request, working_load=working))
     return TodaysPlan(session, progressions, equipment)
 
@@ -146,15 +157,33 @@ def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise])
     return {muscle: sets for muscle, sets in totals.items() if sets}
 
 
-async def adherence_line(ctx: Context) -> str:
+async def week_adherence(ctx: Context) -> Adherence:
     zone = ZoneInfo(ctx.profile.timezone)
     done = await ctx.app.users.completed_session_times(ctx.caller.user_id, ctx.now - ADHERENCE_HISTORY)
-    summary = adherence(done, zone, ctx.profile.days_per_week, ctx.now)
-    return ctx.text(
-        "adherence.line",
-        done=summary.sessions_this_week,
-        target=summary.target,
-        days=summary.training_days_this_week,
-        guideline=summary.guideline,
-        streak=summary.streak_weeks,
-    )
+    return adherence(done, zone, ctx.profile.days_per_week, ctx.now)
+
+
+def adherence_text(ctx: Context, summary: Adherence) -> str:
+    """This week against the plan and the guideline, with counts phrased and capped: "all 3 planned
+    sessions and 1 extra", not "4 of 3"; "3 training days, meeting the guidelines' 2", not "3 of the 2"."""
+    done, planned = summary.sessions_this_week, summary.target
+    planned_text = ctx.plural("count.planned_sessions", planned)
+    if done < planned:
+        sessions = ctx.text("adherence.sessions_under", done=done, planned=planned_text)
+    elif done == planned:
+        sessions = ctx.text("adherence.sessions_all", planned=planned_text)
+    else:
+        sessions = ctx.text("adherence.sessions_over", planned=planned_text,
+                            extra=ctx.plural("count.extra", done - planned))
+    if summary.meets_guideline:
+        days = ctx.text("adherence.days_met", guideline=summary.guideline,
+                        training_days=ctx.plural("count.training_days", summary.training_days_this_week))
+    else:
+        days = ctx.text("adherence.days_under", done=summary.training_days_this_week, guideline=summary.guideline)
+    streak = (ctx.text("adherence.streak", weeks=ctx.plural("count.weeks", summary.streak_weeks))
+              if summary.streak_weeks else ctx.text("adherence.streak_none"))
+    return ctx.text("adherence.line", sessions=sessions, days=days, streak=streak)
+
+
+async def adherence_line(ctx: Context) -> str:
+    return adherence_text(ctx, await week_adherence(ctx))

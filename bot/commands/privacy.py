@@ -8,6 +8,8 @@ from bot.replies import Button, ButtonStyle, Reply, Tone
 
 
 async def forget(ctx: Context, options: NoOptions) -> Reply:
+    if await ctx.app.users.get(ctx.caller.user_id) is None:
+        return Reply(title=ctx.text("forget.title"), body=ctx.text("forget.nothing"), ephemeral=True)
     return Reply(
         title=ctx.text("forget.title"),
         body=ctx.text("forget.confirm"),
@@ -22,5 +24,5 @@ async def forget_confirmed(ctx: Context, argument: str, interaction: Interaction
     return Reply(title=ctx.text("forget.title"), body=ctx.text("forget.done"), tone=Tone.SUCCESS, ephemeral=True)
 
 
-COMMANDS = (Command("forget", NoOptions, forget),)
+COMMANDS = (Command("forget", NoOptions, forget, registers_caller=False),)
 ACTIONS = {"forget": forget_confirmed}

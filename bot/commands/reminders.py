@@ -17,7 +17,7 @@ from bot.coach.schedule import (
     parse_time,
 )
 from bot.commands.base import Command, Context, Interaction
-from bot.commands.core import Options, complete_timezone
+from bot.commands.core import Options, complete_timezone, save_timezone
 from bot.commands.planning import adherence_line, planned_session
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Form, Reply, Section, TextInput, Tone
@@ -73,18 +73,34 @@ def status_reply(ctx: Context, settings: ReminderSettings | None, *, saved: bool
 
 
 async def remind_set(ctx: Context, options: RemindSetOptions) -> Reply:
+    """Changes only what is given: days and time keep their saved values (or the defaults for a
+    first schedule: the plan's training days at 18:00). `timezone:` sets the user's one time zone,
+    as `/settings timezone:` does."""
+    notes = []
+    if options.timezone is not None:
+        # The schedule saved below shows the reminders' new times, so no separate note for them.
+        notes = await save_timezone(ctx, options.timezone, announce_reminders=False)
+    current = await ctx.app.reminders.get(ctx.caller.user_id)
     try:
-        days = parse_days(options.days) if options.days else default_days(ctx.profile.days_per_week)
-        local_time = parse_time(options.time) if options.time else DEFAULT_TIME
-        zone = load_zone(options.timezone or ctx.profile.timezone)
+        if options.days:
+            days = parse_days(options.days)
+        else:
+            days = current.days if current else default_days(ctx.profile.days_per_week)
+        if options.time:
+            local_time = parse_time(options.time)
+        else:
+            local_time = current.local_time if current else DEFAULT_TIME
     except ScheduleError as error:
         raise schedule_error(error) from None
-    settings = await ctx.app.reminders.set_schedule(ctx.caller.user_id, days, local_time, zone.key, ctx.now)
+    settings = await ctx.app.reminders.set_schedule(
+        ctx.caller.user_id, days, local_time, ctx.profile.timezone, ctx.now
+    )
     reply = status_reply(ctx, settings, saved=True)
-    if options.timezone is None and ctx.profile.timezone == "UTC":
+    lines = [reply.body, *notes]
+    if ctx.profile.timezone == "UTC" and options.timezone is None:
         # Discord never tells a bot the user's time zone; UTC is only the default.
-        reply = reply.model_copy(update={"body": f"{reply.body}\n{ctx.text('remind.utc_hint')}"})
-    return reply
+        lines.append(ctx.text("remind.utc_hint"))
+    return reply.model_copy(update={"body": "\n".join(lines)})
 
 
 async def remind_off(ctx: Context, options: RemindOptions) -> Reply:

@@ -1,16 +1,13 @@
-"""/log, /undo, /history, /progress and /1rm, plus the log buttons on /today."""
+"""/log, /undo and /1rm, plus the log buttons on /today."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from bot.chart_jobs import ChartText, draw_progress_chart
 from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.dates import DateError, past_date
@@ -21,19 +18,24 @@ from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction
 from bot.commands.core import Options
-from bot.commands.edits import day_menu
 from bot.commands.formatting import duration, number, span
-from bot.commands.planning import hard_sets_by_muscle, local_date, planned_session, todays_plan
+from bot.commands.planning import (
+    equipment_profile,
+    hard_sets_by_muscle,
+    local_date,
+    plan_request,
+    planned_session,
+    progression_for,
+    todays_plan,
+)
 from bot.errors import UserError
-from bot.replies import Attachment, Button, Form, Reply, Section, TextInput, Tone
+from bot.replies import Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
 MAX_LOAD_KG = 500.0
 MAX_NOTE_LENGTH = 200
-HISTORY_DAYS_PER_PAGE = 7
 GENERIC_BARBELL_INCREMENT_KG = 2.5
-CHART_LIFTS = 5
 
 
 class LogOptions(Options):
@@ -46,16 +48,6 @@ class LogOptions(Options):
     custom: bool = False
     # A past day in the user's time zone (`2026-11-20`, `yesterday`, `tuesday`); default today.
     date: str | None = Field(default=None, max_length=20)
-
-
-class HistoryOptions(Options):
-    exercise: str | None = Field(default=None, max_length=100)
-    days: int = Field(default=30, ge=1, le=365)
-
-
-class ProgressOptions(Options):
-    exercise: str | None = Field(default=None, max_length=100)
-    weeks: int = Field(default=12, ge=1, le=104)
 
 
 class OneRepMaxOptions(Options):
@@ -187,12 +179,15 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
-    target, deload, plan = None, False, None
+    target, deload, session = None, False, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
-        plan = await todays_plan(ctx)
-        target = next((p for p in plan.session.exercises if p.exercise.key == exercise.key), None)
-        deload = is_deload_set(plan.progressions.get(exercise.key), options.weight)
+        request = await plan_request(ctx)
+        session = ctx.app.planner.session(request)
+        target = next((p for p in session.exercises if p.exercise.key == exercise.key), None)
+        if target is not None:
+            progression = progression_for(ctx, request, target, previous, await equipment_profile(ctx))
+            deload = is_deload_set(progression, options.weight)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
@@ -216,8 +211,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(ctx.text("log.deload_recorded"))
     if target is not None:
         lines.append(rest_line(ctx, target))
-    if plan is not None:
-        lines.extend(await complete_if_logged(ctx, plan.session, source="logged"))
+    if session is not None:
+        lines.extend(await complete_if_logged(ctx, session, source="logged"))
     records = records_broken(previous, weight_kg, options.reps)
     sections = []
     if records:
@@ -304,138 +299,6 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
     return Reply(title=ctx.text("undo.title"), body=body, tone=Tone.SUCCESS, ephemeral=True)
 
 
-# -- /history --------------------------------------------------------------------------------
-
-
-async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
-    since = ctx.now - timedelta(days=days)
-    times = await ctx.app.log.logged_times(ctx.caller.user_id, exercise=exercise_key, since=since, warmups=True)
-    if not times:
-        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=days), ephemeral=True)
-    zone = ZoneInfo(ctx.profile.timezone)
-    names = await exercise_names(ctx)
-    day_keys = list(dict.fromkeys(local_date(moment, zone) for moment in times))
-    pages = (len(day_keys) + HISTORY_DAYS_PER_PAGE - 1) // HISTORY_DAYS_PER_PAGE
-    page = max(0, min(page, pages - 1))
-    shown = day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]
-    # Whole entries only for the days on this page: a year of logs is read as timestamps alone.
-    # Stored times are UTC text, so the bounds must be UTC too.
-    first = datetime.combine(shown[-1], time.min, zone).astimezone(UTC)
-    after = datetime.combine(shown[0] + timedelta(days=1), time.min, zone).astimezone(UTC)
-    entries = await ctx.app.log.entries(
-        ctx.caller.user_id, exercise=exercise_key, since=max(since, first), until=after, newest_first=True,
-        warmups=True,
-    )
-    by_day: dict = defaultdict(list)
-    for entry in entries:
-        by_day[local_date(entry.logged_at, zone)].append(entry)
-    sections = []
-    for day in shown:
-        lines = [
-            ctx.text("history.line", exercise=names.get(e.exercise, e.exercise), sets=e.sets, reps=e.reps,
-                     load=show_exact(ctx, e.weight_kg))
-            + (f" · RPE {number(e.rpe)}" if e.rpe is not None else "")
-            + (ctx.text("history.warmup") if e.kind == "warmup" else "")
-            + (ctx.text("history.note", note=e.note) if e.note else "")
-            for e in reversed(by_day[day])
-        ]
-        sections.append(Section(name=day.strftime("%a %d %b %Y"), value="\n".join(lines)[:1024]))
-    argument = f"{exercise_key or ''}|{days}|"
-    buttons = []
-    if page > 0:
-        buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
-    if page < pages - 1:
-        buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
-    shown_days = day_keys[page * HISTORY_DAYS_PER_PAGE:(page + 1) * HISTORY_DAYS_PER_PAGE]
-    return Reply(
-        title=ctx.text("history.title"),
-        body=ctx.text("history.page", page=page + 1, pages=pages, days=days),
-        sections=tuple(sections),
-        buttons=tuple(buttons),
-        menu=day_menu(ctx, shown_days),
-        ephemeral=True,
-        update_source=True,
-    )
-
-
-async def history(ctx: Context, options: HistoryOptions) -> Reply:
-    key = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
-    return (await history_page(ctx, key, options.days, 0)).model_copy(update={"update_source": False})
-
-
-async def history_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
-    try:
-        key, days, page = argument.split("|")
-        return await history_page(ctx, key or None, int(days), int(page))
-    except ValueError:
-        raise UserError("errors.stale_button") from None
-
-
-# -- /progress -------------------------------------------------------------------------------
-
-
-async def progress(ctx: Context, options: ProgressOptions) -> Reply:
-    since = ctx.now - timedelta(weeks=options.weeks)
-    only = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
-    entries = await ctx.app.log.entries(ctx.caller.user_id, exercise=only, since=since)
-    zone = ZoneInfo(ctx.profile.timezone)
-    unit = ctx.profile.units
-    catalogue = ctx.app.catalogue
-    names = await exercise_names(ctx)
-    counts: dict[str, int] = defaultdict(int)
-    for entry in entries:
-        if entry.weight_kg > 0:
-            counts[entry.exercise] += 1
-    chosen = sorted(counts, key=lambda key: -counts[key])[:CHART_LIFTS]
-    lifts, records = {}, {}
-    for key in chosen:
-        best_by_day: dict = {}
-        for entry in entries:
-            if entry.exercise == key and entry.weight_kg > 0 and is_reliable(entry.reps):
-                day = local_date(entry.logged_at, zone)
-                value = from_kg(estimate_1rm(entry.weight_kg, entry.reps), unit)
-                best_by_day[day] = max(best_by_day.get(day, 0.0), value)
-        points = sorted(best_by_day.items())
-        name = names.get(key, key)
-        lifts[name] = points
-        running, marks = 0.0, []
-        for day, value in points:
-            if value > running:
-                running = value
-                marks.append((day, value))
-        records[name] = marks[1:] if len(marks) > 1 else marks
-    weekly: dict = defaultdict(lambda: defaultdict(float))
-    exercises = {e.key: e for e in catalogue}
-    for entry in entries:
-        day = local_date(entry.logged_at, zone)
-        for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
-            weekly[week_start(day)][muscle.value] += sets
-    band = (0.0, 0.0)
-    if ctx.profile.goal is not None:
-        rules = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
-        band = (float(rules.low), float(rules.high))
-    text = ChartText(
-        e1rm_axis=ctx.text("progress.axis_e1rm"),
-        weekly_sets_axis=ctx.text("progress.axis_sets"),
-        target_band=ctx.text("progress.band"),
-        records=ctx.text("progress.records"),
-        no_data=ctx.text("progress.no_data"),
-    )
-    title = ctx.text("progress.chart_title", weeks=options.weeks)
-    period = (local_date(since, zone), local_date(ctx.now, zone) + timedelta(days=1))
-    weekly_sets = sorted((week, dict(sets)) for week, sets in weekly.items())
-    render = partial(draw_progress_chart, lifts, records, weekly_sets, band, unit.value, title, text, period)
-    summary = [
-        ctx.text("progress.lift_line", exercise=name, best=format_load(round(max(v for _, v in points), 1), unit))
-        for name, points in lifts.items() if points
-    ]
-    return Reply(
-        title=ctx.text("progress.title"),
-        body="\n".join(summary) or ctx.text("progress.no_data"),
-        attachment=Attachment(filename="progress.png", render=render, description=title),
-    )
-
-
 # -- /1rm ------------------------------------------------------------------------------------
 
 
@@ -491,7 +354,7 @@ async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry
     following = await planned_session(ctx)
     return Reply(
         title=ctx.text("today.done_title"),
-        body=ctx.text("log.session_logged", count=len(entries), day=session.day_label, next_day=following.day_label),
+        body=ctx.text("log.session_logged", entries=ctx.plural("count.entries", len(entries)), day=session.day_label, next_day=following.day_label),
         tone=Tone.SUCCESS,
     )
 
@@ -502,7 +365,7 @@ async def _log_session(ctx: Context, session: Session, entries: list[NewEntry], 
     if ctx.profile.rotation_index != session.rotation_index:
         raise UserError("errors.session_already_logged", day=session.day_label)
     await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now)
-    lines = [ctx.text("log.session_entries", count=len(entries), day=session.day_label)]
+    lines = [ctx.text("log.session_entries", entries=ctx.plural("count.entries", len(entries)), day=session.day_label)]
     lines.extend(await complete_if_logged(ctx, session, source=source))
     return Reply(title=ctx.text("log.title"), body="\n".join(lines), tone=Tone.SUCCESS)
 
@@ -590,12 +453,9 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
 COMMANDS = (
     Command("log", LogOptions, log_set, completers={"exercise": complete_exercise}),
     Command("undo", UndoOptions, undo),
-    Command("history", HistoryOptions, history, completers={"exercise": complete_exercise}),
-    Command("progress", ProgressOptions, progress, completers={"exercise": complete_exercise}),
     Command("1rm", OneRepMaxOptions, one_rep_max),
 )
 ACTIONS = {
-    "history": history_button,
     "log-plan": log_as_prescribed,
     "log-open": open_log_form,
     "log-form": submit_log_form,

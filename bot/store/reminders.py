@@ -123,6 +123,10 @@ D = reminder_deliveries
 
 
 class ReminderStore:
+    """Schedules and deliveries. A schedule's `timezone` is a copy of the user's one time zone
+    (`users.timezone`, set with /settings): callers pass the profile's zone to `set_schedule`, and
+    `follow_timezone` moves the schedule when the user changes it."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -152,6 +156,20 @@ class ReminderStore:
         settings = await self.get(user_id)
         assert settings is not None
         return settings
+
+    async def follow_timezone(self, user_id: int, timezone: str, now_utc: datetime) -> ReminderSettings | None:
+        """Move the schedule to the user's new zone: same days and wall-clock time, next slot
+        recomputed. Returns the schedule if reminders are on (and so were re-scheduled), else None."""
+        settings = await self.get(user_id)
+        if settings is None:
+            return None
+        zone = load_zone(timezone)
+        due = next_due(now_utc, settings.days, settings.local_time, zone) if settings.active else None
+        changes = {"timezone": zone.key, "updated_at": _iso(now_utc)}
+        if due is not None:
+            changes["next_due_utc"] = _iso(due)
+        await self._db.write(sa.update(R).where(R.c.user_id == user_id).values(**changes))
+        return await self.get(user_id) if settings.active else None
 
     async def turn_off(self, user_id: int, now_utc: datetime) -> bool:
         """Stop all reminders, including a pending snooze; False if none were set."""

@@ -221,40 +221,20 @@ class TrainingLog:
         *,
         exercise: str | None = None,
         since: datetime | None = None,
-        until: datetime | None = None,
         newest_first: bool = False,
         warmups: bool = False,
     ) -> list[LogEntry]:
-        """Entries logged in [since, until) (either open), oldest first unless `newest_first`;
-        warm-ups only when asked, since nothing but history shows them."""
-        query = self._matching(sa.select(set_logs), user_id, exercise, since, until, warmups)
-        order = [set_logs.c.logged_at, set_logs.c.log_id]
-        query = query.order_by(*(column.desc() for column in order) if newest_first else order)
-        return [_entry(row) for row in await self.db.rows(query)]
-
-    async def logged_times(
-        self, user_id: int, *, exercise: str | None = None, since: datetime | None = None, warmups: bool = False
-    ) -> list[datetime]:
-        """When each matching entry was logged (UTC), newest first: enough to page by day without
-        reading whole entries."""
-        query = self._matching(sa.select(set_logs.c.logged_at), user_id, exercise, since, None, warmups)
-        rows = await self.db.rows(query.order_by(set_logs.c.logged_at.desc()))
-        return [datetime.fromisoformat(row["logged_at"]) for row in rows]
-
-    @staticmethod
-    def _matching(
-        query, user_id: int, exercise: str | None, since: datetime | None, until: datetime | None, warmups: bool
-    ):
-        query = query.where(set_logs.c.user_id == user_id)
+        """Oldest first (or newest first); warm-ups only when asked, since nothing but history shows them."""
+        query = sa.select(set_logs).where(set_logs.c.user_id == user_id)
         if not warmups:
             query = query.where(set_logs.c.kind != "warmup")
         if exercise is not None:
             query = query.where(set_logs.c.exercise == exercise)
         if since is not None:
             query = query.where(set_logs.c.logged_at >= since.isoformat())
-        if until is not None:
-            query = query.where(set_logs.c.logged_at < until.isoformat())
-        return query
+        order = [set_logs.c.logged_at, set_logs.c.log_id]
+        query = query.order_by(*(column.desc() for column in order) if newest_first else order)
+        return [_entry(row) for row in await self.db.rows(query)]
 
     async def exercises_logged(self, user_id: int) -> list[str]:
         """Distinct exercise keys this user has logged, most recent first."""

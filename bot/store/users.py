@@ -118,6 +118,16 @@ class UserStore:
             )
             return result.scalar_one()
 
+    async def session_labels(self, user_id: int, session_ids: list[int]) -> dict[int, str]:
+        """Session id -> the plan's day label ("Full body A") for this user's sessions among `session_ids`."""
+        if not session_ids:
+            return {}
+        rows = await self.db.rows(
+            sa.select(sessions.c.session_id, sessions.c.day_label)
+            .where(sessions.c.user_id == user_id, sessions.c.session_id.in_(session_ids))
+        )
+        return {row["session_id"]: row["day_label"] for row in rows}
+
     async def last_completed_at(self, user_id: int) -> datetime | None:
         """When the user's latest session was marked done, or None."""
         last = await self.db.scalar(sa.select(sa.func.max(sessions.c.completed_at)).where(sessions.c.user_id == user_id))

@@ -22,7 +22,7 @@ def test_python_m_bench_quick_reports_every_benchmark() -> None:
     report = json.loads(finished.stdout)
     figures = {(figure["benchmark"], figure["name"]): figure for figure in report["figures"]}
     benchmarks = {benchmark.split("/")[0] for benchmark, _ in figures}
-    assert benchmarks == {"latency", "reminders", "memory", "storage", "imports"}
+    assert benchmarks == {"latency", "reminders", "memory", "storage", "imports", "charts"}
     by_name = {name: figure for (_, name), figure in figures.items()}
     assert by_name["REST calls per reminder"]["value"] == 1
     assert by_name["duplicate or missing DMs"]["value"] == 0

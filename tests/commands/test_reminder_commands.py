@@ -152,7 +152,7 @@ async def test_the_reminder_dm_previews_todays_session_with_adherence_buttons_an
     assert dm.reply.title == today.reply.title.replace("Today:", "Training day:")
     assert dm.reply.body.splitlines() == [
         "Time to train! Here is today's session.",
-        "This week: 0 of 2 planned sessions, 0 of the 2 training days health guidelines ask for · streak: 0 weeks",
+        "This week: 0 of 2 planned sessions, 0 of the 2 training days health guidelines ask for · no guideline streak yet",
     ]
     [preview] = dm.reply.sections
     assert preview.name == "Today's session"
@@ -284,9 +284,8 @@ async def test_closed_dms_pause_reminders_and_the_next_command_says_so_once(app,
 async def test_today_shows_sessions_against_plan_and_guideline_and_the_streak(app, clock):
     await run(app, "goal", goal="health", days=2)
     first = await run(app, "today")
-    assert "This week: 0 of 2 planned sessions, 0 of the 2 training days health guidelines ask for · streak: 0 weeks" in (
-        first.reply.body
-    )
+    assert "This week: 0 of 2 planned sessions, 0 of the 2 training days health guidelines ask for · no guideline " \
+        "streak yet" in first.reply.body
     await press(app, first, "buttons.done")
     clock.advance(days=3)
     second = await run(app, "today")
@@ -294,8 +293,17 @@ async def test_today_shows_sessions_against_plan_and_guideline_and_the_streak(ap
     await press(app, second, "buttons.done")
     clock.advance(days=1)
     third = await run(app, "today")
-    assert "This week: 2 of 2 planned sessions, 2 of the 2 training days health guidelines ask for · streak: 1 weeks" in (
-        third.reply.body
+    assert "This week: all 2 planned sessions, 2 training days, meeting the health guidelines' 2 · streak: 1 week " \
+        "meeting the guidelines" in third.reply.body
+    # Why: "day 1 of 3 this week" right after finishing the week's sessions.
+    assert "day 1 of 2 in your Full body A/B rotation" in third.reply.body
+    assert "This week's 2 planned sessions are done: this one is extra" in third.reply.body
+    await press(app, third, "buttons.done")
+    clock.advance(days=1)
+    fourth = await run(app, "today")
+    # Why: "4 of 3 planned sessions" and "3 of the 2 training days".
+    assert "This week: all 2 planned sessions and 1 extra, 3 training days, meeting the health guidelines' 2" in (
+        fourth.reply.body
     )
 
 

@@ -16,8 +16,8 @@ a user of its own and holds it to the same rules, counting only what happened du
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +71,7 @@ async def _sync_once(workdir: Path) -> SyncedCommands:
     async with FakeDiscord() as fake:
         harness = BotHarness(fake, workdir)
         await harness.sync()
-        harness.assert_token_not_logged()
+        harness.assert_token_kept_secret()
         problems = fake.problems()
         if problems:
             raise AssertionError("`python -m bot sync` broke Discord's rules:\n  " + "\n  ".join(problems))
@@ -97,17 +97,22 @@ def _fail_on_missing_disclaimer(fake: FakeDiscord, since_request: int = 0) -> No
 
 @asynccontextmanager
 async def _running_bot(
-    fake: FakeDiscord, synced_commands: SyncedCommands, folder: Path, database_url: str
+    fake: FakeDiscord,
+    synced_commands: SyncedCommands,
+    folder: Path,
+    database_url: str,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[BotHarness]:
-    """`python -m bot run` against `fake` with the synced commands; killed after, token checked."""
+    """`python -m bot run` against `fake` with the synced commands (and extra settings `env`); killed after, token checked."""
     _preload(fake, synced_commands)
     harness = BotHarness(fake, folder, database_url)
+    harness.extra_env.update(env or {})
     try:
         await harness.start()
         yield harness
     finally:
         await harness.kill()
-    harness.assert_token_not_logged()
+    harness.assert_token_kept_secret()
 
 
 @pytest.fixture
@@ -117,6 +122,25 @@ async def bot(
     async with _running_bot(fake_discord, synced_commands, tmp_path, database_url) as harness:
         yield harness
     _fail_on_missing_disclaimer(fake_discord)
+
+
+@pytest.fixture
+def start_bot(
+    fake_discord: FakeDiscord, synced_commands: SyncedCommands, tmp_path: Path, database_url: str
+) -> Callable[..., AbstractAsyncContextManager[BotHarness]]:
+    """`async with start_bot("name", SHARD_COUNT="2") as harness:` one more bot process on `fake_discord`
+    and the test's database, in its own folder under tmp_path, with extra settings; held to the
+    disclaimer rule like `bot`."""
+
+    @asynccontextmanager
+    async def start(name: str, **env: str) -> AsyncIterator[BotHarness]:
+        first_request = len(fake_discord.requests)
+        (tmp_path / name).mkdir()
+        async with _running_bot(fake_discord, synced_commands, tmp_path / name, database_url, env) as harness:
+            yield harness
+        _fail_on_missing_disclaimer(fake_discord, first_request)
+
+    return start
 
 
 @pytest.fixture

@@ -174,7 +174,7 @@ class Violation:
 @dataclass(frozen=True)
 class InjectedError:
     status: int
-    body: Json
+    body: Json | str  # text is served as an HTML page
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -193,6 +193,25 @@ def rate_limited(retry_after: float = 0.05, *, is_global: bool = False, scope: s
         headers["X-RateLimit-Global"] = "true"
     body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global}
     return InjectedError(429, body, headers)
+
+
+def proxy_rate_limited(retry_after: float = 0.05) -> InjectedError:
+    """A 429 answered by an HTTP rate-limit proxy itself, shaped like nirn-proxy's `Generate429`: JSON, Retry-After
+    and rate-limit headers, `generated-by-proxy: true`, but no Via header."""
+    body = {"global": False, "message": "You are being rate limited.", "retry_after": retry_after}
+    headers = {
+        "generated-by-proxy": "true",
+        "X-RateLimit-Scope": "user",
+        "X-RateLimit-Limit": "1",
+        "X-RateLimit-Remaining": "0",
+        "Retry-After": str(retry_after),
+    }
+    return InjectedError(429, body, headers)
+
+
+def cloudflare_ban() -> InjectedError:
+    """Cloudflare's 429 for an IP that ignored rate limits: an HTML page, no Via; clients must not retry it."""
+    return InjectedError(429, "<!DOCTYPE html><title>Access denied | discord.com used Cloudflare</title>")
 
 
 def server_error() -> InjectedError:
@@ -434,6 +453,7 @@ class GatewaySession:
     events: list[Json] = field(default_factory=list)
     connection: GatewayConnection | None = None
     intents: int | None = None
+    shard: tuple[int, int] | None = None  # (shard id, shard count) from IDENTIFY
 
     def frame(self, event: str, data: Json) -> Json:
         self.seq += 1
@@ -477,6 +497,11 @@ class FakeDiscord:
         self.global_commands: list[Json] = []
         self.guild_commands: dict[int, list[Json]] = {}
         self.gateway_connections: list[GatewayConnection] = []
+        # What GET /gateway/bot recommends; the latest session of each shard id receives its events.
+        self.recommended_shards = 1
+        # False: the gateway refuses new connections (503), as during a Discord outage.
+        self.gateway_open = True
+        self.shard_sessions: dict[int, GatewaySession] = {}
         self.identify_count = 0
         self.resume_count = 0
         self._users: dict[int, FakeUser] = {}
@@ -820,9 +845,21 @@ class FakeDiscord:
         """Wait until `count` IDENTIFYs in total have been answered with READY."""
         await self.wait_until(lambda: self.identify_count >= count, timeout, f"IDENTIFY #{count}")
 
+    def session_for(self, guild_id: int | None) -> GatewaySession | None:
+        """The session Discord routes a guild's events to: shard (guild_id >> 22) % count; DMs go to shard 0."""
+        shard_counts = {session.shard[1] for session in self.shard_sessions.values() if session.shard}
+        if len(shard_counts) != 1:
+            return self._current_session
+        shard_id = 0 if guild_id is None else (guild_id >> 22) % shard_counts.pop()
+        return self.shard_sessions.get(shard_id, self._current_session)
+
+    def guilds_of(self, shard: tuple[int, int] | None) -> list[FakeGuild]:
+        return [guild for guild in self.guilds if shard is None or (guild.id >> 22) % shard[1] == shard[0]]
+
     async def dispatch(self, event: str, data: Json) -> int:
-        """Send a DISPATCH (op 0) on the current session; buffered for a RESUME if the socket is down. Returns its seq."""
-        session = self._current_session
+        """Send a DISPATCH (op 0) on the session of the event's shard; buffered for a RESUME if the socket is down. Returns its seq."""
+        guild_id = data.get("guild_id")
+        session = self.session_for(int(guild_id) if guild_id is not None else None)
         if session is None:
             raise RuntimeError("no bot has identified with the fake gateway")
         frame = session.frame(event, data)
@@ -862,7 +899,9 @@ class FakeDiscord:
             raise RuntimeError("no gateway connection")
         await session.connection.socket.send_str(json.dumps({"op": op, "d": data, "s": None, "t": None}))
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if not self.gateway_open:
+            return web.Response(status=503, text="gateway unavailable")
         socket = web.WebSocketResponse(max_msg_size=0)
         await socket.prepare(request)
         connection = GatewayConnection(socket=socket, path=request.path, query=dict(request.query))
@@ -893,14 +932,24 @@ class FakeDiscord:
         if data.get("token") != self.token:
             await connection.socket.close(code=4004, message=b"Authentication failed.")
             return
-        session = GatewaySession(id=secrets.token_hex(16), connection=connection, intents=data.get("intents"))
+        shard = data.get("shard")
+        if shard is not None:
+            if not (isinstance(shard, list) and len(shard) == 2 and all(isinstance(n, int) for n in shard)
+                    and 0 <= shard[0] < shard[1]):
+                await connection.socket.close(code=4010, message=b"Invalid shard.")
+                return
+            shard = (shard[0], shard[1])
+        session = GatewaySession(id=secrets.token_hex(16), connection=connection, intents=data.get("intents"), shard=shard)
         self._sessions[session.id] = session
         self._current_session = session
+        if shard is not None:
+            self.shard_sessions[shard[0]] = session
         connection.session = session
+        guilds = self.guilds_of(shard)
         ready = {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in self.guilds],
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_gateway_url,
@@ -912,8 +961,10 @@ class FakeDiscord:
             "geo_ordered_rtc_regions": [],
             "guild_join_requests": [],
         }
+        if shard is not None:
+            ready["shard"] = list(shard)
         await connection.socket.send_str(json.dumps(session.frame("READY", ready)))
-        for guild in self.guilds:
+        for guild in guilds:
             await connection.socket.send_str(json.dumps(session.frame("GUILD_CREATE", self.guild_create_payload(guild))))
         self.identify_count += 1
 
@@ -987,6 +1038,8 @@ class FakeDiscord:
         error = self._take_injection(method, path)
         if error is None:
             return None
+        if isinstance(error.body, str):
+            return web.Response(text=error.body, status=error.status, headers=dict(error.headers), content_type="text/html")
         return _json(error.body, status=error.status, headers=dict(error.headers))
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[RecordedFile]]:
@@ -1061,7 +1114,7 @@ class FakeDiscord:
         return _json(
             {
                 "url": self.gateway_url.rstrip("/"),
-                "shards": 1,
+                "shards": self.recommended_shards,
                 "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
             }
         )

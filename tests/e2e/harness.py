@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -131,6 +132,14 @@ class BotHarness:
     def log_tail(self, lines: int = 200) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
-    def assert_token_not_logged(self) -> None:
-        if self.fake.token in self.log_text():
+    def assert_token_kept_secret(self) -> None:
+        """The token appears neither in the bot's output nor in anything it sent to Discord but the
+        Authorization header: message bodies, files, query strings, paths."""
+        token = self.fake.token
+        if token in self.log_text():
             raise AssertionError(f"the bot token appears in the bot's output ({self.log_path})")
+        for request in self.fake.requests:
+            sent = [request.path, json.dumps(request.query), json.dumps(request.json, default=str)]
+            sent += [file.data.decode(errors="replace") for file in request.files]
+            if any(token in part for part in sent):
+                raise AssertionError(f"the bot token was sent in {request.route}")

@@ -43,7 +43,7 @@ async def test_picking_a_goal_updates_the_picker_in_place_with_the_rule_table(di
 
     assert picked.response.type == 7
     assert picked.original is record.original
-    assert main_embed(record.original)["title"] == "Strength (novice)"
+    assert main_embed(record.original)["title"] == "Strength (maximal force) · novice"
     assert field_names(record.original) == RULE_TABLE_FIELDS
     assert "Source:" in main_embed(record.original)["fields"][0]["value"]
     assert set(action_ids(record.original)) == {"today"}, "the goal menu is replaced by the today button"
@@ -56,7 +56,7 @@ async def test_a_goal_menu_still_works_after_someone_else_got_buttons(discord: D
     picked = await discord.select(picker, action_ids(picker.original)["pick-goal"], ["endurance"])
 
     assert picked.response.type == 7
-    assert main_embed(picker.original)["title"] == "Muscular endurance (novice)"
+    assert main_embed(picker.original)["title"] == "Muscular endurance (reps under fatigue) · novice"
 
 
 async def test_goal_with_options_saves_them_and_shows_the_rule_table_in_a_guild(discord: Driver) -> None:
@@ -66,11 +66,11 @@ async def test_goal_with_options_saves_them_and_shows_the_rule_table_in_a_guild(
 
     assert record.response.type == 4 and not record.response.ephemeral
     table = main_embed(record)
-    assert table["title"] == "Muscle size (intermediate)"
+    assert table["title"] == "Hypertrophy (muscle size) · intermediate"
     assert "You train 4 days a week with dumbbells" in table["description"]
     assert field_names(record) == RULE_TABLE_FIELDS
     again = await discord.slash("goal", guild=True)
-    assert main_embed(again)["title"] == "Muscle size (intermediate)", "a saved goal skips the picker"
+    assert main_embed(again)["title"] == "Hypertrophy (muscle size) · intermediate", "a saved goal skips the picker"
 
 
 async def test_goal_options_without_a_goal_save_and_then_ask_for_the_goal(discord: Driver) -> None:
@@ -82,13 +82,13 @@ async def test_goal_options_without_a_goal_save_and_then_ask_for_the_goal(discor
 async def test_compare_defaults_to_strength_against_hypertrophy(discord: Driver) -> None:
     record = await discord.slash("compare")
     table = main_embed(record)
-    assert table["title"] == "Strength vs Muscle size"
+    assert table["title"] == "Strength (maximal force) vs Hypertrophy (muscle size)"
     assert field_names(record) == RULE_TABLE_FIELDS
 
 
 async def test_compare_two_chosen_goals_in_a_guild(discord: Driver) -> None:
     record = await discord.slash("compare", {"first": "endurance", "second": "health"}, guild=True)
-    assert main_embed(record)["title"] == "Muscular endurance vs General health"
+    assert main_embed(record)["title"] == "Muscular endurance (reps under fatigue) vs General health (the guideline minimum)"
     assert "**Muscular endurance:**" in main_embed(record)["fields"][0]["value"]
 
 
@@ -96,7 +96,7 @@ async def test_today_without_a_goal_offers_the_goal_picker(discord: Driver) -> N
     record = await discord.slash("today")
     assert "Pick a goal first" in main_embed(record)["description"]
     await discord.select(record, action_ids(record.original)["pick-goal"], ["health"])
-    assert main_embed(record.original)["title"] == "General health (novice)"
+    assert main_embed(record.original)["title"] == "General health (the guideline minimum) · novice"
 
 
 async def test_show_todays_session_button_answers_with_the_session(discord: Driver) -> None:
@@ -145,7 +145,7 @@ async def test_a_button_pressed_by_someone_else_is_refused_privately(discord: Dr
 
     assert refused.response.type == 4 and refused.response.ephemeral
     assert "belongs to someone else's message" in main_embed(refused)["description"]
-    assert main_embed(record.original)["title"] == "Strength (novice)", "the owner's message is untouched"
+    assert main_embed(record.original)["title"] == "Strength (maximal force) · novice", "the owner's message is untouched"
 
 
 async def test_settings_show_then_save_units_and_timezone(discord: Driver) -> None:

@@ -38,7 +38,7 @@ async def test_history_menu_edits_then_deletes_a_set_then_a_whole_day(discord: D
     saved = await discord.submit_modal(opened, None, {"weight": "102,5", "reps": "4", "rpe": "9", "note": "grindy"})
     await saved.wait_final()
     assert "Saved: Barbell back squat: 1 × 4 at 102.5 kg." in main_embed(saved.original)["description"]
-    assert "Barbell back squat: 1 × 4 at 102.5 kg · RPE 9" in main_embed(await discord.slash("history"))["fields"][0]["value"]
+    assert "**Barbell back squat** 102.5 kg 1×4 @9 · _grindy_" in main_embed(await discord.slash("history"))["fields"][0]["value"]
 
     deleted = await discord.click(chosen, action_ids(chosen.original)["set-delete"])
     assert main_embed(deleted.original)["description"].startswith("Deleted: Barbell back squat")

@@ -76,17 +76,17 @@ async def test_import_with_unit_question_review_and_confirm_feeds_history_today_
     days = field_names(history)
     assert len(days) == 3
     latest = main_embed(history)["fields"][0]["value"]
-    assert "Barbell back squat: 1 × 5 at 111.13 kg" in latest  # 245 lb
-    assert "Barbell back squat: 1 × 5 at 61.23 kg · warm-up" in latest
-    assert "Barbell deadlift: 1 × 3 at 142.88 kg" in latest  # mapped in the review
+    # 135 lb warm-up, then 3 × 5 at 245 lb, in the kg user's own unit; the deadlift was mapped in the review.
+    assert "**Barbell back squat** 61.23 kg 1×5 (warm-up), 111.13 kg 3×5" in latest
+    assert "**Barbell deadlift** 142.88 kg 1×3" in latest
 
     await discord.slash("goal", {"goal": "strength"})
     today = await discord.slash("today")
     squat = next(f["value"] for f in main_embed(today)["fields"] if "Barbell back squat" in f["name"])
     assert "Load: **" in squat, "imported squats give /today a working load"
 
-    chart = await discord.slash("progress")
-    assert chart.original.attachments and chart.original.attachments[0]["filename"].endswith(".png")
+    chart = await (await discord.slash("progress")).wait_final(timeout=30)  # deferred, then drawn
+    assert chart.attachments and chart.attachments[0]["filename"].endswith(".png")
 
     again = await _import(discord, strong_export())
     assert "was already imported" in main_embed(again.original)["description"]

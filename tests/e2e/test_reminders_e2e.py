@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from driver import Driver
-from fake_discord import FakeDiscord, FakeMessage, FakeUser, RecordedRequest
+from fake_discord import FakeDiscord, FakeMessage, FakeUser, RecordedRequest, proxy_rate_limited
 from harness import BotHarness
 from liftcoach_ui import DISCLAIMER, action_ids, button_labels, main_embed, messages_missing_disclaimer
 
@@ -46,7 +46,7 @@ async def bot(
         yield harness
     finally:
         await harness.kill()
-    harness.assert_token_not_logged()
+    harness.assert_token_kept_secret()
     missing = messages_missing_disclaimer(fake_discord)
     if missing:
         pytest.fail("messages without the disclaimer footer:\n  " + "\n  ".join(missing), pytrace=False)
@@ -163,6 +163,23 @@ async def test_closed_dms_pause_reminders_after_one_attempt_and_the_next_command
     assert await delivery_states(bot, user) == ["undeliverable"]
     assert fake_discord.requests_about(user) == [attempt], "no further DM attempts for that user"
     assert discord.dms(user) == []
+
+
+async def test_a_rate_limit_proxys_429_on_a_reminder_dm_is_waited_out_and_the_dm_sent_once(
+    fake_discord: FakeDiscord, bot: BotHarness, discord: Driver
+) -> None:
+    user = discord.user("proxied")
+    channel = fake_discord.dm_channel_id(user)
+    await seed_reminders(bot, [user], {user.id: channel})
+    fake_discord.inject(f"POST /channels/{channel}/messages", proxy_rate_limited(0.1))
+    await start_at(bot, SLOT - timedelta(seconds=1))
+
+    [dm] = await discord.wait_for_dms(user, timeout=10)
+    assert_is_reminder(dm, user)
+    sends = fake_discord.requests_matching(f"POST /channels/{channel}/messages")
+    assert [request.status for request in sends] == [429, 200]
+    assert sends[0].json["nonce"] == sends[1].json["nonce"] == nonce_for(user)
+    await bot.wait_for_log("sent=1")
 
 
 async def test_killed_mid_dispatch_then_restarted_every_due_user_gets_exactly_one_dm(

@@ -21,10 +21,10 @@ async def test_state_and_old_components_survive_a_sigkill(
     assert fake_discord.identify_count == 2
 
     goal = await discord.slash("goal")
-    assert main_embed(goal)["title"] == "Strength (novice)", "the goal was kept"
+    assert main_embed(goal)["title"] == "Strength (maximal force) · novice", "the goal was kept"
     assert "You train 4 days a week" in main_embed(goal)["description"]
     history = await discord.slash("history")
-    assert "Barbell deadlift: 1 × 3 at 140 kg" in history.response.text(), "the log was kept"
+    assert "**Barbell deadlift** 140 kg 1×3" in history.response.text(), "the log was kept"
 
     session = await discord.click(table, action_ids(table.original)["today"])
     assert session.response.type == 4, "a button sent before the restart still works"
@@ -34,7 +34,7 @@ async def test_state_and_old_components_survive_a_sigkill(
 
     picked = await discord.select(picker, action_ids(picker.original)["pick-goal"], ["endurance"])
     assert picked.response.type == 7, "a menu sent before the restart still works"
-    assert main_embed(picker.original)["title"] == "Muscular endurance (novice)"
+    assert main_embed(picker.original)["title"] == "Muscular endurance (reps under fatigue) · novice"
 
 
 async def test_a_session_marked_done_before_a_crash_stays_done(bot: BotHarness, discord: Driver) -> None:

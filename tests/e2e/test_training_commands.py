@@ -118,21 +118,21 @@ async def test_history_is_empty_for_a_new_user(discord: Driver) -> None:
 async def test_history_pages_with_older_and_newer_buttons_in_place(shared_bot: BotHarness, discord: Driver) -> None:
     lifter = discord.fake.default_user
     await discord.slash("settings")  # creates the user the seeded rows belong to
-    days_ago = range(1, 11)  # ten training days: seven on page 1, three on page 2
+    days_ago = range(1, 10)  # nine training days: six sessions on page 1, three on page 2
     rows = [("barbell-back-squat", 100.0 + day, 5, day) for day in days_ago]
     await seed_log(shared_bot, lifter.id, rows, datetime.now(UTC))
 
     record = await discord.slash("history")
     assert record.response.ephemeral
     assert "page 1 of 2" in main_embed(record)["description"]
-    assert len(field_names(record)) == 7
+    assert len(field_names(record)) == 6
     assert button_labels(record.original) == ["Older"]
 
     older = await discord.click(record, action_ids(record.original)["history"])
     assert older.response.type == 7 and older.original is record.original
     assert "page 2 of 2" in main_embed(record.original)["description"]
     assert len(main_embed(record.original)["fields"]) == 3
-    assert "Barbell back squat: 1 × 5 at 110 kg" in main_embed(record.original)["fields"][-1]["value"]
+    assert "**Barbell back squat** 109 kg 1×5" in main_embed(record.original)["fields"][-1]["value"]
     assert button_labels(record.original) == ["Newer"]
 
     newer = await discord.click(record, action_ids(record.original)["history"])
@@ -148,8 +148,8 @@ async def test_history_of_one_exercise_over_fewer_days(shared_bot: BotHarness, d
 
     record = await discord.slash("history", {"exercise": "Barbell back squat", "days": 7}, guild=True)
     text = record.response.text()
-    assert "Last 7 days · page 1 of 1" in text
-    assert "Barbell back squat: 1 × 5 at 100 kg" in text
+    assert "Last 7 days: 1 session · page 1 of 1" in text
+    assert "**Barbell back squat** 100 kg 1×5" in text
     assert "deadlift" not in text.lower() and "95 kg" not in text
     assert button_labels(record.original) == [], "a single page needs no paging buttons"
 
@@ -170,15 +170,16 @@ async def test_progress_attaches_a_png_chart_shown_in_the_embed(discord: Driver)
     assert main_embed(shown)["image"]["url"] == "attachment://progress.png"
     assert shown.attachments[0]["filename"] == "progress.png"
     assert not shown.loading and not shown.ephemeral
-    assert "Barbell bench press: best estimated 1RM 70 kg" in main_embed(shown)["description"]
+    assert "Barbell bench press: e1RM 70 kg from one session · best set 60 kg × 5" in main_embed(shown)["description"]
+    assert shown.attachments[0]["description"].startswith("Line chart of estimated one-rep max")
 
 
 async def test_progress_for_one_exercise_in_a_guild_without_data(discord: Driver) -> None:
     record = await discord.slash("progress", {"exercise": "Barbell deadlift", "weeks": 4}, guild=True)
-    shown = await record.wait_final(timeout=30)  # the first chart also starts the chart worker
-    [chart] = shown.files
-    assert chart.data.startswith(PNG_SIGNATURE)
-    assert main_embed(shown)["description"] == "Nothing to draw yet: log a few sessions with /log."
+    # Nothing to draw: answered at once, no deferral.
+    assert record.response.type == 4
+    assert record.response.files == []
+    assert main_embed(record)["description"].startswith("You haven't logged Barbell deadlift yet.")
 
 
 async def test_one_rep_max_estimate_with_load_tables(discord: Driver) -> None:
@@ -258,7 +259,8 @@ async def test_log_what_i_lifted_opens_a_prefilled_form_and_submitting_it_logs_t
     following = await discord.slash("today")
     assert _day(following) != day_one
     history = await discord.slash("history")
-    assert f"{exercises[0]}: 1 × 4 at 60 kg" in history.response.text()
+    assert f"**{exercises[0]}** 60 kg 5/5/4\n**{exercises[1]}** 40 kg 1×8" in history.response.text()
+    assert f" · {day_one}" in history.response.text(), "the session's plan day heads it"
 
 
 async def test_a_form_line_that_cannot_be_read_logs_nothing(discord: Driver) -> None:

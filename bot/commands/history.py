@@ -1,0 +1,197 @@
+"""/history as a training log: one block per session, one line per exercise in lifters' notation.
+
+`session_blocks` and `compact_sets` are the formatting others reuse (an edit menu, coaching notes):
+they take log entries and return text, and query nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from bot.coach.catalogue import Measure
+from bot.coach.onerm import estimate_1rm, is_reliable
+from bot.commands.base import Command, Context, Interaction
+from bot.commands.core import Options
+from bot.commands.edits import day_menu
+from bot.commands.formatting import number
+from bot.commands.planning import local_date
+from bot.commands.training import complete_exercise, exercise_names, find_exercise, show_exact
+from bot.errors import UserError
+from bot.replies import Button, Reply, Section
+from bot.store.training_log import LogEntry
+
+SESSIONS_PER_PAGE = 6
+FIELD_LIMIT = 1024  # Discord: characters in an embed field's value
+
+
+class HistoryOptions(Options):
+    exercise: str | None = Field(default=None, max_length=100)
+    days: int = Field(default=30, ge=1, le=365)
+
+
+@dataclass(frozen=True)
+class SessionBlock:
+    """One training session as the log shows it: a /today session (its id), or the /log entries
+    of one local day (id None). `entries` are oldest first."""
+
+    day: date
+    session_id: int | None
+    entries: tuple[LogEntry, ...]
+
+
+def sessions_of(entries: Sequence[LogEntry], zone: ZoneInfo) -> list[SessionBlock]:
+    """Entries grouped into sessions, newest session first."""
+    groups: dict[tuple[date, int | None], list[LogEntry]] = {}
+    for entry in sorted(entries, key=lambda e: (e.logged_at, e.log_id)):
+        key = (local_date(entry.logged_at, zone), entry.session_id)
+        groups.setdefault(key, []).append(entry)
+    blocks = [SessionBlock(day, session_id, tuple(group)) for (day, session_id), group in groups.items()]
+    return sorted(blocks, key=lambda block: (block.day, block.entries[-1].logged_at), reverse=True)
+
+
+def compact_sets(ctx: Context, entries: Sequence[LogEntry], measure: Measure = Measure.REPS) -> str:
+    """One exercise's sets in lifters' notation: "100 kg 3×5 @8, 105 kg 1×3"; different reps at one
+    load read "100 kg 5/5/4"; holds and carries count seconds or metres ("bodyweight 3×30 s").
+    Loads are shown as the user typed them, in their unit."""
+    parts = []
+    for (weight, rpe), run in groupby(entries, key=lambda e: (e.weight_kg, e.rpe)):
+        run = list(run)
+        reps = [entry.reps for entry in run for _ in range(entry.sets)]
+        load = show_exact(ctx, weight) if weight > 0 else ctx.text("history.bodyweight")
+        if len(set(reps)) == 1:
+            text = ctx.text("history.sets_same", load=load, sets=len(reps), reps=reps[0])
+        else:
+            text = ctx.text("history.sets_varied", load=load, reps="/".join(str(r) for r in reps))
+        if measure is not Measure.REPS:
+            text += ctx.text(f"history.unit_{measure.value}")
+        if rpe is not None:
+            text += ctx.text("history.rpe", rpe=number(rpe))
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def record_ids(history: Sequence[LogEntry], counts_reps: Callable[[str], bool]) -> dict[int, str]:
+    """Log id -> the record key ("history.record_e1rm" or "history.record_heaviest") of each entry
+    that beat every earlier entry of its exercise. An exercise's first entry is no record; an
+    estimated 1RM only counts for exercises measured in reps (`counts_reps(key)`), not holds or carries."""
+    marked: dict[int, str] = {}
+    best_load: dict[str, float] = {}
+    best_e1rm: dict[str, float] = {}
+    for entry in sorted(history, key=lambda e: (e.logged_at, e.log_id)):
+        key = entry.exercise
+        reliable = entry.weight_kg > 0 and is_reliable(entry.reps) and counts_reps(key)
+        e1rm = estimate_1rm(entry.weight_kg, entry.reps) if reliable else 0.0
+        if key in best_load:
+            if e1rm > best_e1rm[key] + 1e-9:
+                marked[entry.log_id] = "history.record_e1rm"
+            elif entry.weight_kg > best_load[key] + 1e-9:
+                marked[entry.log_id] = "history.record_heaviest"
+        best_load[key] = max(best_load.get(key, 0.0), entry.weight_kg)
+        best_e1rm[key] = max(best_e1rm.get(key, 0.0), e1rm)
+    return marked
+
+
+def session_section(
+    ctx: Context,
+    block: SessionBlock,
+    names: dict[str, str],
+    plan_days: dict[int, str],
+    records: dict[int, str],
+    extra_lines: Callable[[SessionBlock], list[str]] | None = None,
+) -> Section:
+    """The block as an embed field: "Mon 23 Nov · Full body A" over one line per exercise, with
+    notes and records; `extra_lines` lets a caller add its own lines (e.g. coaching notes)."""
+    header = ctx.text("history.day", day=block.day.strftime("%a %d %b %Y"))
+    if block.session_id is not None and block.session_id in plan_days:
+        header = ctx.text("history.day_with_plan", day=header, plan=plan_days[block.session_id])
+    lines = []
+    order = list(dict.fromkeys(entry.exercise for entry in block.entries))
+    for key in order:
+        sets = [entry for entry in block.entries if entry.exercise == key]
+        work = [entry for entry in sets if entry.kind != "warmup"]
+        warmups = [entry for entry in sets if entry.kind == "warmup"]
+        shown = [compact_sets(ctx, part, _measure(ctx, key)) for part in (warmups, work) if part]
+        if warmups:
+            shown[0] += ctx.text("history.warmup")
+        line = ctx.text("history.exercise_line", exercise=names.get(key, key), sets=", ".join(shown))
+        kinds = list(dict.fromkeys(records[e.log_id] for e in sets if e.log_id in records))
+        if kinds:
+            line += ctx.text("history.records", records=", ".join(ctx.text(kind) for kind in kinds))
+        for note in dict.fromkeys(entry.note for entry in sets if entry.note):
+            line += ctx.text("history.note", note=note)
+        lines.append(line)
+    if extra_lines is not None:
+        lines += extra_lines(block)
+    value = "\n".join(lines)
+    if len(value) > FIELD_LIMIT:
+        value = value[: FIELD_LIMIT - 1] + "…"
+    return Section(name=header, value=value)
+
+
+def _measure(ctx: Context, key: str) -> Measure:
+    """How the exercise's sets are counted; the user's own exercises count reps."""
+    try:
+        return ctx.app.catalogue.get(key).measure
+    except KeyError:
+        return Measure.REPS
+
+
+async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
+    since = ctx.now - timedelta(days=days)
+    everything = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, warmups=True)
+    shown = [entry for entry in everything if entry.logged_at >= since]
+    if not shown:
+        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=ctx.plural("count.days", days)),
+                     ephemeral=True)
+    zone = ZoneInfo(ctx.profile.timezone)
+    blocks = sessions_of(shown, zone)
+    pages = (len(blocks) + SESSIONS_PER_PAGE - 1) // SESSIONS_PER_PAGE
+    page = max(0, min(page, pages - 1))
+    on_page = blocks[page * SESSIONS_PER_PAGE:(page + 1) * SESSIONS_PER_PAGE]
+    names = await exercise_names(ctx)
+    plan_days = await ctx.app.users.session_labels(
+        ctx.caller.user_id, [block.session_id for block in on_page if block.session_id is not None]
+    )
+    # Records need every earlier entry, not just the days shown.
+    work = [entry for entry in everything if entry.kind != "warmup"]
+    records = record_ids(work, lambda key: _measure(ctx, key) is Measure.REPS)
+    sections = tuple(session_section(ctx, block, names, plan_days, records) for block in on_page)
+    argument = f"{exercise_key or ''}|{days}|"
+    buttons = []
+    if page > 0:
+        buttons.append(Button(label=ctx.text("buttons.newer"), action=ctx.action("history", f"{argument}{page - 1}")))
+    if page < pages - 1:
+        buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
+    return Reply(
+        title=ctx.text("history.title"),
+        body=ctx.text("history.page", page=page + 1, pages=pages, days=ctx.plural("count.days", days),
+                      sessions=ctx.plural("count.sessions", len(blocks))),
+        sections=sections,
+        buttons=tuple(buttons),
+        menu=day_menu(ctx, list(dict.fromkeys(block.day for block in on_page))),
+        ephemeral=True,
+        update_source=True,
+    )
+
+
+async def history(ctx: Context, options: HistoryOptions) -> Reply:
+    key = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
+    return (await history_page(ctx, key, options.days, 0)).model_copy(update={"update_source": False})
+
+
+async def history_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    try:
+        key, days, page = argument.split("|")
+        return await history_page(ctx, key or None, int(days), int(page))
+    except ValueError:
+        raise UserError("errors.stale_button") from None
+
+
+COMMANDS = (Command("history", HistoryOptions, history, completers={"exercise": complete_exercise}),)
+ACTIONS = {"history": history_button}

@@ -1,0 +1,105 @@
+"""/history as a training log, through the real app (issue 13, "History")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.coach.vocabulary import Unit
+from bot.store.training_log import NewEntry
+from tests.helpers import ALICE, BOB, press, run
+
+
+async def test_sets_read_in_lifters_notation_grouped_by_exercise(app):
+    """Why: one line per set ("Barbell deadlift: 1 × 9 at 220 lb", three times)."""
+    await run(app, "settings", units="lb")
+    for _ in range(3):
+        await run(app, "log", exercise="deadlift", weight=220, reps=9)
+    await run(app, "log", exercise="squat", weight=135, reps=5, sets=3, rpe=8)
+    await run(app, "log", exercise="squat", weight=145, reps=1)
+    await run(app, "log", exercise="bench", weight=95, reps=8)
+    await run(app, "log", exercise="bench", weight=95, reps=7)
+    [session] = (await run(app, "history")).reply.sections
+    assert session.value.splitlines() == [
+        "**Barbell deadlift** 220 lb 3×9",
+        "**Barbell back squat** 135 lb 3×5 @8, 145 lb 1×1 · 🏆 heaviest yet",
+        "**Barbell bench press** 95 lb 8/7",
+    ]
+
+
+async def test_a_session_shows_its_plan_day_notes_and_records(app, clock):
+    await run(app, "goal", goal="strength", days=3)
+    await run(app, "log", exercise="squat", weight=100, reps=5, note="knees felt good")
+    clock.advance(days=2)
+    today = await run(app, "today")
+    day = today.reply.title.removeprefix("Today: ")
+    squat = next(s.name.split(". ", 1)[1] for s in today.reply.sections if "squat" in s.name.lower())
+    await press(app, today, "buttons.log_form", sets=f"{squat}: 105 x 5, 5, 5\n")
+    newest, oldest = (await run(app, "history")).reply.sections
+    assert newest.name.endswith(f" · {day}")
+    assert newest.value == f"**{squat}** 105 kg 3×5 · 🏆 e1RM record"
+    assert " · " not in oldest.name  # a plain /log day has no plan day
+    assert oldest.value == "**Barbell back squat** 100 kg 1×5 · _knees felt good_"
+
+
+async def test_the_first_entry_of_an_exercise_is_no_record(app):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    [session] = (await run(app, "history")).reply.sections
+    assert "🏆" not in session.value
+
+
+async def test_records_count_entries_before_the_days_shown(app, clock):
+    await run(app, "log", exercise="squat", weight=120, reps=5)
+    clock.advance(days=40)
+    await run(app, "log", exercise="squat", weight=110, reps=5)
+    [session] = (await run(app, "history", days=7)).reply.sections
+    assert "🏆" not in session.value
+
+
+async def test_sessions_split_by_local_day_and_page_by_session(app, clock):
+    await run(app, "settings", timezone="America/New_York")
+    base = datetime(2026, 11, 20, 3, 30, tzinfo=UTC)  # 22:30 on the 19th in New York
+    for day in range(8):
+        await app.log.add(ALICE.user_id, [NewEntry("barbell-back-squat", 100.0 + day, Unit.KG, 5)],
+                          base + timedelta(days=day))
+    first = await run(app, "history", days=30)
+    assert "8 sessions · page 1 of 2" in first.reply.body
+    assert first.reply.sections[-1].name == "Sat 21 Nov 2026"  # local days: in UTC it would be the 22nd
+    older = await press(app, first, "buttons.older")
+    assert [s.name for s in older.reply.sections] == ["Fri 20 Nov 2026", "Thu 19 Nov 2026"]
+    assert older.reply.update_source
+
+
+async def test_one_user_never_sees_another_users_log(app):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    assert "Nothing logged" in (await run(app, "history", caller=BOB)).reply.body
+
+
+async def test_holds_and_carries_read_in_seconds_and_metres_and_set_no_e1rm_record(app):
+    await run(app, "log", exercise="plank", weight=0, reps=30, sets=3)
+    await run(app, "log", exercise="farmer's carry", weight=24, reps=40, sets=2)
+    await run(app, "log", exercise="farmer's carry", weight=24, reps=60)
+    [session] = (await run(app, "history")).reply.sections
+    lines = session.value.splitlines()
+    assert lines[0].endswith(" bodyweight 3×30 s")
+    assert lines[1].endswith(" 24 kg 40/40/60 m")
+    assert "🏆" not in session.value
+
+
+async def test_history_pages_group_by_local_day_far_from_utc(app, clock):
+    # Auckland is UTC+13 in November: 09:00 and 12:00 UTC fall on the next local day.
+    await run(app, "settings", timezone="Pacific/Auckland")
+    for day in range(10):
+        for hour in (9, 12):  # 22:00 and 01:00 local: two local days per UTC day
+            clock.now = clock.now.replace(hour=hour)
+            await run(app, "log", exercise="squat", weight=100 + day + hour / 100, reps=5)
+        clock.advance(days=1)
+    first = await run(app, "history", days=30)
+    older = await press(app, first, "buttons.older")
+    shown = [first.reply.sections, older.reply.sections]
+    sets = sum(section.value.count("1×5") for page in shown for section in page)
+    assert sets == 20, "every entry shows exactly once across the pages"
+    # 11 local days: each UTC day's 01:00 shares a local day with the next UTC day's 22:00.
+    assert "11 sessions" in first.reply.body
+    assert [len(page) for page in shown] == [6, 5]
+    assert first.reply.sections[0].value.count("1×5") == 1  # 01:00 alone on the newest local day
+    assert first.reply.sections[1].value.count("1×5") == 2
