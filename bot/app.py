@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -52,6 +56,42 @@ from bot.store.users import UserProfile, UserStore
 
 log = logging.getLogger(__name__)
 
+
+def chart_pool(workers: int) -> ProcessPoolExecutor | None:
+    """The process pool that renders attachments (`Attachment.render` must be picklable), or None for 0 workers.
+
+    Workers come from a fork server that has imported matplotlib once: forking the bot itself
+    would copy its event loop and database threads, and spawning afresh costs ~1 s per worker.
+    Processes start on the first chart, not here (`warm_up` starts them early).
+    """
+    if workers == 0:
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.charts"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),))
+
+
+def _exit_with(bot_pid: int) -> None:
+    """In a chart worker: exit once the bot's process is gone, even if it was killed (SIGKILL, OOM).
+
+    A pool worker would otherwise wait forever on its task queue, and keep the fork server alive too.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(bot_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-bot", daemon=True).start()
+
+
+def _ready() -> bool:
+    return True
+
+
 class Liftcoach:
     def __init__(
         self,
@@ -63,8 +103,10 @@ class Liftcoach:
         catalogue: Catalogue,
         loading: Loading | None = None,
         clock: Callable[[], datetime] = utc_now,
+        renderer: ProcessPoolExecutor | None = None,
     ) -> None:
         self.settings = settings
+        self.renderer = renderer
         self.db = db
         self.prompts = prompts
         self.rules = rules
@@ -106,10 +148,21 @@ class Liftcoach:
             raise
         clock = clock or clock_from(settings.clock_start)
         return cls(
-            settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, loading=loading, clock=clock
+            settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, loading=loading, clock=clock,
+            renderer=chart_pool(settings.chart_workers),
         )
 
+    async def warm_up(self) -> None:
+        """Start the chart workers now, so the first /progress does not pay for it (well inside Discord's 3 s)."""
+        if self.renderer is not None:
+            await asyncio.get_running_loop().run_in_executor(self.renderer, _ready)
+            log.info("chart workers ready")
+
     async def close(self) -> None:
+        if self.renderer is not None:
+            # Off the loop: shutdown joins the worker processes.
+            await asyncio.to_thread(self.renderer.shutdown, wait=True, cancel_futures=True)
+            self.renderer = None
         await self.db.close()
 
     def add_command(self, command: Command) -> None:
@@ -125,14 +178,23 @@ class Liftcoach:
     # -- entry points -------------------------------------------------------------------
 
     async def run(
-        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None = None
+        self,
+        caller: Caller,
+        name: str,
+        options: Mapping[str, object],
+        progress: Progress | None = None,
+        *,
+        before_render: Callable[[Reply], Awaitable[None]] | None = None,
     ) -> Outgoing:
         """A slash command by name ("goal", "remind set") with raw option values.
 
         `progress` receives a line of text now and then while a long command (an import) works.
+        `before_render(reply)` runs when the reply carries an attachment still to be drawn, before
+        drawing it: the Discord adapter acknowledges the interaction there, since a chart can take
+        longer than Discord's 3 s when many are asked for at once.
         """
         started = time.perf_counter()
-        outgoing = await self._run(caller, name, options, progress)
+        outgoing = await self._run(caller, name, options, progress, before_render)
         self._observe("command", name if name in self.commands else "unknown", outgoing, started)
         return outgoing
 
@@ -153,7 +215,12 @@ class Liftcoach:
         metrics.observe_command(kind, name, rejected=rejected, seconds=time.perf_counter() - started)
 
     async def _run(
-        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None
+        self,
+        caller: Caller,
+        name: str,
+        options: Mapping[str, object],
+        progress: Progress | None,
+        before_render: Callable[[Reply], Awaitable[None]] | None,
     ) -> Outgoing:
         command = self.commands.get(name)
         if command is None:
@@ -164,7 +231,11 @@ class Liftcoach:
         except ValidationError as error:
             return self._failure(caller, self._explain(name, error))
         return await self._guarded(
-            caller, lambda ctx: command.handler(ctx, parsed), progress, register=command.registers_caller
+            caller,
+            lambda ctx: command.handler(ctx, parsed),
+            progress,
+            before_render=before_render,
+            register=command.registers_caller,
         )
 
     async def _interact(
@@ -209,6 +280,7 @@ class Liftcoach:
         call: Callable[[Context], Awaitable[Reply]],
         progress: Progress | None = None,
         *,
+        before_render: Callable[[Reply], Awaitable[None]] | None = None,
         register: bool = True,
     ) -> Outgoing:
         now = self.clock()
@@ -222,6 +294,8 @@ class Liftcoach:
                 # Someone not stored gets no first-contact notice or hooks: they would store them.
                 notices = await self._notices(context) if profile else ()
                 reply = await call(context)
+            if before_render is not None and any(attachment.render is not None for attachment in reply.attachments):
+                await before_render(reply)
             reply = await self._render_attachments(reply)
         except UserError as error:
             return self._failure(caller, error)
@@ -229,14 +303,16 @@ class Liftcoach:
             return self._unexpected(caller, error)
         return self._outgoing(reply, notices)
 
-    @staticmethod
-    async def _render_attachments(reply: Reply) -> Reply:
+    async def _render_attachments(self, reply: Reply) -> Reply:
         if all(attachment.render is None for attachment in reply.attachments):
             return reply
+        loop = asyncio.get_running_loop()
         rendered = []
         for attachment in reply.attachments:
             if attachment.render is not None:
-                data = await asyncio.to_thread(attachment.render)
+                # In another process: drawing holds the GIL for 0.4-0.9 s, which in a thread would stall
+                # every other command.
+                data = await loop.run_in_executor(self.renderer, attachment.render)
                 attachment = attachment.model_copy(update={"data": data, "render": None})
             rendered.append(attachment)
         return reply.model_copy(update={"attachments": tuple(rendered)})

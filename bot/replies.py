@@ -74,7 +74,9 @@ class Form(_Frozen):
 
 class Attachment(_Frozen):
     """A file. A handler may leave `data` empty and give `render` instead: slow work (drawing a
-    chart) then runs after the command's transaction, in a thread, without holding up others."""
+    chart) then runs after the command's transaction, in the app's chart process pool, without
+    holding up others. `render` must therefore pickle: a module-level function over plain data
+    (`functools.partial` of one is fine)."""
 
     filename: str
     data: bytes = Field(default=b"", repr=False)

@@ -222,3 +222,27 @@ async def test_an_exclusive_bound_is_named_too(app):
     outgoing = await run(app, "1rm", weight=0, reps=5)
     assert outgoing.reply.tone is Tone.ERROR
     assert "between 0 and 1200" in outgoing.reply.body
+
+
+async def test_a_chart_is_announced_before_it_is_drawn_and_drawn_in_another_process(app):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    acknowledged = []
+
+    async def acknowledge(reply):
+        acknowledged.append(reply.attachments[0].data)
+
+    outgoing = await app.run(ALICE, "progress", {}, before_render=acknowledge)
+    assert acknowledged == [b""]  # told before drawing, once
+    assert outgoing.reply.attachments[0].data.startswith(b"\x89PNG")
+    assert app.renderer is not None and app.renderer._processes  # drawn by the pool's worker, not a thread
+
+
+async def test_replies_without_a_chart_are_not_announced(app):
+    acknowledged = []
+
+    async def acknowledge(reply):
+        acknowledged.append(reply)
+
+    await app.run(ALICE, "help", {}, before_render=acknowledge)
+    await app.run(ALICE, "progress", {"weeks": 500}, before_render=acknowledge)  # an error: nothing to draw
+    assert acknowledged == []

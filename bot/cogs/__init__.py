@@ -9,6 +9,7 @@ from discord import app_commands
 
 from bot.client import caller_of, respond
 from bot.cooldowns import COOLDOWNS
+from bot.replies import Reply
 
 if TYPE_CHECKING:
     from bot.client import LiftcoachBot
@@ -23,7 +24,12 @@ def per_user_cooldown(command: str):
 async def run_command(interaction: discord.Interaction, name: str, **options: object) -> None:
     app = interaction.client.app
     plain = {key: getattr(value, "value", value) for key, value in options.items()}
-    await respond(interaction, await app.run(caller_of(interaction), name, plain))
+
+    async def acknowledge(reply: Reply) -> None:
+        # "Liftcoach is thinking…" at once; `respond` then turns it into the reply with the chart.
+        await interaction.response.defer(ephemeral=reply.ephemeral, thinking=True)
+
+    await respond(interaction, await app.run(caller_of(interaction), name, plain, before_render=acknowledge))
 
 
 async def complete(interaction: discord.Interaction, command: str, option: str, typed: str) -> list[app_commands.Choice[str]]:

@@ -65,6 +65,13 @@ async def log(app, clock):
 
 
 @pytest.fixture
+def settings(settings):
+    """Charts drawn in this process (CHART_WORKERS=0), so `figures` sees them; the chart pool's
+    worker process is tested in tests/test_app.py and end to end."""
+    return settings.model_copy(update={"chart_workers": 0})
+
+
+@pytest.fixture
 def figures(monkeypatch) -> list:
     """Each figure /progress draws, kept for inspection (the real renderer still runs)."""
     built = []

@@ -161,18 +161,23 @@ async def test_progress_attaches_a_png_chart_shown_in_the_embed(discord: Driver)
     await discord.slash("log", {"exercise": BENCH, "weight": 60.0, "reps": 5, "sets": 3})
     record = await discord.slash("progress")
 
-    assert record.response.type == 4
-    [chart] = record.response.files
+    # Acknowledged before the chart is drawn (drawing may take longer than Discord's 3 s under load).
+    assert record.response.type == 5
+    shown = await record.wait_final(timeout=30)  # the first chart also starts the chart worker
+    [chart] = shown.files
     assert chart.filename == "progress.png"
     assert chart.data.startswith(PNG_SIGNATURE)
-    assert main_embed(record)["image"]["url"] == "attachment://progress.png"
-    assert record.original.attachments[0]["filename"] == "progress.png"
-    assert "Barbell bench press: e1RM 70 kg from one session · best set 60 kg × 5" in main_embed(record)["description"]
-    assert record.original.attachments[0]["description"].startswith("Line chart of estimated one-rep max")
+    assert main_embed(shown)["image"]["url"] == "attachment://progress.png"
+    assert shown.attachments[0]["filename"] == "progress.png"
+    assert not shown.loading and not shown.ephemeral
+    assert "Barbell bench press: e1RM 70 kg from one session · best set 60 kg × 5" in main_embed(shown)["description"]
+    assert shown.attachments[0]["description"].startswith("Line chart of estimated one-rep max")
 
 
 async def test_progress_for_one_exercise_in_a_guild_without_data(discord: Driver) -> None:
     record = await discord.slash("progress", {"exercise": "Barbell deadlift", "weeks": 4}, guild=True)
+    # Nothing to draw: answered at once, no deferral.
+    assert record.response.type == 4
     assert record.response.files == []
     assert main_embed(record)["description"].startswith("You haven't logged Barbell deadlift yet.")
 
