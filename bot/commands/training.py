@@ -124,7 +124,8 @@ async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise)
             lines.append(ctx.text("log.week_line_target", muscle=muscle.value, done=done, target=target))
         else:
             lines.append(ctx.text("log.week_line", muscle=muscle.value, done=done))
-    return lines
+    # Discord refuses an empty embed field (400, 50035): say why nothing is counted instead.
+    return lines or [ctx.text("log.week_no_muscles")]
 
 
 def logged(

@@ -51,6 +51,17 @@ async def test_log_records_a_set_privately_with_an_estimated_1rm(discord: Driver
     assert field_names(record) == ["Hard sets this week"]
 
 
+async def test_log_of_a_custom_exercise_gets_a_reply_discord_accepts(discord: Driver) -> None:
+    """Why: the empty "Hard sets this week" field of a lift with no muscles made Discord refuse the
+    reply (400, 50035) after the set was stored, so a retry stored it twice."""
+    record = await discord.slash("log", {"exercise": "Zercher carry", "weight": 60.0, "reps": 8, "custom": True})
+
+    assert record.response.type == 4 and main_embed(record)["title"] == "Logged"
+    assert main_embed(record)["fields"][-1]["value"] == "Your own exercises count toward no muscle group's weekly sets."
+    history = await discord.slash("history")
+    assert main_embed(history)["fields"][0]["value"].count("Zercher carry") == 1
+
+
 async def test_a_heavier_log_reports_new_records_in_a_guild(discord: Driver) -> None:
     await discord.slash("log", {"exercise": BENCH, "weight": 60.0, "reps": 5}, guild=True)
     record = await discord.slash("log", {"exercise": "bench press", "weight": 65.0, "reps": 5}, guild=True)
