@@ -68,7 +68,7 @@ async def _respond(interaction: discord.Interaction, outgoing: Outgoing) -> None
         await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
     elif deferred and (reply.update_source or interaction.message is None):
         # A deferred answer replaces the "thinking" (or progress) message, or the clicked one.
-        kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
+        kwargs["attachments"] = kwargs.pop("files", [])
         kwargs.setdefault("view", None)
         await interaction.edit_original_response(content=None, **kwargs)
     else:
