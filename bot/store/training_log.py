@@ -112,17 +112,21 @@ class TrainingLog:
         was the latest); an import's batch is removed too, so the file can be imported again.
         """
         async with self.db.transaction() as connection:
-            latest = (await connection.execute(
-                sa.select(set_logs.c.log_id, set_logs.c.action_id)
-                .where(set_logs.c.user_id == user_id)
-                .order_by(set_logs.c.log_id.desc())
-                .limit(1)
-            )).mappings().first()
-            if latest is None:
-                return None
-            action_id = latest["action_id"]
-            which = set_logs.c.log_id == latest["log_id"] if action_id is None else set_logs.c.action_id == action_id
-            rows = await self._delete(connection, user_id, which)
+            rows: list[LogEntry] = []
+            # An empty delete means a concurrent /undo took this action first (PostgreSQL's DELETE
+            # waits for it, then finds nothing): undo the next latest instead of claiming success.
+            while not rows:
+                latest = (await connection.execute(
+                    sa.select(set_logs.c.log_id, set_logs.c.action_id)
+                    .where(set_logs.c.user_id == user_id)
+                    .order_by(set_logs.c.log_id.desc())
+                    .limit(1)
+                )).mappings().first()
+                if latest is None:
+                    return None
+                action_id = latest["action_id"]
+                which = set_logs.c.log_id == latest["log_id"] if action_id is None else set_logs.c.action_id == action_id
+                rows = await self._delete(connection, user_id, which)
             # Undoing any set of a completed session undoes its completion: the undone action is the
             # latest, so it is the one that logged (or finished) that session.
             reopened = await self._reopen_sessions(connection, user_id, {e.session_id for e in rows} - {None},
@@ -174,11 +178,11 @@ class TrainingLog:
 
     @staticmethod
     async def _delete(connection: AsyncConnection, user_id: int, which: sa.ColumnElement[bool]) -> list[LogEntry]:
+        # RETURNING: exactly the rows this statement removed, never rows a concurrent command removed first.
         rows = (await connection.execute(
-            sa.select(set_logs).where(set_logs.c.user_id == user_id, which).order_by(set_logs.c.log_id)
+            sa.delete(set_logs).where(set_logs.c.user_id == user_id, which).returning(*set_logs.c)
         )).mappings().all()
-        await connection.execute(sa.delete(set_logs).where(set_logs.c.user_id == user_id, which))
-        return [_entry(row) for row in rows]
+        return sorted((_entry(row) for row in rows), key=lambda entry: entry.log_id)
 
     async def attach(self, user_id: int, log_ids: list[int], session_id: int) -> None:
         """Count these entries as the sets of a completed session."""
