@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from bot import metrics
 from bot.coach.catalogue import CatalogueError
 from bot.coach.rules import RuleTableError
+from bot.coach.safety import SafetyRulesError
 from bot.config import Settings
 from bot.log import setup_logging
 from bot.prompts import PromptError
@@ -146,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_console(settings, getattr(args, "user", "you")))
         else:
             asyncio.run(_discord(settings, sync=command == "sync", guild=getattr(args, "guild", None)))
-    except (RuleTableError, CatalogueError, PromptError, DatabaseError) as error:
+    except (RuleTableError, CatalogueError, PromptError, SafetyRulesError, DatabaseError) as error:
         print(f"liftcoach: cannot start: {error}", file=sys.stderr)
         return 1
     except TokenRejected:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -21,6 +25,7 @@ from bot.coach.catalogue import Catalogue, load_catalogue
 from bot.coach.loading import Loading, load_loading
 from bot.coach.planner import Planner
 from bot.coach.rules import RuleBook, load_rulebook
+from bot.coach.safety import load_conservative_limits
 from bot.commands import register_all
 from bot.commands.base import (
     ActionHandler,
@@ -44,7 +49,9 @@ from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
 from bot.store.equipment import EquipmentStore
 from bot.store.imports import ImportStore
+from bot.store.personal_data import PersonalData
 from bot.store.reminders import ReminderStore
+from bot.store.safety import SafetyStore
 from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
@@ -55,6 +62,42 @@ log = logging.getLogger(__name__)
 QUOTED_VALUE_LIMIT = 100
 # Characters of an undelivered reply repeated when telling the user its change was stored.
 STORED_SUMMARY_LIMIT = 1500
+
+
+def chart_pool(workers: int) -> ProcessPoolExecutor | None:
+    """The process pool that renders attachments (`Attachment.render` must be picklable), or None for 0 workers.
+
+    Workers come from a fork server that has imported matplotlib once: forking the bot itself
+    would copy its event loop and database threads, and spawning afresh costs ~1 s per worker.
+    Processes start on the first chart, not here (`warm_up` starts them early).
+    """
+    if workers == 0:
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.charts"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),))
+
+
+def _exit_with(bot_pid: int) -> None:
+    """In a chart worker: exit once the bot's process is gone, even if it was killed (SIGKILL, OOM).
+
+    A pool worker would otherwise wait forever on its task queue, and keep the fork server alive too.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(bot_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-bot", daemon=True).start()
+
+
+def _ready() -> bool:
+    return True
+
 
 class Liftcoach:
     def __init__(
@@ -67,8 +110,10 @@ class Liftcoach:
         catalogue: Catalogue,
         loading: Loading | None = None,
         clock: Callable[[], datetime] = utc_now,
+        renderer: ProcessPoolExecutor | None = None,
     ) -> None:
         self.settings = settings
+        self.renderer = renderer
         self.db = db
         self.prompts = prompts
         self.rules = rules
@@ -79,11 +124,14 @@ class Liftcoach:
         self.log = TrainingLog(db)
         self.reminders = ReminderStore(db)
         self.custom_exercises = CustomExercises(db)
+        self.personal_data = PersonalData(db)
+        self.safety = SafetyStore(db)
         self.swaps = ExerciseSwaps(db)
         self.imports = ImportStore(db)
         self.names = NameResolver(catalogue, load_aliases(catalogue))
         self.equipment = EquipmentStore(db)
         self.planner = Planner(rules, catalogue, self.loading.assistance)
+        self.conservative_limits = load_conservative_limits()
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
         # Run inside every command's unit of work; each may return a notice for the user and
@@ -100,16 +148,28 @@ class Liftcoach:
         loading = load_loading()
         db = await Database.open(settings.database_url)
         try:
+            await db.check_integrity()
             await db.migrate()
         except BaseException:
             await db.close()
             raise
         clock = clock or clock_from(settings.clock_start)
         return cls(
-            settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, loading=loading, clock=clock
+            settings=settings, db=db, prompts=prompts, rules=rules, catalogue=catalogue, loading=loading, clock=clock,
+            renderer=chart_pool(settings.chart_workers),
         )
 
+    async def warm_up(self) -> None:
+        """Start the chart workers now, so the first /progress does not pay for it (well inside Discord's 3 s)."""
+        if self.renderer is not None:
+            await asyncio.get_running_loop().run_in_executor(self.renderer, _ready)
+            log.info("chart workers ready")
+
     async def close(self) -> None:
+        if self.renderer is not None:
+            # Off the loop: shutdown joins the worker processes.
+            await asyncio.to_thread(self.renderer.shutdown, wait=True, cancel_futures=True)
+            self.renderer = None
         await self.db.close()
 
     def add_command(self, command: Command) -> None:
@@ -125,14 +185,23 @@ class Liftcoach:
     # -- entry points -------------------------------------------------------------------
 
     async def run(
-        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None = None
+        self,
+        caller: Caller,
+        name: str,
+        options: Mapping[str, object],
+        progress: Progress | None = None,
+        *,
+        before_render: Callable[[Reply], Awaitable[None]] | None = None,
     ) -> Outgoing:
         """A slash command by name ("goal", "remind set") with raw option values.
 
         `progress` receives a line of text now and then while a long command (an import) works.
+        `before_render(reply)` runs when the reply carries an attachment still to be drawn, before
+        drawing it: the Discord adapter acknowledges the interaction there, since a chart can take
+        longer than Discord's 3 s when many are asked for at once.
         """
         started = time.perf_counter()
-        outgoing = await self._run(caller, name, options, progress)
+        outgoing = await self._run(caller, name, options, progress, before_render)
         self._observe("command", name if name in self.commands else "unknown", outgoing, started)
         return outgoing
 
@@ -153,7 +222,12 @@ class Liftcoach:
         metrics.observe_command(kind, name, rejected=rejected, seconds=time.perf_counter() - started)
 
     async def _run(
-        self, caller: Caller, name: str, options: Mapping[str, object], progress: Progress | None
+        self,
+        caller: Caller,
+        name: str,
+        options: Mapping[str, object],
+        progress: Progress | None,
+        before_render: Callable[[Reply], Awaitable[None]] | None,
     ) -> Outgoing:
         command = self.commands.get(name)
         if command is None:
@@ -164,7 +238,11 @@ class Liftcoach:
         except ValidationError as error:
             return self._failure(caller, explain(name, command.options, error))
         return await self._guarded(
-            caller, lambda ctx: command.handler(ctx, parsed), progress, register=command.registers_caller
+            caller,
+            lambda ctx: command.handler(ctx, parsed),
+            progress,
+            before_render=before_render,
+            register=command.registers_caller,
         )
 
     async def _interact(
@@ -213,6 +291,7 @@ class Liftcoach:
         call: Callable[[Context], Awaitable[Reply]],
         progress: Progress | None = None,
         *,
+        before_render: Callable[[Reply], Awaitable[None]] | None = None,
         register: bool = True,
     ) -> Outgoing:
         now = self.clock()
@@ -230,21 +309,29 @@ class Liftcoach:
                 # Built inside the transaction: a reply Discord would refuse raises here, so
                 # the write rolls back instead of being stored behind an error message.
                 outgoing = self._outgoing(reply, notices, stored=self.db.changes() > before)
-            outgoing = await self._render_attachment(outgoing)
+            if before_render is not None and any(a.render is not None for a in outgoing.reply.attachments):
+                await before_render(outgoing.reply)
+            outgoing = await self._render_attachments(outgoing)
         except UserError as error:
             return self._failure(caller, error)
         except Exception as error:
             return self._unexpected(caller, error)
         return outgoing
 
-    @staticmethod
-    async def _render_attachment(outgoing: Outgoing) -> Outgoing:
-        attachment = outgoing.reply.attachment
-        if attachment is None or attachment.render is None:
+    async def _render_attachments(self, outgoing: Outgoing) -> Outgoing:
+        reply = outgoing.reply
+        if all(attachment.render is None for attachment in reply.attachments):
             return outgoing
-        data = await asyncio.to_thread(attachment.render)
-        rendered = attachment.model_copy(update={"data": data, "render": None})
-        return outgoing.model_copy(update={"reply": outgoing.reply.model_copy(update={"attachment": rendered})})
+        loop = asyncio.get_running_loop()
+        rendered = []
+        for attachment in reply.attachments:
+            if attachment.render is not None:
+                # In another process: drawing holds the GIL for 0.4-0.9 s, which in a thread would stall
+                # every other command.
+                data = await loop.run_in_executor(self.renderer, attachment.render)
+                attachment = attachment.model_copy(update={"data": data, "render": None})
+            rendered.append(attachment)
+        return outgoing.model_copy(update={"reply": reply.model_copy(update={"attachments": tuple(rendered)})})
 
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:
@@ -274,7 +361,7 @@ class Liftcoach:
         now = self.clock()
         profile = await self.users.get(user_id) or _guest(user_id, now)
         reply = await build(Context(self, Caller(user_id, in_dm=True), profile, now))
-        return await self._render_attachment(self._outgoing(reply, notices=()))
+        return await self._render_attachments(self._outgoing(reply, notices=()))
 
     def _error(self, error: UserError) -> Reply:
         # What the user typed is quoted back shortened, so a 5,000-character option still fits.

@@ -1,11 +1,12 @@
 """Progress charts as PNG bytes, from plain data.
 
 `render_progress_chart(chart)` is a pure function of one `bot.chart_data.ProgressChart` (frozen
-dataclasses of dates, floats and strings, so it pickles and can move to a process pool). `build_figure` gives the
-matplotlib `Figure` itself, which tests inspect instead of pixels.
+dataclasses of dates, floats and strings, so it pickles): the app's chart pool runs it in a worker
+process through `bot.chart_jobs.draw_progress_chart`, so the bot's own process never imports this
+module. `build_figure` gives the matplotlib `Figure` itself, which tests inspect instead of pixels.
 
-Built on `Figure` + `FigureCanvasAgg` rather than pyplot: no global figure registry, so charts can
-render in worker threads without locking.
+Built on `Figure` + `FigureCanvasAgg` rather than pyplot: no global figure registry, so charts
+render the same in a worker process or a thread (CHART_WORKERS=0).
 
 Look: Discord's own surfaces (dark #2b2d31, light #ffffff) with its text colours, so the picture
 sits in either theme like part of the client. Colours are the Okabe–Ito colour-blind-safe palette

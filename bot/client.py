@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -61,14 +61,14 @@ async def _respond(interaction: discord.Interaction, outgoing: Outgoing) -> None
     kwargs = message_kwargs(outgoing)
     deferred = interaction.response.type in DEFERRED
     if reply.update_source and interaction.message is not None and not interaction.response.is_done():
-        kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
+        kwargs["attachments"] = kwargs.pop("files", [])
         kwargs.setdefault("view", None)
         await interaction.response.edit_message(**kwargs)
     elif not interaction.response.is_done():
         await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
     elif deferred and (reply.update_source or interaction.message is None):
         # A deferred answer replaces the "thinking" (or progress) message, or the clicked one.
-        kwargs["attachments"] = [kwargs.pop("file")] if "file" in kwargs else []
+        kwargs["attachments"] = kwargs.pop("files", [])
         kwargs.setdefault("view", None)
         await interaction.edit_original_response(content=None, **kwargs)
     else:
@@ -206,7 +206,7 @@ class LiftcoachTree(app_commands.CommandTree):
         if isinstance(error, app_commands.TransformerError):
             outgoing = app.error_reply("errors.invalid_value", value=error.value)
         elif isinstance(error, app_commands.CommandOnCooldown):
-            outgoing = app.error_reply("errors.cooldown", seconds=round(error.retry_after))
+            outgoing = app.error_reply("errors.cooldown", seconds=math.ceil(error.retry_after))
         elif isinstance(error, app_commands.CheckFailure):
             outgoing = app.error_reply("errors.not_allowed")
         else:
@@ -247,6 +247,7 @@ class LiftcoachBot(commands.AutoShardedBot):
         self.send_reminders = not sync_only and (app.db.backend != "sqlite" or runs_shard_0)
         if not sync_only and not self.send_reminders:
             log.info("reminders are sent by the process that runs shard 0 (one dispatcher per SQLite database)")
+        self._warm_up: asyncio.Task | None = None
         point_at(app.settings.discord_api_base, app.settings.discord_gateway_url)
 
     async def setup_hook(self) -> None:
@@ -254,9 +255,6 @@ class LiftcoachBot(commands.AutoShardedBot):
 
         self.add_dynamic_items(ActionItem)
         await load_cogs(self)
-        # matplotlib takes about half a second to import (several on a busy host); load it in the
-        # background now, so the first /progress still answers inside Discord's 3 s.
-        self.charts_loading = asyncio.get_running_loop().run_in_executor(None, importlib.import_module, "bot.charts")
         if self.app.settings.health_file is not None and not self.sync_only:
             # Held on the bot: asyncio keeps only weak references to running tasks.
             self._health_task = asyncio.create_task(self._write_heartbeats(self.app.settings.health_file), name="heartbeat")
@@ -322,6 +320,9 @@ class LiftcoachBot(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         log.info("connected as %s (%s), shards %s of %s", self.user, self.user.id if self.user else "?",
                  sorted(self.shards), self.shard_count)
+        if self._warm_up is None:
+            # After READY, so starting the chart workers never slows the login.
+            self._warm_up = asyncio.create_task(self.app.warm_up(), name="chart-warm-up")
 
 
 def write_heartbeat(path: Path, shards: dict[int, bool], now: datetime) -> None:

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     health_interval_seconds: float = Field(default=15.0, gt=0)
     prompts_dir: Path = Field(default_factory=default_prompts_dir)
     charts_dir: Path = Path("charts")
+    # Processes that draw /progress charts, so matplotlib's CPU never stalls the event loop.
+    # One leaves the second core of a small 2-core host to the bot; 0 draws in a thread instead.
+    chart_workers: int = Field(default=1, ge=0, le=32)
     reminder_rate_per_second: float = Field(default=40.0, gt=0, le=50)
     reminder_grace_hours: float = Field(default=3.0, ge=0)
     reminder_poll_seconds: float = Field(default=30.0, gt=0)

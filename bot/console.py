@@ -8,6 +8,7 @@ script piped on standard input can explain itself.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import sys
 from collections.abc import Iterable
@@ -16,8 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from discord import app_commands
+
 from bot.app import Liftcoach
 from bot.commands.base import Caller, Interaction, Upload
+from bot.cooldowns import COOLDOWNS
 from bot.replies import Outgoing, Reply, TextInput
 
 _OPTION = re.compile(r'(\w+):(?:"([^"]*)"|(.*?))(?=\s+\w+:|\s*$)')
@@ -76,10 +80,10 @@ def render(outgoing: Outgoing, charts_dir: Path) -> str:
     for section in reply.sections:
         lines.append(f"* {_plain(section.name)}")
         lines += [f"    {line}" for line in _plain(section.value).splitlines()]
-    if reply.attachment is not None:
+    for attachment in reply.attachments:
         charts_dir.mkdir(parents=True, exist_ok=True)
-        path = charts_dir / reply.attachment.filename
-        path.write_bytes(reply.attachment.data)
+        path = charts_dir / attachment.filename
+        path.write_bytes(attachment.data)
         lines.append(f"[file] {path}")
     if reply.buttons:
         lines.append("  ".join(f"[{n}] {b.label}" for n, b in enumerate(reply.buttons, start=1)) + "   (/click N)")
@@ -99,6 +103,8 @@ class ConsoleSession:
     output: TextIO = sys.stdout
     last_reply: Reply | None = None
     pending_form: list[str] = field(default_factory=list)
+    # Per (user, command): discord.py's own cooldown buckets, so the console keeps Discord's limits.
+    cooldowns: dict[tuple[int, str], app_commands.Cooldown] = field(default_factory=dict)
 
     @property
     def caller(self) -> Caller:
@@ -127,9 +133,22 @@ class ConsoleSession:
             if parsed is None:
                 outgoing = self.app.error_reply("errors.console_syntax")
             else:
-                outgoing = await self._run(*parsed)
+                wait = self._cooldown(parsed[0])
+                if wait:  # as discord.py's check: a wait of 0.0 s lets the command run
+                    outgoing = self.app.error_reply("errors.cooldown", seconds=math.ceil(wait))
+                else:
+                    outgoing = await self._run(*parsed)
         self._show(outgoing)
         return True
+
+    def _cooldown(self, command: str) -> float | None:
+        """Seconds to wait before `command` may run again for this user (None or 0.0: it may run now)."""
+        limit = COOLDOWNS.get(command)
+        if limit is None:
+            return None
+        key = (self.caller.user_id, command)
+        bucket = self.cooldowns.setdefault(key, app_commands.Cooldown(limit.rate, limit.per))
+        return bucket.update_rate_limit(self.app.clock().timestamp())
 
     async def _run(self, name: str, options: dict[str, object]) -> Outgoing:
         """A command; an option the command takes as a file is given as a path and read here."""

@@ -34,8 +34,9 @@ def build_embeds(outgoing: Outgoing) -> list[discord.Embed]:
     main = discord.Embed(title=reply.title or None, description=reply.body or None, colour=COLOURS[reply.tone])
     for section in reply.sections:
         main.add_field(name=section.name, value=section.value, inline=section.inline)
-    if reply.attachment is not None and reply.attachment.filename.endswith(".png"):
-        main.set_image(url=f"attachment://{reply.attachment.filename}")
+    image = next((a.filename for a in reply.attachments if a.filename.endswith(".png")), None)
+    if image is not None:
+        main.set_image(url=f"attachment://{image}")
     main.set_footer(text=outgoing.disclaimer)
     embeds.append(main)
     return embeds
@@ -76,11 +77,13 @@ def message_kwargs(outgoing: Outgoing) -> dict[str, Any]:
     view = build_view(outgoing)
     if view is not None:
         kwargs["view"] = view
-    attachment = outgoing.reply.attachment
-    if attachment is not None:
-        kwargs["file"] = discord.File(
-            io.BytesIO(attachment.data), filename=attachment.filename, description=attachment.description or None
-        )
+    files = [
+        discord.File(io.BytesIO(attachment.data), filename=attachment.filename,
+                     description=attachment.description or None)
+        for attachment in outgoing.reply.attachments
+    ]
+    if files:
+        kwargs["files"] = files
     return kwargs
 
 

@@ -76,7 +76,9 @@ class Form(_Frozen):
 
 class Attachment(_Frozen):
     """A file. A handler may leave `data` empty and give `render` instead: slow work (drawing a
-    chart) then runs after the command's transaction, in a thread, without holding up others."""
+    chart) then runs after the command's transaction, in the app's chart process pool, without
+    holding up others. `render` must therefore pickle: a module-level function over plain data
+    (`functools.partial` of one is fine)."""
 
     filename: str
     data: bytes = Field(default=b"", repr=False)
@@ -90,7 +92,7 @@ class Reply(_Frozen):
     sections: tuple[Section, ...] = ()
     buttons: tuple[Button, ...] = ()
     menu: Menu | None = None
-    attachment: Attachment | None = None
+    attachments: tuple[Attachment, ...] = ()
     form: Form | None = None
     tone: Tone = Tone.INFO
     ephemeral: bool = False

@@ -41,6 +41,7 @@ TEXT_INPUT_LABEL_LIMIT = 45
 TEXT_INPUT_PLACEHOLDER_LIMIT = 100
 TEXT_INPUT_VALUE_LIMIT = 4000
 ATTACHMENT_DESCRIPTION_LIMIT = 1024
+ATTACHMENTS_LIMIT = 10  # files per message
 AUTOCOMPLETE_CHOICES_LIMIT = 25
 CHOICE_TEXT_LIMIT = 100
 
@@ -92,9 +93,13 @@ def breaches(outgoing: Outgoing) -> list[str]:
     if total > EMBED_TOTAL_LIMIT:
         found.append(f"embeds hold {total} characters (limit {EMBED_TOTAL_LIMIT})")
     found += _component_breaches(reply.buttons, reply.menu)
-    if reply.attachment is not None:
-        found += _length("attachment filename", reply.attachment.filename, 255, required=True)
-        found += _length("attachment description", reply.attachment.description, ATTACHMENT_DESCRIPTION_LIMIT)
+    if len(reply.attachments) > ATTACHMENTS_LIMIT:
+        found.append(f"{len(reply.attachments)} attachments (limit {ATTACHMENTS_LIMIT})")
+    for index, attachment in enumerate(reply.attachments):
+        found += _length(f"attachment {index} filename", attachment.filename, 255, required=True)
+        found += _length(f"attachment {index} description", attachment.description, ATTACHMENT_DESCRIPTION_LIMIT)
+    if len({attachment.filename for attachment in reply.attachments}) != len(reply.attachments):
+        found.append("two attachments share a filename")
     return found
 
 

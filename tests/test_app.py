@@ -206,15 +206,15 @@ async def test_forget_deletes_everything_after_confirmation(app):
 async def test_a_chart_renders_after_the_transaction_so_other_commands_are_not_held_up(app, monkeypatch):
     await run(app, "log", exercise="squat", weight=100, reps=5)
     connection_held_while_drawing = []
-    real_render = app._render_attachment
+    real_render = app._render_attachments
 
     async def watching(reply):
         connection_held_while_drawing.append(app.db.holds_connection())
         return await real_render(reply)
 
-    monkeypatch.setattr(app, "_render_attachment", watching)
+    monkeypatch.setattr(app, "_render_attachments", watching)
     outgoing = await run(app, "progress")
-    assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
+    assert outgoing.reply.attachments[0].data.startswith(b"\x89PNG")
     assert connection_held_while_drawing == [False]
 
 
@@ -240,7 +240,7 @@ async def test_the_bounds_named_are_the_ones_enforced(app):
         ({"reps": 10**30}, "`reps` must be between 1 and 100."),
         ({"note": "   "}, "`note` is empty: give it a value or leave the option out."),
         ({"note": "x" * 5000}, "`note` is too long: at most 200 characters."),
-        ({"unit": "kg"}, "`/log` has no option `unit`. Allowed options: exercise, weight, reps, sets, rpe, note, custom, date."),
+        ({"unit": "kg"}, "`/log` has no option `unit`. Allowed options: exercise, weight, reps, sets, rpe, note, custom, date, pain."),
     ],
 )
 async def test_every_validation_message_is_written_in_prompts(app, options, message):
@@ -253,3 +253,27 @@ async def test_a_decimal_comma_is_a_decimal_point(app):
     assert "12.5 kg" in logged.reply.body and "RPE 8.5" in logged.reply.body
     estimate = await run(app, "1rm", weight="102,5", reps="3")
     assert estimate.reply.tone is Tone.INFO
+
+
+async def test_a_chart_is_announced_before_it_is_drawn_and_drawn_in_another_process(app):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    acknowledged = []
+
+    async def acknowledge(reply):
+        acknowledged.append(reply.attachments[0].data)
+
+    outgoing = await app.run(ALICE, "progress", {}, before_render=acknowledge)
+    assert acknowledged == [b""]  # told before drawing, once
+    assert outgoing.reply.attachments[0].data.startswith(b"\x89PNG")
+    assert app.renderer is not None and app.renderer._processes  # drawn by the pool's worker, not a thread
+
+
+async def test_replies_without_a_chart_are_not_announced(app):
+    acknowledged = []
+
+    async def acknowledge(reply):
+        acknowledged.append(reply)
+
+    await app.run(ALICE, "help", {}, before_render=acknowledge)
+    await app.run(ALICE, "progress", {"weeks": 500}, before_render=acknowledge)  # an error: nothing to draw
+    assert acknowledged == []

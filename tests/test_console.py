@@ -62,6 +62,7 @@ async def test_buttons_menus_and_forms_work_in_the_console(app):
         "/click 2\n"
         "Barbell bench press: 50 x 10, 10, 9\n"
         "\n"
+        "\n"  # no pain to report: the optional second field left empty
         "/history\n"
         "/click 9\n"
     )
@@ -154,3 +155,19 @@ async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(ap
     assert "Why: held: 0 of 2 sets reached 6" in text
     assert "Swap an exercise" in text
     assert "felt good" in text.split("== Your training log ==")[1]
+
+
+async def test_the_console_keeps_discords_cooldowns_on_the_apps_clock(app, clock):
+    session = ConsoleSession(app, "sam", io.StringIO())
+    for _ in range(3):
+        await session.handle("/progress")
+    await session.handle("/export")
+    await session.handle("/export")
+    text = session.output.getvalue()
+    assert text.count("Slow down a little: try again in") == 2, "the third /progress and the second /export"
+    assert "try again in 30 s" in text and "try again in 60 s" in text
+    clock.advance(seconds=60)
+    session.output = io.StringIO()
+    await session.handle("/progress")
+    await session.handle("/export")
+    assert "Slow down" not in session.output.getvalue()

@@ -67,6 +67,48 @@ def test_a_database_newer_than_the_code_stops_start_up_clearly(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def _damaged_database(path: Path) -> None:
+    """A Liftcoach database with a log big enough to span pages, then one page overwritten."""
+    async def fill() -> None:
+        async with await Database.open(f"sqlite:///{path}") as db:
+            await db.migrate()
+            await db.write(sa.text("INSERT INTO users (user_id, created_at, updated_at) VALUES (1, 'x', 'x')"))
+            await db.write(
+                sa.text("INSERT INTO set_logs (user_id, exercise, weight_kg, entered_unit, reps, sets, note, logged_at) "
+                        "VALUES (1, 'barbell-back-squat', 100, 'kg', 5, 1, :note, :at)"),
+                [{"note": "n" * 150, "at": f"2026-11-{day:02d}"} for day in range(1, 29)] * 20,
+            )
+
+    asyncio.run(fill())
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    pages = path.stat().st_size // 4096
+    with path.open("r+b") as file:
+        file.seek(4096 * (pages - 2) + 64)
+        file.write(b"\xff" * 3000)
+
+
+@pytest.mark.parametrize("command", ["console", "run"])
+def test_a_damaged_database_is_refused_at_start_up_naming_the_backup_command(tmp_path, command):
+    path = tmp_path / "damaged.db"
+    _damaged_database(path)
+    env = {"DATABASE_URL": f"sqlite:///{path}", "DISCORD_TOKEN": "x" * 59}
+    result = run_cli(command, env=env, stdin="/help\n")
+    assert result.returncode == 1
+    assert "cannot start" in result.stderr and "is damaged" in result.stderr
+    assert "python -m bot backup" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_refused_at_start_up(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"squat 100x5\n" * 1000)
+    result = run_cli("console", env={"DATABASE_URL": f"sqlite:///{path}"}, stdin="/help\n")
+    assert result.returncode == 1
+    assert "is damaged" in result.stderr and "not a database" in result.stderr
+
+
 def test_a_database_at_an_unknown_revision_stops_start_up_clearly(database_url):
     async def from_the_future() -> None:
         async with await Database.open(database_url) as db:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.commands.base import Command
 from bot.commands.options import NoOptions
-from bot.replies import Button, Choice, Form, Menu, Outgoing, Reply, Section, TextInput, Tone
+from bot.replies import Attachment, Button, Choice, Form, Menu, Outgoing, Reply, Section, TextInput, Tone
 from bot.reply_limits import UndeliverableReply, breaches, shorten
 from tests.helpers import ALICE, run, snapshot
 
@@ -66,6 +66,12 @@ def form(**changes) -> Form:
          "input 0 placeholder is 101 characters (limit 100)"),
         (Reply(form=form(inputs=(TextInput(key="k", label="l", max_length=4001),))),
          "input 0 max length 4001 (must be 1..4000)"),
+        (Reply(body="b", attachments=tuple(Attachment(filename=f"{i}.csv") for i in range(11))),
+         "11 attachments (limit 10)"),
+        (Reply(body="b", attachments=(Attachment(filename="a.csv"),) * 2), "two attachments share a filename"),
+        (Reply(body="b", attachments=(Attachment(filename=""),)), "attachment 0 filename is empty"),
+        (Reply(body="b", attachments=(Attachment(filename="a.png", description="d" * 1025),)),
+         "attachment 0 description is 1025 characters (limit 1024)"),
     ],
 )
 def test_each_limit_is_named(reply, breach):

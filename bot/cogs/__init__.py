@@ -10,17 +10,30 @@ from discord import app_commands
 
 from bot.client import caller_of, deliver, progress_message
 from bot.commands.base import Upload
+from bot.cooldowns import COOLDOWNS
 from bot.imports.parser import MAX_FILE_BYTES
 from bot.prompts import Prompts
+from bot.replies import Reply
 
 if TYPE_CHECKING:
     from bot.client import LiftcoachBot
 
 
+def per_user_cooldown(command: str):
+    """discord.py's cooldown check with the limit `bot.cooldowns` sets for `command`, per user."""
+    limit = COOLDOWNS[command]
+    return app_commands.checks.cooldown(limit.rate, limit.per, key=lambda interaction: interaction.user.id)
+
+
 async def run_command(interaction: discord.Interaction, name: str, **options: object) -> None:
     app = interaction.client.app
     plain = {key: getattr(value, "value", value) for key, value in options.items()}
-    await deliver(interaction, await app.run(caller_of(interaction), name, plain))
+
+    async def acknowledge(reply: Reply) -> None:
+        # "Liftcoach is thinking…" at once; `deliver` then turns it into the reply with the chart.
+        await interaction.response.defer(ephemeral=reply.ephemeral, thinking=True)
+
+    await deliver(interaction, await app.run(caller_of(interaction), name, plain, before_render=acknowledge))
 
 
 async def run_with_files(interaction: discord.Interaction, name: str, **options: object) -> None:

@@ -19,9 +19,10 @@ from discord.app_commands import locale_str
 from pydantic.fields import FieldInfo
 
 from bot.app import Liftcoach
-from bot.cogs import complete, run_command, run_with_files
+from bot.cogs import complete, per_user_cooldown, run_command, run_with_files
 from bot.commands.base import Command, Upload
 from bot.commands.options import base_type, bounds, lengths
+from bot.cooldowns import COOLDOWNS
 from bot.prompts import Prompts
 
 
@@ -94,6 +95,8 @@ def slash_command(app: Liftcoach, command: Command) -> app_commands.Command:
         callback = app_commands.autocomplete(
             **{option: _autocomplete(command.name, option) for option in command.completers}
         )(callback)
+    if command.name in COOLDOWNS:
+        callback = per_user_cooldown(command.name)(callback)
     return app_commands.Command(
         name=command.name.split(" ")[-1], description=_described(prompts, f"{key}.description"), callback=callback
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands import core, edits, history, imports, privacy, progress, reminders, training
+from bot.commands import core, edits, history, imports, privacy, progress, reminders, safety, training
 
 if TYPE_CHECKING:
     from bot.app import Liftcoach
 
-MODULES = (core, training, history, progress, edits, imports, reminders, privacy)
+MODULES = (core, training, history, progress, edits, imports, reminders, privacy, safety)
 
 
 def register_all(app: Liftcoach) -> None:

@@ -25,6 +25,7 @@ from bot.commands.planning import (
     todays_plan,
     week_adherence,
 )
+from bot.commands.safety import offer_screen_on_first_goal, safety_lines
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
@@ -146,7 +147,8 @@ async def goal(ctx: Context, options: GoalOptions) -> Reply:
         ctx.profile = await ctx.app.users.update(ctx.caller.user_id, ctx.now, **changes)
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="goal.pick_after_save" if changes else "goal.pick")
-    return rule_table_reply(ctx, ctx.profile.goal, ctx.profile.experience, saved=bool(changes))
+    return await offer_screen_on_first_goal(
+        ctx, rule_table_reply(ctx, ctx.profile.goal, ctx.profile.experience, saved=bool(changes)))
 
 
 async def pick_goal(ctx: Context, argument: str, interaction: Interaction) -> Reply:
@@ -155,7 +157,8 @@ async def pick_goal(ctx: Context, argument: str, interaction: Interaction) -> Re
     except (IndexError, ValueError):
         raise UserError("errors.choice", option="goal", allowed=", ".join(g.value for g in Goal)) from None
     ctx.profile = await ctx.app.users.update(ctx.caller.user_id, ctx.now, goal=chosen)
-    return rule_table_reply(ctx, chosen, ctx.profile.experience, saved=True).model_copy(update={"update_source": True})
+    reply = await offer_screen_on_first_goal(ctx, rule_table_reply(ctx, chosen, ctx.profile.experience, saved=True))
+    return reply.model_copy(update={"update_source": True})
 
 
 # -- /compare --------------------------------------------------------------------------------
@@ -296,7 +299,7 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
 
 
 def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *, extra_lines: tuple[str, ...] = (),
-                  progressions: dict[str, Progression] | None = None) -> Reply:
+                  progressions: dict[str, Progression] | None = None, extra_buttons: tuple[Button, ...] = ()) -> Reply:
     profile = ctx.profile
     assert profile.goal is not None
     table = ctx.app.rules.table(profile.goal)
@@ -335,6 +338,7 @@ def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *
             Button(label=ctx.text("buttons.log_plan"), action=ctx.action("log-plan", rotation), style=ButtonStyle.SUCCESS),
             Button(label=ctx.text("buttons.log_form"), action=ctx.action("log-open", rotation), style=ButtonStyle.PRIMARY),
             Button(label=ctx.text("buttons.done"), action=ctx.action("done", rotation)),
+            *extra_buttons,
         ),
         menu=Menu(action=ctx.action("swap-pick"), placeholder=ctx.text("today.swap_placeholder"),
                   choices=swap_choices) if swap_choices else None,
@@ -345,15 +349,18 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="today.needs_goal")
     plan = await todays_plan(ctx)
+    names = {planned.exercise.key: planned.exercise.name for planned in plan.session.exercises}
+    safety, buttons = await safety_lines(ctx, plan.safety, names)
     week = await week_adherence(ctx)
-    lines = [adherence_text(ctx, week)]
+    lines = [*safety, adherence_text(ctx, week)]
     if week.meets_target:
         lines.append(ctx.text("today.week_done", planned=ctx.plural("count.planned_sessions", week.target)))
     if any(progression.is_deload for progression in plan.progressions.values()):
         lines.append(ctx.text("today.deload_note"))
     if any(progression.decision is Decision.CAUTIOUS for progression in plan.progressions.values()):
         lines.append(ctx.text("today.cautious_note", limit=ctx.app.loading.progression.reliable_reps))
-    return session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions)
+    return session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions,
+                         extra_buttons=buttons)
 
 
 async def today_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:

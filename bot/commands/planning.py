@@ -15,6 +15,7 @@ from bot.coach.progression import Progression, SessionResult, Target, next_worki
 from bot.coach.units import from_kg
 from bot.coach.vocabulary import Muscle, Unit
 from bot.commands.base import Context
+from bot.commands.guardrails import SafetyState, guard
 from bot.store.training_log import LogEntry
 
 ADHERENCE_HISTORY = timedelta(weeks=104)
@@ -25,6 +26,7 @@ class TodaysPlan:
     session: Session
     progressions: dict[str, Progression]
     equipment: EquipmentProfile
+    safety: SafetyState
 
 
 async def equipment_profile(ctx: Context) -> EquipmentProfile:
@@ -143,8 +145,8 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
         progressions[planned.exercise.key] = progression
         if progression.load is not None and planned.exercise.loadable:
             working[planned.exercise.key] = progression.load
-    session = ctx.app.planner.session(replace(request, working_load=working))
-    return TodaysPlan(session, progressions, equipment)
+    session, safety = await guard(ctx, ctx.app.planner.session(replace(request, working_load=working)))
+    return TodaysPlan(session, progressions, equipment, safety)
 
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:

@@ -1,7 +1,8 @@
 """/progress: a chart a lifter opens weekly, with a one-line summary per lift and alt text.
 
 The handler turns the log into plain `bot.chart_data.ProgressChart` data; the PNG is drawn later,
-outside the command's transaction, by `bot.charts.render_progress_chart`.
+outside the command's transaction, by `bot.chart_jobs.draw_progress_chart` in the app's chart pool
+(a worker process, so the bot never imports matplotlib), after the Discord adapter has deferred.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from babel.numbers import format_decimal
 from pydantic import Field
 
 from bot.chart_data import ChartText, LiftSeries, ProgressChart, Theme, View, WeeklySeries
+from bot.chart_jobs import draw_progress_chart
 from bot.coach.adherence import week_start
 from bot.coach.catalogue import Kind, Measure
 from bot.coach.onerm import estimate_1rm, is_reliable
@@ -185,16 +187,15 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
         period=(first_week, current_week + timedelta(weeks=1)), current_week=current_week,
         lifts=drawn.lifts, weeks=weeks, weekly=drawn.weekly, band=drawn.band, theme=options.theme,
     )
-    from bot.charts import render_progress_chart  # matplotlib costs ~0.4 s to import; only this needs it
-
     alt_text = ctx.text(f"progress.alt.{options.view.value}", start=first_week.strftime("%d %b %Y"),
                         end=today.strftime("%d %b %Y"), summary="; ".join(drawn.summary))
     return Reply(
         title=ctx.text("progress.title"),
         body="\n".join(drawn.summary),
-        attachment=Attachment(filename="progress.png",
-                              render=partial(render_progress_chart, chart),
-                              description=alt_text[:ALT_TEXT_LIMIT]),
+        attachments=(
+            Attachment(filename="progress.png", render=partial(draw_progress_chart, chart),
+                       description=alt_text[:ALT_TEXT_LIMIT]),
+        ),
     )
 
 

@@ -28,8 +28,9 @@ from bot.commands.planning import (
     progression_for,
     todays_plan,
 )
+from bot.commands.safety import Pain, ask_about_pain, pain_word, report_pain
 from bot.errors import UserError
-from bot.replies import Form, Reply, Section, TextInput, Tone
+from bot.replies import Button, Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
@@ -53,6 +54,7 @@ class LogOptions(Options):
     custom: bool = False
     # A past day in the user's time zone (`2026-11-20`, `yesterday`, `tuesday`); default today.
     date: str | None = Field(default=None, min_length=1, max_length=20)
+    pain: Pain | None = None
 
 
 class OneRepMaxOptions(Options):
@@ -201,7 +203,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
-                rpe=options.rpe, note=options.note, deload=deload)],
+                rpe=options.rpe, note=options.note, deload=deload,
+                pain=options.pain.value if options.pain not in (None, Pain.NONE) else None)],
         when,
     )
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
@@ -225,11 +228,22 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.extend(await complete_if_logged(ctx, session, source="logged"))
     records = records_broken(previous, weight_kg, options.reps)
     sections = []
+    buttons: tuple[Button, ...] = ()
+    tone = Tone.SUCCESS
+    pain_section = await report_pain(ctx, exercise, exercise.key, exercise.name, options.pain or Pain.NONE)
+    word = pain_word(ctx, options.note) if options.pain is None else None
+    if pain_section is not None:
+        sections.append(pain_section)
+        tone = Tone.WARNING
+    elif word is not None:
+        # A pain word in the note is never ignored: ask, and act on the answer.
+        question, buttons = ask_about_pain(ctx, entry.log_id, word, exercise.name)
+        sections.append(question)
     if records:
         sections.append(Section(name=ctx.text("log.records_title"), value="\n".join(ctx.text(k) for k in records)))
     sections.append(Section(name=ctx.text("log.week_title"), value="\n".join(await weekly_volume_lines(ctx, exercise))))
-    return Reply(title=ctx.text("log.title"), body="\n".join(lines), sections=tuple(sections), tone=Tone.SUCCESS,
-                 ephemeral=True)
+    return Reply(title=ctx.text("log.title"), body="\n".join(lines), sections=tuple(sections), buttons=buttons,
+                 tone=tone, ephemeral=True)
 
 
 def is_deload_set(progression: Progression | None, weight: float) -> bool:
@@ -429,8 +443,25 @@ async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -
         action=ctx.action("log-form", str(rotation)),
         title=ctx.text("log.form_title"),
         inputs=(TextInput(key="sets", label=ctx.text("log.form_label", unit=unit.value), default="\n".join(lines),
-                          placeholder=ctx.text("log.form_placeholder"), multiline=True),),
+                          placeholder=ctx.text("log.form_placeholder"), multiline=True),
+                TextInput(key="pain", label=ctx.text("pain.form_label"), placeholder=ctx.text("pain.form_placeholder"),
+                          multiline=True, required=False, max_length=400)),
     ))
+
+
+async def _form_pain(ctx: Context, text: str) -> dict[str, tuple[Exercise | CustomExercise, Pain]]:
+    """The form's pain lines ("exercise: mild" or "exercise: sharp"), by exercise key."""
+    reported = {}
+    for number_, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _, level = line.rpartition(":")
+        level = level.strip().casefold()
+        if not name.strip() or level not in Pain._value2member_map_:
+            raise UserError("errors.form_pain_line", line=number_, text=line.strip()[:80])
+        exercise = await find_exercise(ctx, name)
+        reported[exercise.key] = (exercise, Pain(level))
+    return reported
 
 
 async def submit_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
@@ -438,6 +469,7 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
     plan = await todays_plan(ctx, rotation)
     session = plan.session
     planned_by_key = {p.exercise.key: p for p in session.exercises}
+    pains = await _form_pain(ctx, interaction.form.get("pain", ""))
     entries = []
     for number_, line in enumerate(interaction.form.get("sets", "").splitlines(), start=1):
         if not line.strip():
@@ -454,11 +486,18 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             reps = int(reps_text)
             if not 1 <= reps <= 100:
                 raise UserError("errors.range", option="reps", low=1, high=100)
+            pain = pains[exercise.key][1] if exercise.key in pains else Pain.NONE
             deload = is_deload_set(plan.progressions.get(exercise.key), float(match["weight"].replace(",", ".")))
-            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload))
+            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload,
+                                  pain=None if pain is Pain.NONE else pain.value))
     if not entries:
         raise UserError("errors.form_empty")
-    return await _finish_session(ctx, session, entries, source="logged-by-form")
+    reply = await _finish_session(ctx, session, entries, source="logged-by-form")
+    sections = [await report_pain(ctx, exercise, exercise.key, exercise.name, pain) for exercise, pain in pains.values()]
+    sections = [section for section in sections if section is not None]
+    if not sections:
+        return reply
+    return reply.model_copy(update={"sections": (*reply.sections, *sections), "tone": Tone.WARNING})
 
 
 COMMANDS = (

@@ -404,6 +404,24 @@ class Database:
 
         return await migrate(self, dry_run=False)
 
+    async def check_integrity(self) -> None:
+        """Refuse a damaged SQLite file before anything writes to it: DatabaseError naming the remedy.
+
+        Runs SQLite's `PRAGMA quick_check` (the structural checks of `integrity_check` without
+        cross-checking every index against its table, so it stays fast on a large log). A missing
+        file is fine (it is about to be created); PostgreSQL checks its own pages.
+        """
+        if self.path is None or not Path(self.path).exists():
+            return
+        problem = await asyncio.to_thread(_sqlite_quick_check, self.path)
+        if problem is not None:
+            raise DatabaseError(
+                f"the database {self.path} is damaged (SQLite quick_check: {problem}). Liftcoach will not "
+                "start on it, so nothing more is lost. Stop the bot, move the damaged file (and any -wal and -shm "
+                "files beside it) aside, and copy in your latest backup written by `python -m bot backup FILE` "
+                "(deploy/backup.sh runs it daily); or try `sqlite3 DAMAGED .recover | sqlite3 NEW` to salvage rows."
+            )
+
     async def backup(self, destination: Path) -> None:
         """A consistent copy while the bot runs: SQLite's backup API, or `pg_dump --format=custom`.
 
@@ -435,6 +453,19 @@ def _sqlite_setup(engine: AsyncEngine, *, begin: str | None) -> None:
         @event.listens_for(engine.sync_engine, "begin")
         def _on_begin(connection: sa.Connection) -> None:
             connection.exec_driver_sql(begin)
+
+
+def _sqlite_quick_check(path: str) -> str | None:
+    """None when SQLite's quick_check passes, else its first complaint."""
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            first = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:  # "file is not a database", "database disk image is malformed"
+        return str(error)
+    return None if first == "ok" else first.splitlines()[-1]
 
 
 def _sqlite_backup(source: str, destination: Path) -> None:

@@ -94,6 +94,8 @@ set_logs = sa.Table(
     sa.Column("action_id", sa.Text),
     # A stable key per imported set (file session + position + content); NULL for sets logged here.
     sa.Column("import_key", sa.Text),
+    # Pain the lifter reported with this set: NULL (none), 'mild' or 'sharp' (see bot.store.safety).
+    sa.Column("pain", sa.Text),
     sa.CheckConstraint("weight_kg >= 0"),
     sa.CheckConstraint("entered_unit IN ('kg', 'lb')"),
     sa.CheckConstraint("reps BETWEEN 1 AND 100"),
@@ -172,6 +174,36 @@ custom_exercises = sa.Table(
     sqlite_with_rowid=False,
 )
 
+SCREEN_STATUSES = ("offered", "declined", "clear", "needs_clearance", "cleared")
+
+# The readiness screen (PAR-Q+ topics): offered on the first /goal, retaken with /screen.
+# `answers` holds one 'y' or 'n' per question, in order; NULL until the screen is answered.
+readiness_screens = sa.Table(
+    "readiness_screens",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("answers", sa.Text),
+    sa.Column("offered_at", Timestamp, nullable=False),
+    sa.Column("answered_at", Timestamp),
+    sa.Column("cleared_at", Timestamp),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("status IN ('offered', 'declined', 'clear', 'needs_clearance', 'cleared')"),
+)
+
+# An exercise whose progression sharp pain paused; the row goes when the lifter lifts the pause.
+progression_pauses = sa.Table(
+    "progression_pauses",
+    metadata,
+    sa.Column("user_id", Id, sa.ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("exercise", sa.Text, primary_key=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("paused_at", Timestamp, nullable=False),
+    sa.CheckConstraint("reason IN ('sharp_pain')"),
+    sqlite_with_rowid=False,
+)
 # A lifter's swap of a planned exercise for another of the same movement pattern, kept for later sessions.
 exercise_swaps = sa.Table(
     "exercise_swaps",

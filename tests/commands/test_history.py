@@ -83,3 +83,23 @@ async def test_holds_and_carries_read_in_seconds_and_metres_and_set_no_e1rm_reco
     assert lines[0].endswith(" bodyweight 3×30 s")
     assert lines[1].endswith(" 24 kg 40/40/60 m")
     assert "🏆" not in session.value
+
+
+async def test_history_pages_group_by_local_day_far_from_utc(app, clock):
+    # Auckland is UTC+13 in November: 09:00 and 12:00 UTC fall on the next local day.
+    await run(app, "settings", timezone="Pacific/Auckland")
+    for day in range(10):
+        for hour in (9, 12):  # 22:00 and 01:00 local: two local days per UTC day
+            clock.now = clock.now.replace(hour=hour)
+            await run(app, "log", exercise="squat", weight=100 + day + hour / 100, reps=5)
+        clock.advance(days=1)
+    first = await run(app, "history", days=30)
+    older = await press(app, first, "buttons.older")
+    shown = [first.reply.sections, older.reply.sections]
+    sets = sum(section.value.count("1×5") for page in shown for section in page)
+    assert sets == 20, "every entry shows exactly once across the pages"
+    # 11 local days: each UTC day's 01:00 shares a local day with the next UTC day's 22:00.
+    assert "11 sessions" in first.reply.body
+    assert [len(page) for page in shown] == [6, 5]
+    assert first.reply.sections[0].value.count("1×5") == 1  # 01:00 alone on the newest local day
+    assert first.reply.sections[1].value.count("1×5") == 2

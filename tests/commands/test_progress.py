@@ -65,6 +65,13 @@ async def log(app, clock):
 
 
 @pytest.fixture
+def settings(settings):
+    """Charts drawn in this process (CHART_WORKERS=0), so `figures` sees them; the chart pool's
+    worker process is tested in tests/test_app.py and end to end."""
+    return settings.model_copy(update={"chart_workers": 0})
+
+
+@pytest.fixture
 def figures(monkeypatch) -> list:
     """Each figure /progress draws, kept for inspection (the real renderer still runs)."""
     built = []
@@ -101,9 +108,9 @@ async def test_e1rm_shows_the_plans_main_lifts_over_the_weeks_asked_for(log, fig
     # The plan's core lifts in its order, not the isolation work logged in more rows.
     assert list(lines(axes)) == ["Barbell back squat", "Barbell deadlift", "Barbell bench press", "Overhead press"]
     assert x_range(axes) == (THIS_MONDAY - timedelta(weeks=11), THIS_MONDAY + timedelta(weeks=1))
-    assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
-    assert outgoing.reply.attachment.description.startswith("Line chart of estimated one-rep max per session")
-    assert "Barbell back squat" in outgoing.reply.attachment.description
+    assert outgoing.reply.attachments[0].data.startswith(b"\x89PNG")
+    assert outgoing.reply.attachments[0].description.startswith("Line chart of estimated one-rep max per session")
+    assert "Barbell back squat" in outgoing.reply.attachments[0].description
     squat = outgoing.reply.body.splitlines()[0]
     assert squat.startswith("Barbell back squat: e1RM ") and " kg in 11 weeks · last best set " in squat
 
@@ -181,20 +188,20 @@ async def test_sets_are_small_multiples_each_with_the_goals_band(log, figures):
 async def test_both_themes_render(log, figures):
     dark = await run(log, "progress")
     light = await run(log, "progress", theme="light")
-    assert dark.reply.attachment.data != light.reply.attachment.data
+    assert dark.reply.attachments[0].data != light.reply.attachments[0].data
     assert figures[0].get_facecolor() != figures[1].get_facecolor()
 
 
 async def test_no_data_gives_a_text_reply_and_no_picture(app, figures):
     empty = await run(app, "progress", caller=BOB)
-    assert empty.reply.attachment is None and "Nothing to chart yet" in empty.reply.body
+    assert empty.reply.attachments == () and "Nothing to chart yet" in empty.reply.body
     assert figures == []
 
 
 async def test_old_data_only_says_so_for_the_window(log, clock, figures):
     clock.advance(weeks=30)
     reply = await run(log, "progress", weeks=4)
-    assert reply.reply.attachment is None and "Nothing logged in the last 4 weeks" in reply.reply.body
+    assert reply.reply.attachments == () and "Nothing logged in the last 4 weeks" in reply.reply.body
 
 
 async def test_a_short_log_is_not_lost_in_a_long_window(app, clock, figures):
@@ -211,5 +218,5 @@ async def test_a_short_log_is_not_lost_in_a_long_window(app, clock, figures):
 async def test_a_lift_never_logged_is_named_in_the_text_reply(app, figures):
     await run(app, "log", exercise="squat", weight=100, reps=5)
     reply = await run(app, "progress", exercise="deadlift")
-    assert reply.reply.attachment is None
+    assert reply.reply.attachments == ()
     assert reply.reply.body.startswith("You haven't logged Barbell deadlift yet.")

@@ -91,7 +91,7 @@ async def test_progress_attaches_a_png(app):
     await run(app, "goal", goal="strength")
     await run(app, "log", exercise="squat", weight=100, reps=5)
     outgoing = await run(app, "progress")
-    assert outgoing.reply.attachment.data.startswith(b"\x89PNG")
+    assert outgoing.reply.attachments[0].data.startswith(b"\x89PNG")
     assert "Barbell back squat" in outgoing.reply.body
 
 

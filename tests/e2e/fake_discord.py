@@ -505,6 +505,7 @@ class FakeDiscord:
         self.identify_count = 0
         self.resume_count = 0
         self._users: dict[int, FakeUser] = {}
+        self._user_ids_by_name: dict[str, int] = {}
         self._channels: dict[int, Json] = {}
         self._command_ids: dict[tuple[int | None, int, str], int] = {}
         self._dm_channel_by_user: dict[int, int] = {}
@@ -597,11 +598,12 @@ class FakeDiscord:
 
     def user(self, username: str) -> FakeUser:
         """The user with this name, created on first use."""
-        existing = next((u for u in self._users.values() if u.username == username), None)
+        existing = self._user_ids_by_name.get(username)
         if existing is not None:
-            return existing
+            return self._users[existing]
         created = FakeUser(id=self.new_id(), username=username)
         self._users[created.id] = created
+        self._user_ids_by_name[username] = created.id
         return created
 
     def add_guild(self, name: str) -> FakeGuild:

@@ -21,8 +21,12 @@ OWNED_ENV_NAMES = ("DATABASE_URL", "LOG_LEVEL")
 class BotHarness:
     """One bot installation: a database (a SQLite file in `workdir` unless `database_url` names one) and a log file in `workdir`, talking to `fake`."""
 
-    def __init__(self, fake: FakeDiscord, workdir: Path, database_url: str | None = None) -> None:
+    def __init__(
+        self, fake: FakeDiscord, workdir: Path, database_url: str | None = None, *, module: str = "bot"
+    ) -> None:
+        """`module` is what `python -m` runs: `bot`, or a benchmark's wrapper around it."""
         self.fake = fake
+        self.module = module
         self.workdir = workdir
         self.database_url = database_url or f"sqlite:///{workdir / 'liftcoach.db'}"
         self.log_path = workdir / "bot.log"
@@ -58,7 +62,7 @@ class BotHarness:
         """Run `python -m bot <args>` to completion; returns (exit code, combined output), also appended to the log."""
         self._log_header(f"python -m bot {' '.join(args)}")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", *args,
+            sys.executable, "-m", self.module, *args,
             cwd=REPO_ROOT, env=self.env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
         try:
@@ -88,7 +92,7 @@ class BotHarness:
         self._log_header("python -m bot run")
         with self.log_path.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=REPO_ROOT, env=self.env(), stdout=log, stderr=log,
+                sys.executable, "-m", self.module, "run", cwd=REPO_ROOT, env=self.env(), stdout=log, stderr=log,
             )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

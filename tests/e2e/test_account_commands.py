@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from driver import Driver
 from liftcoach_ui import DISCLAIMER, action_ids, main_embed
@@ -29,6 +31,24 @@ async def test_forget_asks_first_then_deletes_everything(discord: Driver) -> Non
     assert "Nothing logged" in main_embed(history)["description"]
     picker = await discord.slash("today")
     assert "pick-goal" in action_ids(picker.original), "the goal is gone too"
+
+
+async def test_export_sends_everything_as_two_private_files(discord: Driver) -> None:
+    await discord.slash("settings", {"units": "lb"})
+    await discord.slash("log", {"exercise": "Barbell back squat", "weight": 225, "reps": 5, "sets": 2, "note": "ok"})
+
+    exported = await discord.slash("export")
+    assert exported.response.ephemeral
+    assert "2 sets" in main_embed(exported)["description"]
+    files = {file.filename.rsplit("-", 1)[0]: file.data.decode() for file in exported.response.files}
+    assert set(files) == {"liftcoach", "liftcoach-log"}
+    document = json.loads(files["liftcoach"])
+    assert document["user_id"] == str(discord.fake.default_user.id)
+    assert [row["reps"] for row in document["tables"]["set_logs"]] == [5]
+    header, *rows = files["liftcoach-log"].splitlines()
+    assert "weight_lb" in header.split(",")
+    assert [row.split(",", 2)[2] for row in rows] == [
+        f"Barbell back squat,barbell-back-squat,{n},work,225,5,,ok" for n in (1, 2)]
 
 
 async def test_remind_status_and_off(discord: Driver) -> None:

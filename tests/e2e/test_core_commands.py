@@ -44,10 +44,10 @@ async def test_picking_a_goal_updates_the_picker_in_place_with_the_rule_table(di
     assert picked.response.type == 7
     assert picked.original is record.original
     assert main_embed(record.original)["title"] == "Strength (maximal force) · novice"
-    assert field_names(record.original) == RULE_TABLE_FIELDS
+    assert field_names(record.original) == [*RULE_TABLE_FIELDS, "Before you start: a short health check (optional)"]
     assert "Source:" in main_embed(record.original)["fields"][0]["value"]
-    assert set(action_ids(record.original)) == {"today"}, "the goal menu is replaced by the today button"
-    assert button_labels(record.original) == ["Show today's session"]
+    assert set(action_ids(record.original)) == {"today", "screen", "screen-decline"}, "the goal menu is replaced"
+    assert button_labels(record.original) == ["Show today's session", "Take the health check", "Not now"]
 
 
 async def test_a_goal_menu_still_works_after_someone_else_got_buttons(discord: Driver) -> None:
@@ -68,7 +68,7 @@ async def test_goal_with_options_saves_them_and_shows_the_rule_table_in_a_guild(
     table = main_embed(record)
     assert table["title"] == "Hypertrophy (muscle size) · intermediate"
     assert "You train 4 days a week with dumbbells" in table["description"]
-    assert field_names(record) == RULE_TABLE_FIELDS
+    assert field_names(record) == [*RULE_TABLE_FIELDS, "Before you start: a short health check (optional)"]
     again = await discord.slash("goal", guild=True)
     assert main_embed(again)["title"] == "Hypertrophy (muscle size) · intermediate", "a saved goal skips the picker"
 

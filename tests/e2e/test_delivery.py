@@ -96,9 +96,9 @@ async def test_every_reply_fits_with_a_year_of_history_and_a_100_character_name(
     own = await discord.slash("history", {"exercise": LONG_NAME, "days": 365})
     assert all(len(custom_id) <= 100 for custom_id in own.original.custom_ids())
     await discord.click(own, action_ids(own.original)["history"])
-    progress = await discord.slash("progress", {"weeks": 104})
+    progress = await (await discord.slash("progress", {"weeks": 104})).wait_final(timeout=30)  # deferred, then drawn
     assert LONG_NAME in main_embed(progress)["description"]
-    await discord.slash("progress", {"exercise": LONG_NAME, "weeks": 104})
+    await (await discord.slash("progress", {"exercise": LONG_NAME, "weeks": 104})).wait_final(timeout=30)
     await discord.slash("1rm", {"weight": 1100.0, "reps": 30, "formula": "wathan"})
     session = await discord.slash("today")
     form = await discord.click(session, action_ids(session.original)["log-open"])

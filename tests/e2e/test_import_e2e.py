@@ -85,8 +85,8 @@ async def test_import_with_unit_question_review_and_confirm_feeds_history_today_
     squat = next(f["value"] for f in main_embed(today)["fields"] if "Barbell back squat" in f["name"])
     assert "Load: **" in squat, "imported squats give /today a working load"
 
-    chart = await discord.slash("progress")
-    assert chart.original.attachments and chart.original.attachments[0]["filename"].endswith(".png")
+    chart = await (await discord.slash("progress")).wait_final(timeout=30)  # deferred, then drawn
+    assert chart.attachments and chart.attachments[0]["filename"].endswith(".png")
 
     again = await _import(discord, strong_export())
     assert "was already imported" in main_embed(again.original)["description"]

@@ -1,0 +1,164 @@
+"""Command latency through the real client: `python -m bench.noop_bot run` against the fake Discord of tests/e2e.
+
+The database holds `users` people, `active` of them with a year of logs (bench.seed). Bursts of
+N concurrent interactions of one command, from N different active users, are timed from the
+fake's dispatch to the bot's first callback. The baseline is `/noop` (bench.noop_bot) in the same
+burst size and run. `/help` is shown too: issue 12's baseline for /today and /log. A last round
+fires a burst of /progress (charts) together with 50 of each of /today, /log and /history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.report import Figure, percentile, use_e2e_harness
+from bench.seed import open_migrated, seed_users
+
+TARGET_RATIO = 1.5
+DEADLINE_MS = 1000.0
+ANSWER_TIMEOUT = 4.0  # seconds; the fake refuses answers after 3 s, so nothing comes later
+FAST = ("today", "log", "history")
+OPTIONS = {
+    "noop": {},
+    "help": {},
+    "today": {},
+    "log": {"exercise": "Barbell back squat", "weight": 100.0, "reps": 8},
+    "history": {"days": 365},
+    "progress": {"weeks": 52},
+}
+
+
+@dataclass(frozen=True)
+class Size:
+    users: int
+    active: int
+    bursts: tuple[int, ...]
+    rounds: dict[int, int]  # burst -> rounds per command
+    target_burst: int  # the burst size the ratio targets apply to
+    chart_burst: int
+
+
+FULL = Size(users=10_000, active=1_000, bursts=(1, 50, 200), rounds={1: 10, 50: 2, 200: 1}, target_burst=50,
+            chart_burst=10)
+QUICK = Size(users=100, active=20, bursts=(1, 10), rounds={1: 2, 10: 1}, target_burst=10, chart_burst=2)
+
+
+MISSED = math.inf  # no answer Discord would accept (later than its 3 s): counted apart, and as infinitely late
+
+
+async def _answered(record) -> float:
+    # Coarse polling on purpose: the latency is the fake's timestamp of the callback, and 200
+    # waiters polling every few ms would take CPU from the bot being measured.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ANSWER_TIMEOUT
+    while record.response is None and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+    return MISSED if record.response is None else record.latency * 1000
+
+
+async def _burst(discord, name: str, users) -> list[float]:
+    records = await asyncio.gather(*(discord.slash(name, OPTIONS[name], user=user, wait=False) for user in users))
+    return list(await asyncio.gather(*(_answered(record) for record in records)))
+
+
+async def measure(size: Size, url: str, workdir: Path) -> tuple[dict[tuple[int, str], list[float]], dict[str, list[float]], int]:
+    """Latencies in ms by (burst, command), those of the fast commands beside a chart burst, and the logs seeded."""
+    use_e2e_harness()
+    from driver import Driver
+    from fake_discord import FakeDiscord
+    from harness import BotHarness
+
+    async with FakeDiscord() as fake:
+        harness = BotHarness(fake, workdir, url, module="bench.noop_bot")
+        harness.extra_env["LOG_LEVEL"] = "INFO"  # a debug line per request would be part of the measurement
+        await harness.sync()
+        people = [fake.user(f"lifter-{index}") for index in range(size.active)]
+        db = await open_migrated(url)
+        active_ids = [person.id for person in people]
+        quiet_ids = range(1, size.users - size.active + 1)
+        logs = await seed_users(db, [*active_ids, *quiet_ids], active_ids, datetime.now(UTC))
+        await db.close()
+        await harness.start(timeout=60)
+        try:
+            await harness.wait_for_log("chart workers ready", timeout=60)
+            discord = Driver(fake)
+            await _burst(discord, "progress", people[:1])  # the worker's first chart loads fonts
+            latencies: dict[tuple[int, str], list[float]] = {}
+            turn = 0
+            for burst in size.bursts:
+                for _ in range(size.rounds[burst]):
+                    for name in OPTIONS:
+                        users = [people[(turn + index) % len(people)] for index in range(burst)]
+                        turn += burst
+                        latencies.setdefault((burst, name), []).extend(await _burst(discord, name, users))
+            beside_charts: dict[str, list[float]] = {}
+            for name in FAST:
+                chart_users = people[:size.chart_burst]
+                users = [people[(size.chart_burst + index) % len(people)] for index in range(size.target_burst)]
+                charts = asyncio.ensure_future(_burst(discord, "progress", chart_users))
+                await asyncio.sleep(0)  # the chart burst goes out first
+                beside_charts[name] = await _burst(discord, name, users)
+                await charts
+            return latencies, beside_charts, logs
+        finally:
+            await harness.kill()
+
+
+def figures(backend: str, size: Size, latencies: dict[tuple[int, str], list[float]],
+            beside_charts: dict[str, list[float]]) -> list[Figure]:
+    bench = f"latency/{backend}"
+    result = []
+    for burst in size.bursts:
+        floor = percentile(latencies[(burst, "noop")], 0.99)
+        for name in OPTIONS:
+            samples = latencies[(burst, name)]
+            p99 = percentile(samples, 0.99)
+            targeted = burst == size.target_burst and name in FAST
+            result.append(Figure(
+                bench, f"{burst:>3} concurrent /{name} p99 (p50 {percentile(samples, 0.5):.0f}, "
+                f"p95 {percentile(samples, 0.95):.0f}, n={len(samples)})",
+                p99, "ms", None if name == "noop" else floor, "/noop p99",
+                f"ratio <= {TARGET_RATIO}" if targeted else "", p99 / floor <= TARGET_RATIO if targeted else None,
+            ))
+    floor = percentile(latencies[(size.target_burst, "noop")], 0.99)
+    for name, samples in beside_charts.items():
+        p99 = percentile(samples, 0.99)
+        result.append(Figure(
+            bench, f"{size.target_burst} /{name} beside {size.chart_burst} /progress p99", p99, "ms", floor,
+            f"/noop p99 at {size.target_burst}", f"ratio <= {TARGET_RATIO}", p99 / floor <= TARGET_RATIO,
+        ))
+    fast = [ms for (_, name), samples in latencies.items() if name in FAST for ms in samples]
+    fast += [ms for samples in beside_charts.values() for ms in samples]
+    slowest = max(fast)
+    result.append(Figure(bench, "slowest /today, /log, /history answer", slowest, "ms",
+                         target=f"<= {DEADLINE_MS:.0f}", met=slowest <= DEADLINE_MS))
+    every = [ms for samples in (*latencies.values(), *beside_charts.values()) for ms in samples]
+    missed = sum(1 for ms in every if ms == MISSED)
+    result.append(Figure(bench, f"interactions not answered within Discord's 3 s (of {len(every)})", missed, "",
+                         target="= 0", met=missed == 0))
+    return result
+
+
+async def run(quick: bool) -> list[Figure]:
+    from tests.databases import postgres_admin_url, postgres_database
+
+    size = QUICK if quick else FULL
+    result = []
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        backends = {"sqlite": f"sqlite:///{Path(folder) / 'latency.db'}"}
+        if postgres_admin_url():
+            backends["postgresql"] = stack.enter_context(postgres_database(migrated=False))
+        for backend, url in backends.items():
+            workdir = Path(folder) / backend
+            workdir.mkdir()
+            latencies, beside_charts, logs = await measure(size, url, workdir)
+            result.append(Figure(f"latency/{backend}", f"database: {size.users:,} users, {size.active:,} with a year",
+                                 logs, "set logs"))
+            result += figures(backend, size, latencies, beside_charts)
+    return result

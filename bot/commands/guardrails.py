@@ -1,0 +1,68 @@
+"""Today's plan under the user's safety state: readiness screen limits and pain holds (issue 10).
+
+`guard` runs on every plan /today and the log buttons use, so what is shown, what "log as
+prescribed" records and what the form offers are the same capped session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot.coach.onerm import best_estimate
+from bot.coach.planner import Session
+from bot.coach.safety import conservative, hold
+from bot.coach.units import from_kg, increment_in
+from bot.commands.base import Context
+from bot.store.training_log import LogEntry
+
+# How far back the last load, the last pain report and the 1RM estimate are looked for.
+RECENT = timedelta(weeks=26)
+
+
+@dataclass(frozen=True)
+class SafetyState:
+    conservative: bool = False  # a readiness "yes" not yet followed by clearance
+    paused: dict[str, datetime] = field(default_factory=dict)  # exercise key -> paused (sharp pain) at
+    mild: frozenset[str] = frozenset()  # exercise keys last logged with mild pain: load held
+
+
+def last_loads(entries: list[LogEntry]) -> dict[str, LogEntry]:
+    """Exercise key -> its latest entry (entries in time order)."""
+    latest: dict[str, LogEntry] = {}
+    for entry in entries:
+        latest[entry.exercise] = entry
+    return latest
+
+
+async def guard(ctx: Context, session: Session) -> tuple[Session, SafetyState]:
+    """The session with every safety limit applied, and what was applied (for /today to explain)."""
+    user_id = ctx.caller.user_id
+    screen = await ctx.app.safety.screen(user_id)
+    paused = await ctx.app.safety.pauses(user_id)
+    keys = {planned.exercise.key for planned in session.exercises}
+    entries = [e for e in await ctx.app.log.entries(user_id, since=ctx.now - RECENT) if e.exercise in keys]
+    latest = last_loads(entries)
+    unit = ctx.profile.units
+    lifted = {key: round(from_kg(entry.weight_kg, unit), 2) for key, entry in latest.items()}
+    mild = frozenset(key for key, entry in latest.items() if entry.pain == "mild" and key not in paused)
+    state = SafetyState(conservative=screen is not None and screen.conservative, paused=paused, mild=mild)
+    held = tuple(
+        hold(planned, lifted.get(planned.exercise.key)) if planned.exercise.key in paused or planned.exercise.key in mild
+        else planned
+        for planned in session.exercises
+    )
+    session = replace(session, exercises=held)
+    if state.conservative:
+        assert ctx.profile.goal is not None
+        limits = ctx.app.conservative_limits
+        band = ctx.app.rules.level(ctx.profile.goal, limits.intensity_level).intensity_pct
+        estimates = {}
+        for key in keys:
+            estimate = best_estimate((e.weight_kg, e.reps) for e in entries if e.exercise == key and e.weight_kg > 0)
+            if estimate is not None:
+                estimates[key] = from_kg(estimate.e1rm_kg, unit)
+        steps = {p.exercise.key: increment_in(unit, p.exercise.increment_kg) for p in session.exercises
+                 if p.exercise.increment_kg > 0}
+        session = conservative(session, limits, (band.low, band.high), lifted, steps, estimates)
+    return session, state

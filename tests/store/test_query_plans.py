@@ -1,0 +1,67 @@
+"""/today and /history over a year of logs read through indexes only: EXPLAIN QUERY PLAN (SQLite), EXPLAIN (PostgreSQL).
+
+Every statement the two commands send is captured as sent (SQL and parameters) and explained
+on the same database. A full table scan shows as `SCAN <table>` on SQLite; on PostgreSQL, with
+sequential scans switched off, a `Seq Scan` remains only where no index can serve the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from bench.seed import seed_users
+from bot.commands.base import Caller
+
+ACTIVE_USERS = 20
+USERS = 200
+EXPLAINED = re.compile(r"^\s*(SELECT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
+
+
+@contextmanager
+def captured_statements() -> Iterator[list[tuple[str, object]]]:
+    statements: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        if EXPLAINED.match(statement) and not executemany:
+            statements.append((statement, parameters))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", capture)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", capture)
+
+
+async def full_scans(app, statements: list[tuple[str, object]]) -> list[str]:
+    problems = []
+    async with app.db.connect() as connection:
+        if app.db.backend == "postgresql":
+            await connection.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in statements:
+            if app.db.backend == "sqlite":
+                plan = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)).all()
+                lines = [row[-1] for row in plan]
+                scans = [line for line in lines if re.match(r"SCAN \w+$", line)]
+            else:
+                plan = (await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)).all()
+                lines = [row[0] for row in plan]
+                scans = [line for line in lines if "Seq Scan" in line]
+            if scans:
+                problems.append(f"{' '.join(statement.split())}\n    " + "\n    ".join(lines))
+    return problems
+
+
+async def test_today_and_history_with_a_year_of_logs_use_indexes_only(app, clock) -> None:
+    active = list(range(1, ACTIVE_USERS + 1))
+    await seed_users(app.db, range(1, USERS + 1), active, clock())
+    caller = Caller(user_id=1, name="lifter")
+    with captured_statements() as statements:
+        for name, options in (("today", {}), ("history", {"days": 365}), ("history", {"exercise": "squat"})):
+            outgoing = await app.run(caller, name, options)
+            assert outgoing.reply.tone.value != "error", outgoing.reply.body
+    assert len(statements) >= 3
+    assert await full_scans(app, statements) == []
