@@ -354,7 +354,9 @@ def _practise_main_lifts(template: DayTemplate) -> DayTemplate:
 
 def _add_calves(days: list[list[Exercise]], sets: list[list[int]], available: list[Exercise], level: LevelRules) -> None:
     """Calves are a major muscle group too (WHO/ACSM: all major muscle groups, §10): when the
-    compound lifts leave them untrained, add one calf raise to the shortest day that has room."""
+    compound lifts leave them untrained, add one calf raise to the shortest day that has room,
+    or, when every day is full, put it in place of the last single-joint lift whose week still
+    meets every rule without it (sets re-allocated)."""
     if any(Muscle.CALVES in exercise.primary for day in days for exercise in day):
         return
     calf = next((exercise for exercise in available if exercise.pattern is P.CALF_RAISE), None)
@@ -368,6 +370,17 @@ def _add_calves(days: list[list[Exercise]], sets: list[list[int]], available: li
         index = min(room, key=lambda position: (len(days[position]), position))
         days[index].append(calf)
         sets[index].append(int(level.sets.low))
+        return
+    for index in sorted(range(len(days)), key=lambda position: (len(days[position]), position)):
+        for position in reversed(range(len(days[index]))):
+            if days[index][position].kind is not Kind.ISOLATION:
+                continue
+            trial = [list(day) for day in days]
+            trial[index][position] = calf
+            trial_sets = _allocate_sets(trial, level)
+            if trial_sets is not None and _meets_rules(trial, trial_sets, level):
+                days[:], sets[:] = trial, trial_sets
+                return
 
 
 def _working_load(exercise: Exercise, level: LevelRules, request: PlanRequest) -> float | None:
