@@ -48,6 +48,10 @@ class Gear(StrEnum):
     BODYWEIGHT = "bodyweight"
     KETTLEBELL = "kettlebell"
     BAND = "band"
+    # Bodyweight plus plates on a dip belt: the load is the added load, 0 = bodyweight.
+    WEIGHTED_BODYWEIGHT = "weighted_bodyweight"
+    # An assisted pull-up / dip machine: the load is the assistance, a negative load.
+    ASSISTED = "assisted"
 
 
 class Kind(StrEnum):
@@ -118,7 +122,6 @@ class Exercise(BaseModel):
     loadable: bool = Field(strict=True)
     difficulty: int = Field(default=1, ge=1, le=3, strict=True)
     measure: Measure = Measure.REPS
-    assisted: bool = False  # a counterweight helps (assisted pull-up): progress means less of it
     harder: str | None = None  # the next variation once every set reaches the top of the range
 
     @model_validator(mode="after")
@@ -127,7 +130,32 @@ class Exercise(BaseModel):
             raise ValueError("a loadable exercise needs increment_kg > 0, a non-loadable one 0")
         if set(self.primary) & set(self.secondary):
             raise ValueError("a muscle cannot be both primary and secondary")
+        if self.equipment in (Gear.WEIGHTED_BODYWEIGHT, Gear.ASSISTED) and not self.loadable:
+            raise ValueError("a weighted bodyweight or assisted exercise is loadable (added load or assistance)")
+        if self.assisted and self.harder is None:
+            raise ValueError("an assisted exercise names the bodyweight variation it graduates to (harder)")
         return self
+
+    @property
+    def assisted(self) -> bool:
+        """The load is assistance (a negative load): progress means less of it."""
+        return self.equipment is Gear.ASSISTED
+
+    @property
+    def added_load(self) -> bool:
+        """The load is added to bodyweight (a dip belt): 0 means bodyweight alone."""
+        return self.equipment is Gear.WEIGHTED_BODYWEIGHT
+
+    def as_load(self, weight: float) -> float:
+        """A typed or stored weight as this exercise's load: an assisted lift's weight is its
+        assistance, a negative load; any other weight is the load itself."""
+        return -weight if self.assisted else weight
+
+    @property
+    def has_1rm(self) -> bool:
+        """Whether a logged load gives a 1RM: not for added load or assistance, whose total
+        (body mass plus or minus the load) Liftcoach does not know."""
+        return self.loadable and not (self.assisted or self.added_load)
 
     @property
     def muscles(self) -> tuple[Muscle, ...]:

@@ -49,6 +49,8 @@ class EquipmentProfile(_Frozen):
     kettlebell_sizes_source: Source
     plates: tuple[Positive, ...] = Field(min_length=1)
     plates_source: Source
+    assistance_max: Positive
+    assistance_max_source: Source
 
     @model_validator(mode="after")
     def _sorted(self) -> EquipmentProfile:
@@ -129,11 +131,11 @@ class Loading(_Frozen):
         """The loads this exercise can take with `profile` (default: the unit's); None if unloaded."""
         return grid_for(exercise.equipment, profile or self.equipment[unit])
 
-    def profile(self, unit: Unit, **overrides: float) -> EquipmentProfile:
+    def profile(self, unit: Unit, **overrides: object) -> EquipmentProfile:
         """The unit's default equipment with the lifter's own values (in `unit`) in place."""
         chosen = {name: value for name, value in overrides.items() if value is not None}
         base = self.equipment[unit]
-        pair = chosen.get("plate_pair", base.plate_pair)
+        pair = float(chosen.get("plate_pair", base.plate_pair))  # type: ignore[arg-type]
         if pair / 2 < min(base.plates) - _EPSILON:  # micro-plates join the plate set
             chosen["plates"] = (*base.plates, pair / 2)
         return base.model_copy(update=chosen)
@@ -154,12 +156,19 @@ def load_loading(path: Path | None = None) -> Loading:
 
 @dataclass(frozen=True)
 class LoadGrid:
-    """The achievable loads of one kind of equipment: `lowest + k * step`, or fixed `sizes`."""
+    """The achievable loads of one kind of equipment: `lowest + k * step` up to `highest`, or fixed `sizes`.
+
+    `added`: the load is added to bodyweight (0 = bodyweight alone). `assisted`: the load is the
+    negative of the assistance, so `highest` is 0 (no assistance) and a rise is less assistance.
+    """
 
     lowest: float
     step: float | None = None
     sizes: tuple[float, ...] = ()
     barbell: bool = False
+    highest: float | None = None
+    added: bool = False
+    assisted: bool = False
 
     def _index(self, value: float) -> float:
         assert self.step is not None
@@ -179,7 +188,8 @@ class LoadGrid:
         """The lightest achievable load at or above `value` (the heaviest size if beyond it)."""
         if self.sizes:
             return min((size for size in self.sizes if size >= value - _EPSILON), default=self.sizes[-1])
-        return self._at(max(0, math.ceil(self._index(value) - _EPSILON)))
+        load = self._at(max(0, math.ceil(self._index(value) - _EPSILON)))
+        return load if self.highest is None else min(load, self.highest)
 
     def nearest(self, value: float) -> float:
         low, high = self.down(value), self.up(value)
@@ -203,6 +213,13 @@ def grid_for(gear: Gear, profile: EquipmentProfile) -> LoadGrid | None:
         return LoadGrid(lowest=profile.machine_step, step=profile.machine_step)
     if gear is Gear.KETTLEBELL:
         return LoadGrid(lowest=profile.kettlebell_sizes[0], sizes=profile.kettlebell_sizes)
+    if gear is Gear.WEIGHTED_BODYWEIGHT:
+        # One plate at a time on the dip belt: the smallest step is the smallest plate.
+        return LoadGrid(lowest=0.0, step=min(profile.plates), added=True)
+    if gear is Gear.ASSISTED:
+        # Assistance in stack steps, as a negative load from -assistance_max (on the grid) up to 0.
+        steps = math.floor(profile.assistance_max / profile.machine_step + _EPSILON)
+        return LoadGrid(lowest=-steps * profile.machine_step, step=profile.machine_step, highest=0.0, assisted=True)
     return None
 
 

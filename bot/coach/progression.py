@@ -27,6 +27,15 @@ training-science.md. The rules:
   the light end of the goal's %1RM band, but only from reliable sets: at most
   `reliable_reps` reps, or RPE-anchored sets of at most `rpe_anchored_reps` (§4, §3.2).
   Without one the start is cautious: chosen by effort, and the reason says so.
+- Weighted bodyweight (`grid.added`) and assisted (`grid.assisted`) lifts progress over the
+  added load or the assistance itself, never over an e1RM: Liftcoach does not know the body
+  mass that makes the total (§4's formulas need the total load lifted). Weighted lifts start at
+  bodyweight (added load 0) and build reps to the top of the range before the first plate
+  (§8 double progression); at 0 there is nothing to deload. Assisted lifts rise by one stack
+  step less assistance; the step that would reach zero graduates the lifter to the bodyweight
+  variation instead, and a deload is one step more assistance. A new rep range keeps the load
+  when the new range asks for no more reps than the old one, and otherwise restarts one step
+  easier (bodyweight, or one step more assistance): no e1RM to re-derive it from.
 """
 
 from __future__ import annotations
@@ -134,6 +143,11 @@ class Reason(StrEnum):
     """Keys of the "why" sentences in prompts/ (the `facts` fill their placeholders)."""
 
     START_FROM_E1RM = "progression.start.from_e1rm"
+    BODYWEIGHT_FIRST = "progression.start.bodyweight_first"
+    NEW_RANGE_KEPT = "progression.start.new_range_kept"
+    NEW_RANGE_EASIER = "progression.start.new_range_easier"
+    GRADUATE = "progression.increase.graduate"
+    HEAVIEST_OWNED = "progression.hold.heaviest_owned"
     START_BY_EFFORT = "progression.start.by_effort"
     REP_RANGE_CHANGED = "progression.start.rep_range_changed"
     CAUTIOUS = "progression.start.cautious"
@@ -182,9 +196,13 @@ def next_working_load(
     logged = sorted(history, key=lambda session: session.date)
     working = [session for session in logged if not session.deload]
     if not working:
+        if grid.added:
+            return Progression(grid.lowest, Decision.START, Reason.BODYWEIGHT_FIRST, {"top": target.reps_high})
         return Progression(None, Decision.START, Reason.START_BY_EFFORT)
     last = working[-1]
     if (last.target_low, last.target_high) != (target.reps_low, target.reps_high):
+        if grid.added or grid.assisted:
+            return _new_range_without_body_mass(last, grid, target)
         return _start(working, grid, target, rules, Reason.REP_RANGE_CHANGED)
 
     deloads = [session for session in logged if session.deload]
@@ -195,6 +213,13 @@ def next_working_load(
     increase = _increase(working, goal, experience, grid, target)
     if increase is not None:
         return increase
+    if grid.added and last.load <= grid.lowest + _TOLERANCE:
+        # Bodyweight alone: reps build to the top of the range; nothing lighter to deload to.
+        reached = sum(1 for reps in last.reps if reps >= last.target_high)
+        return Progression(
+            last.load, Decision.HOLD, Reason.BUILDING_REPS,
+            {**_summary(last), "reached": reached, "top": last.target_high, "count": len(last.reps)},
+        )
 
     fails = _trailing(since_deload, lambda session: session.fell_short)
     flat = _sessions_without_progress(working, since_deload)
@@ -289,13 +314,33 @@ def _increase(
     else:
         reason = Reason.TOP_OF_RANGE
     rise = grid.next_above(last.load)
+    if grid.assisted and rise >= -_TOLERANCE:
+        # The next step is no assistance at all: time for the bodyweight variation.
+        return Progression(last.load, Decision.INCREASE, Reason.GRADUATE, {**facts, "top": target.reps_high})
+    if rise <= last.load + _TOLERANCE:
+        # The heaviest bell (or the top of the range) the lifter owns: nothing heavier to add.
+        return Progression(last.load, Decision.HOLD, Reason.HEAVIEST_OWNED, facts)
     return Progression(rise, Decision.INCREASE, reason, {**facts, "step": rise - last.load})
+
+
+def _new_range_without_body_mass(last: SessionResult, grid: LoadGrid, target: Target) -> Progression:
+    """A new rep range for a weighted or assisted lift: no e1RM to re-derive the load from, so the
+    load stays when the new range asks for no more reps, else the start is one step easier."""
+    if target.reps_high <= last.target_high:
+        return Progression(last.load, Decision.START, Reason.NEW_RANGE_KEPT, {"weight": last.load})
+    easier = grid.lowest if grid.added else grid.down(last.load - grid_resolution(grid) * 2)
+    return Progression(easier, Decision.START, Reason.NEW_RANGE_EASIER, {"weight": easier})
 
 
 def _deload(
     working: Sequence[SessionResult], grid: LoadGrid, rules: ProgressionRules, reason: Reason, sessions: int
 ) -> Progression:
     last = working[-1]
+    if grid.assisted:
+        # One lighter session is one stack step more assistance (a cut of "10 %" of an
+        # assistance has no meaning without the body mass it is taken from).
+        load = grid.down(last.load - grid_resolution(grid) * 2)
+        return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
     best = max(session.load for session in working)
     load = grid.nearest(last.load * (1 - rules.deload_cut))
     if load >= last.load:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import replace
 
 from pydantic import Field
 
-from bot.coach.catalogue import Gear, Kind, Measure
+from bot.coach.catalogue import Exercise, Gear, Kind, Measure
 from bot.coach.loading import EquipmentProfile, plates_per_side, warmup_ramp
 from bot.coach.planner import PlannedExercise, Session, split_name
 from bot.coach.progression import Decision, Progression, Reason
 from bot.coach.rules import GoalTable, LevelRules
 from bot.coach.schedule import ScheduleError, city_zone_hint, load_zone, search_zones, zones_for_abbreviation
-from bot.coach.units import format_load, to_kg
+from bot.coach.units import format_load, from_kg, to_kg
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.formatting import duration_span, number, span
@@ -20,6 +22,7 @@ from bot.commands.options import NoOptions, Options
 from bot.commands.planning import (
     adherence_text,
     equipment_profile,
+    load_text,
     plan_request,
     planned_session,
     todays_plan,
@@ -227,15 +230,19 @@ def _load_text(value: float, unit: Unit) -> str:
     return format_load(value, unit)
 
 
-def why_line(ctx: Context, progression: Progression, unit: Unit) -> str:
-    """The reason for a load, in the lifter's words ("+2.5 kg: 3×5 at RPE 7 last time")."""
+def why_line(ctx: Context, progression: Progression, unit: Unit, exercise: Exercise | None = None) -> str:
+    """The reason for a load, in the lifter's words ("+2.5 kg: 3×5 at RPE 7 last time",
+    "5 kg less assistance: every set reached 8 at RPE 8")."""
     facts = dict(progression.facts)
-    for key in ("weight", "e1rm"):
-        if key in facts:
-            facts[key] = _load_text(float(facts[key]), unit)  # type: ignore[arg-type]
+    if "weight" in facts:
+        facts["weight"] = load_text(ctx, exercise, float(facts["weight"]), unit)  # type: ignore[arg-type]
+    if "e1rm" in facts:
+        facts["e1rm"] = _load_text(float(facts["e1rm"]), unit)  # type: ignore[arg-type]
     if "step" in facts:
-        facts["step"] = _load_text(round(float(facts["step"]), 2), unit)  # type: ignore[arg-type]
-    if progression.reason is Reason.HARDER_VARIATION:
+        step = _load_text(round(float(facts["step"]), 2), unit)  # type: ignore[arg-type]
+        assisted = exercise is not None and exercise.assisted
+        facts["step"] = ctx.text("loads.less_assistance" if assisted else "loads.step", load=step)
+    if progression.reason in (Reason.HARDER_VARIATION, Reason.GRADUATE):
         exercise = ctx.app.catalogue.find(harder) if (harder := facts.get("harder")) else None
         facts["harder"] = exercise.name if exercise else ""
     if "sets" in facts:
@@ -252,10 +259,12 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
         rir=span(planned.rir_low, planned.rir_high),
         rest=duration_span(planned.rest_seconds, planned.rest_seconds),
     )
-    if measure is Measure.REPS and planned.exercise.loadable:
-        return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS and planned.exercise.assisted:
         return ctx.text("today.prescription_assisted", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS and planned.exercise.added_load:
+        return ctx.text("today.prescription_weighted", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS and planned.exercise.loadable:
+        return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS:
         return ctx.text("today.prescription_bodyweight", reps=span(planned.reps_low, planned.reps_high), **values)
     amount = ctx.app.loading.measures
@@ -268,7 +277,15 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
     lines = [_prescription(ctx, planned)]
     exercise = planned.exercise
     grid = ctx.app.loading.grid(exercise, unit, equipment)
-    if planned.load is not None:
+    rir = span(planned.rir_low, planned.rir_high)
+    if planned.load is not None and exercise.assisted:
+        lines.append(ctx.text("today.load_assisted", load=load_text(ctx, exercise, planned.load, unit)))
+    elif planned.load is not None and exercise.added_load and planned.load <= 0:
+        lines.append(ctx.text("today.load_bodyweight_first", top=planned.reps_high, rir=rir,
+                              step=format_load(grid.step if grid and grid.step else 0, unit)))
+    elif planned.load is not None and exercise.added_load:
+        lines.append(ctx.text("today.load_added", load=load_text(ctx, exercise, planned.load, unit)))
+    elif planned.load is not None:
         key = "today.load_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.load"
         lines.append(ctx.text(key, load=format_load(planned.load, unit)))
         if grid is not None and grid.barbell:
@@ -284,17 +301,17 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
                 sets = ", ".join(f"{format_load(step.load, unit)} × {step.reps}" for step in ramp)
                 lines.append(ctx.text("today.warmup", sets=sets))
     elif exercise.assisted:
-        lines.append(ctx.text("today.assisted_cue", top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
-    elif not exercise.loadable:
+        lines.append(ctx.text("today.assisted_cue", top=planned.reps_high, rir=rir))
+    elif not exercise.loadable or exercise.added_load:
         if exercise.measure is Measure.REPS:
             lines.append(ctx.text("today.bodyweight_cue", top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     else:
         key = "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
         lines.append(ctx.text(key, reps=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
-    if progression is not None and progression.reason is Reason.HARDER_VARIATION:
+    if progression is not None and progression.reason in (Reason.HARDER_VARIATION, Reason.GRADUATE):
         progression = replace(progression, facts={**progression.facts, "harder": exercise.harder})
-    if progression is not None and progression.reason is not Reason.START_BY_EFFORT:
-        lines.append(ctx.text("today.why", why=why_line(ctx, progression, unit)))
+    if progression is not None and progression.reason not in (Reason.START_BY_EFFORT, Reason.BODYWEIGHT_FIRST):
+        lines.append(ctx.text("today.why", why=why_line(ctx, progression, unit, exercise)))
     return "\n".join(lines)
 
 
@@ -305,7 +322,7 @@ def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *
     table = ctx.app.rules.table(profile.goal)
     progressions = progressions or {}
     first_core = next((p.exercise.key for p in session.exercises
-                       if p.exercise.kind is Kind.COMPOUND and p.load is not None), None)
+                       if p.exercise.kind is Kind.COMPOUND and p.exercise.has_1rm and p.load is not None), None)
     sections = tuple(
         Section(
             name=f"{index}. {planned.exercise.name}",
@@ -487,16 +504,51 @@ class EquipmentOptions(Options):
     plate_pair: float | None = Field(default=None, ge=0.25, le=20)
     dumbbell_step: float | None = Field(default=None, ge=0.5, le=10)
     machine_step: float | None = Field(default=None, ge=0.5, le=20)
+    # The bells owned, e.g. "8,12,16,24" in the user's unit; "default" restores the usual sizes.
+    kettlebells: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+# Kettlebells a lifter can name: at most this many, each from 1 kg to 100 kg (the heaviest
+# competition and strongman bells are about 90 kg), in the user's unit.
+MAX_KETTLEBELLS = 20
+KETTLEBELL_KG = (1.0, 100.0)
+_DEFAULT_WORDS = {"default", "defaults", "reset"}
+
+
+def kettlebell_sizes(ctx: Context, text: str) -> tuple[float, ...] | None:
+    """The sizes in `text` ("8, 12, 16,24" in the user's unit) as kilograms, increasing, without
+    repeats; None for "default". Raises UserError with a friendly message for anything else."""
+    unit = ctx.profile.units
+    if text.strip().casefold() in _DEFAULT_WORDS:
+        return None
+    parts = [part for part in re.split(r"[\s,;/]+", text.strip()) if part]
+    low, high = (round(from_kg(limit, unit)) for limit in KETTLEBELL_KG)
+    sizes = set()
+    for part in parts:
+        try:
+            value = float(part.removesuffix(unit.value))
+        except ValueError:
+            raise UserError("errors.kettlebells", text=text[:40], unit=unit.value) from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise UserError("errors.kettlebells_range", size=part[:12], low=low, high=high, unit=unit.value)
+        sizes.add(round(value, 2))
+    if not sizes:
+        raise UserError("errors.kettlebells", text=text[:40], unit=unit.value)
+    if len(sizes) > MAX_KETTLEBELLS:
+        raise UserError("errors.kettlebells_count", limit=MAX_KETTLEBELLS)
+    return tuple(to_kg(size, unit) for size in sorted(sizes))
 
 
 async def equipment(ctx: Context, options: EquipmentOptions) -> Reply:
     unit = ctx.profile.units
-    changes = {
+    changes: dict[str, object] = {
         column: to_kg(value, unit)
         for column, value in (("bar_kg", options.bar), ("plate_pair_kg", options.plate_pair),
                               ("dumbbell_kg", options.dumbbell_step), ("machine_kg", options.machine_step))
         if value is not None
     }
+    if options.kettlebells is not None:
+        changes["kettlebells_kg"] = kettlebell_sizes(ctx, options.kettlebells)
     if changes:
         await ctx.app.equipment.update(ctx.caller.user_id, ctx.now, **changes)
     profile = await equipment_profile(ctx)
@@ -508,10 +560,16 @@ async def equipment(ctx: Context, options: EquipmentOptions) -> Reply:
             plate_pair=format_load(profile.plate_pair, unit),
             dumbbell=format_load(profile.dumbbell_step, unit),
             machine=format_load(profile.machine_step, unit),
+            kettlebells=format_load_list(profile.kettlebell_sizes, unit),
         ),
         tone=Tone.SUCCESS if changes else Tone.INFO,
         ephemeral=True,
     )
+
+
+def format_load_list(sizes: tuple[float, ...], unit: Unit) -> str:
+    """"8, 12, 16, 24 kg": the sizes, then the unit once."""
+    return f"{', '.join(number(size) for size in sizes)} {unit.value}"
 
 
 # -- /help -----------------------------------------------------------------------------------

@@ -44,7 +44,8 @@ async def guard(ctx: Context, session: Session) -> tuple[Session, SafetyState]:
     entries = [e for e in await ctx.app.log.entries(user_id, since=ctx.now - RECENT) if e.exercise in keys]
     latest = last_loads(entries)
     unit = ctx.profile.units
-    lifted = {key: round(from_kg(entry.weight_kg, unit), 2) for key, entry in latest.items()}
+    exercises = {planned.exercise.key: planned.exercise for planned in session.exercises}
+    lifted = {key: exercises[key].as_load(round(from_kg(entry.weight_kg, unit), 2)) for key, entry in latest.items()}
     mild = frozenset(key for key, entry in latest.items() if entry.pain == "mild" and key not in paused)
     state = SafetyState(conservative=screen is not None and screen.conservative, paused=paused, mild=mild)
     held = tuple(
@@ -59,6 +60,8 @@ async def guard(ctx: Context, session: Session) -> tuple[Session, SafetyState]:
         band = ctx.app.rules.level(ctx.profile.goal, limits.intensity_level).intensity_pct
         estimates = {}
         for key in keys:
+            if not exercises[key].has_1rm:
+                continue
             estimate = best_estimate((e.weight_kg, e.reps) for e in entries if e.exercise == key and e.weight_kg > 0)
             if estimate is not None:
                 estimates[key] = from_kg(estimate.e1rm_kg, unit)

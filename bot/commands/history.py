@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from bot.coach.catalogue import Measure
+from bot.coach.catalogue import Exercise, Measure
 from bot.coach.onerm import estimate_1rm, is_reliable
 from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.edits import day_menu
 from bot.commands.formatting import number
 from bot.commands.options import Options
 from bot.commands.planning import local_date
-from bot.commands.training import complete_exercise, exercise_names, find_exercise, show_exact
+from bot.commands.training import complete_exercise, exercise_names, find_exercise, show_kind
 from bot.errors import UserError
 from bot.replies import Button, Reply, Section
 from bot.store.training_log import LogEntry
@@ -57,15 +57,17 @@ def sessions_of(entries: Sequence[LogEntry], zone: ZoneInfo) -> list[SessionBloc
     return sorted(blocks, key=lambda block: (block.day, block.entries[-1].logged_at), reverse=True)
 
 
-def compact_sets(ctx: Context, entries: Sequence[LogEntry], measure: Measure = Measure.REPS) -> str:
+def compact_sets(ctx: Context, entries: Sequence[LogEntry], measure: Measure = Measure.REPS,
+                 exercise: Exercise | None = None) -> str:
     """One exercise's sets in lifters' notation: "100 kg 3×5 @8, 105 kg 1×3"; different reps at one
     load read "100 kg 5/5/4"; holds and carries count seconds or metres ("bodyweight 3×30 s").
-    Loads are shown as the user typed them, in their unit."""
+    Loads are shown as the user typed them, in their unit, in the words of the exercise's kind
+    ("+10 kg 3×5" added on a belt, "−20 kg assistance 3×8")."""
     parts = []
     for (weight, rpe), run in groupby(entries, key=lambda e: (e.weight_kg, e.rpe)):
         run = list(run)
         reps = [entry.reps for entry in run for _ in range(entry.sets)]
-        load = show_exact(ctx, weight) if weight > 0 else ctx.text("history.bodyweight")
+        load = show_kind(ctx, exercise, weight) if weight > 0 else ctx.text("history.bodyweight")
         if len(set(reps)) == 1:
             text = ctx.text("history.sets_same", load=load, sets=len(reps), reps=reps[0])
         else:
@@ -78,10 +80,12 @@ def compact_sets(ctx: Context, entries: Sequence[LogEntry], measure: Measure = M
     return ", ".join(parts)
 
 
-def record_ids(history: Sequence[LogEntry], counts_reps: Callable[[str], bool]) -> dict[int, str]:
+def record_ids(history: Sequence[LogEntry], counts_reps: Callable[[str], bool],
+               assisted: Callable[[str], bool] = lambda key: False) -> dict[int, str]:
     """Log id -> the record key ("history.record_e1rm" or "history.record_heaviest") of each entry
     that beat every earlier entry of its exercise. An exercise's first entry is no record; an
-    estimated 1RM only counts for exercises measured in reps (`counts_reps(key)`), not holds or carries."""
+    estimated 1RM only counts for exercises measured in reps (`counts_reps(key)`), not holds or carries.
+    For an assisted exercise (`assisted(key)`) the "heaviest" load is the least assistance."""
     marked: dict[int, str] = {}
     best_load: dict[str, float] = {}
     best_e1rm: dict[str, float] = {}
@@ -89,12 +93,13 @@ def record_ids(history: Sequence[LogEntry], counts_reps: Callable[[str], bool]) 
         key = entry.exercise
         reliable = entry.weight_kg > 0 and is_reliable(entry.reps) and counts_reps(key)
         e1rm = estimate_1rm(entry.weight_kg, entry.reps) if reliable else 0.0
+        load = -entry.weight_kg if assisted(key) else entry.weight_kg
         if key in best_load:
             if e1rm > best_e1rm[key] + 1e-9:
                 marked[entry.log_id] = "history.record_e1rm"
-            elif entry.weight_kg > best_load[key] + 1e-9:
-                marked[entry.log_id] = "history.record_heaviest"
-        best_load[key] = max(best_load.get(key, 0.0), entry.weight_kg)
+            elif load > best_load[key] + 1e-9:
+                marked[entry.log_id] = "history.record_least_assistance" if assisted(key) else "history.record_heaviest"
+        best_load[key] = max(best_load.get(key, load), load)
         best_e1rm[key] = max(best_e1rm.get(key, 0.0), e1rm)
     return marked
 
@@ -118,7 +123,8 @@ def session_section(
         sets = [entry for entry in block.entries if entry.exercise == key]
         work = [entry for entry in sets if entry.kind != "warmup"]
         warmups = [entry for entry in sets if entry.kind == "warmup"]
-        shown = [compact_sets(ctx, part, _measure(ctx, key)) for part in (warmups, work) if part]
+        shown = [compact_sets(ctx, part, _measure(ctx, key), ctx.app.catalogue.find(key)) for part in (warmups, work)
+                 if part]
         if warmups:
             shown[0] += ctx.text("history.warmup")
         line = ctx.text("history.exercise_line", exercise=names.get(key, key), sets=", ".join(shown))
@@ -134,6 +140,17 @@ def session_section(
     if len(value) > FIELD_LIMIT:
         value = value[: FIELD_LIMIT - 1] + "…"
     return Section(name=header, value=value)
+
+
+def _has_1rm(ctx: Context, key: str) -> bool:
+    """Whether a logged load of this exercise gives a 1RM (not added load or assistance)."""
+    exercise = ctx.app.catalogue.find(key)
+    return exercise is None or exercise.has_1rm
+
+
+def _assisted(ctx: Context, key: str) -> bool:
+    exercise = ctx.app.catalogue.find(key)
+    return exercise is not None and exercise.assisted
 
 
 def _measure(ctx: Context, key: str) -> Measure:
@@ -162,7 +179,8 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     )
     # Records need every earlier entry, not just the days shown.
     work = [entry for entry in everything if entry.kind != "warmup"]
-    records = record_ids(work, lambda key: _measure(ctx, key) is Measure.REPS)
+    records = record_ids(work, lambda key: _measure(ctx, key) is Measure.REPS and _has_1rm(ctx, key),
+                         lambda key: _assisted(ctx, key))
     sections = tuple(session_section(ctx, block, names, plan_days, records) for block in on_page)
     argument = f"{exercise_token(exercise_key) if exercise_key else ''}|{days}|"
     buttons = []

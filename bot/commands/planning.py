@@ -12,7 +12,7 @@ from bot.coach.catalogue import Exercise, Measure
 from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
-from bot.coach.units import from_kg
+from bot.coach.units import format_load, from_kg
 from bot.coach.vocabulary import Muscle, Unit
 from bot.commands.base import Context
 from bot.commands.guardrails import SafetyState, guard
@@ -35,7 +35,10 @@ async def equipment_profile(ctx: Context) -> EquipmentProfile:
     own = await ctx.app.equipment.get(ctx.caller.user_id)
     values = {"bar": own.bar_kg, "plate_pair": own.plate_pair_kg, "dumbbell_step": own.dumbbell_kg,
               "machine_step": own.machine_kg}
-    return ctx.app.loading.profile(unit, **{k: in_unit(v, unit) for k, v in values.items() if v is not None})
+    chosen: dict = {k: in_unit(v, unit) for k, v in values.items() if v is not None}
+    if own.kettlebells_kg:
+        chosen["kettlebell_sizes"] = tuple(sorted({in_unit(size, unit) for size in own.kettlebells_kg}))
+    return ctx.app.loading.profile(unit, **chosen)
 
 
 async def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanRequest:
@@ -50,6 +53,16 @@ async def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanR
         unit=profile.units,
         swaps=await ctx.app.swaps.all(ctx.caller.user_id),
     )
+
+
+def load_text(ctx: Context, exercise: Exercise | None, value: float, unit: Unit) -> str:
+    """A load in the lifter's words, by the exercise's kind: "100 kg", "+10 kg" (added to
+    bodyweight), "bodyweight" (no added load), "−20 kg assistance"."""
+    if exercise is not None and exercise.assisted:
+        return ctx.text("loads.assistance", load=format_load(abs(value), unit))
+    if exercise is not None and exercise.added_load:
+        return ctx.text("loads.added", load=format_load(value, unit)) if value > 0 else ctx.text("loads.bodyweight")
+    return format_load(value, unit)
 
 
 def local_date(moment: datetime, zone: ZoneInfo):
@@ -67,20 +80,23 @@ def session_results(
     """One SessionResult per local training day: the heaviest load's sets that day, in `unit`.
 
     A load logged in `unit` is kept exactly; one logged in the other unit (before a switch of
-    units) is moved to the nearest load the user's own plates make.
+    units) is moved to the nearest load the user's own plates make. An assisted lift's stored
+    weight is its assistance: its load is the negative of it, and its heaviest load the least
+    assistance.
     """
+    sign = -1.0 if planned.exercise.assisted else 1.0
     by_day: dict = defaultdict(list)
     for entry in entries:
         by_day[local_date(entry.logged_at, zone)].append(entry)
     results = []
     for day, day_entries in sorted(by_day.items()):
-        top = max(entry.weight_kg for entry in day_entries)
-        working = [entry for entry in day_entries if abs(entry.weight_kg - top) < 1e-9]
+        top = max(sign * entry.weight_kg for entry in day_entries)
+        working = [entry for entry in day_entries if abs(sign * entry.weight_kg - top) < 1e-9]
         reps = tuple(entry.reps for entry in working for _ in range(entry.sets))
         rpe = tuple(entry.rpe for entry in working for _ in range(entry.sets))
         first = working[0]
-        load = in_unit(top, unit)
-        if grid is not None and first.entered_unit is not unit and load > 0:
+        load = sign * in_unit(abs(top), unit)
+        if grid is not None and first.entered_unit is not unit and load != 0:
             load = grid.nearest(load)
         results.append(
             SessionResult(

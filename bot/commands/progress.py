@@ -92,9 +92,11 @@ async def plan_core_lifts(ctx: Context) -> list[str]:
 
 
 def counts_reps(exercises: dict, key: str) -> bool:
-    """Whether the exercise is counted in reps (a hold counts seconds, a carry metres: no 1RM, no
-    tonnage); the user's own exercises count reps."""
-    return key not in exercises or exercises[key].measure is Measure.REPS
+    """Whether the exercise is counted in reps with a load that is the whole load (a hold counts
+    seconds, a carry metres; a weighted bodyweight lift logs only the added load and an assisted
+    one the assistance, the body mass unknown: no 1RM, no tonnage); the user's own exercises count."""
+    return key not in exercises or (exercises[key].measure is Measure.REPS
+                                    and (exercises[key].has_1rm or not exercises[key].loadable))
 
 
 async def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> list[str]:

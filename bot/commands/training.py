@@ -22,6 +22,7 @@ from bot.commands.options import Options
 from bot.commands.planning import (
     equipment_profile,
     hard_sets_by_muscle,
+    load_text,
     local_date,
     plan_request,
     planned_session,
@@ -103,6 +104,13 @@ def show_exact(ctx: Context, kg: float) -> str:
     return format_load(round(from_kg(kg, unit), 2), unit)
 
 
+def show_kind(ctx: Context, exercise: Exercise | None, kg: float) -> str:
+    """A stored weight as typed, in the words of the exercise's kind ("+10 kg", "−20 kg assistance")."""
+    unit = ctx.profile.units
+    typed = round(from_kg(kg, unit), 2)
+    return load_text(ctx, exercise, exercise.as_load(typed) if exercise else typed, unit)
+
+
 def check_load(ctx: Context, weight: float) -> float:
     weight_kg = to_kg(round(weight, 2), ctx.profile.units)
     if weight_kg > MAX_LOAD_KG + 1e-9:
@@ -148,14 +156,24 @@ def logged(
     )
 
 
-def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> list[str]:
-    """Keys of the records this set beats: heaviest load, best estimated 1RM, most reps at a load."""
+def records_broken(previous: list[LogEntry], weight_kg: float, reps: int, *, assisted: bool = False,
+                   has_1rm: bool = True) -> list[str]:
+    """Keys of the records this set beats: heaviest load (for an assisted lift: least assistance),
+    best estimated 1RM (only where a logged load gives one), most reps at a load (or less assistance)."""
     if not previous:
         return []
+    if assisted:
+        broken = []
+        if weight_kg < min(entry.weight_kg for entry in previous):
+            broken.append("log.record_least_assistance")
+        at_assistance = [entry.reps for entry in previous if entry.weight_kg <= weight_kg]
+        if at_assistance and reps > max(at_assistance):
+            broken.append("log.record_reps")
+        return broken
     broken = []
     if weight_kg > max(entry.weight_kg for entry in previous):
         broken.append("log.record_heaviest")
-    if weight_kg > 0 and is_reliable(reps):
+    if weight_kg > 0 and has_1rm and is_reliable(reps):
         best = max((estimate_1rm(e.weight_kg, e.reps) for e in previous if e.weight_kg > 0 and is_reliable(e.reps)),
                    default=0.0)
         if estimate_1rm(weight_kg, reps) > best:
@@ -199,7 +217,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         target = next((p for p in session.exercises if p.exercise.key == exercise.key), None)
         if target is not None:
             progression = progression_for(ctx, request, target, previous, await equipment_profile(ctx))
-            deload = is_deload_set(progression, options.weight)
+            deload = is_deload_set(progression, target.exercise.as_load(options.weight))
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
         [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
@@ -207,7 +225,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
                 pain=options.pain.value if options.pain not in (None, Pain.NONE) else None)],
         when,
     )
-    lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_exact(ctx, weight_kg),
+    kind = exercise if isinstance(exercise, Exercise) else None
+    lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_kind(ctx, kind, weight_kg),
                       exercise=exercise.name)]
     if when != ctx.now:
         lines.append(ctx.text("log.backfilled", day=local_date(when, ZoneInfo(ctx.profile.timezone)).strftime(
@@ -216,7 +235,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(ctx.text("log.rpe", rpe=number(options.rpe)))
     if options.note:
         lines.append(ctx.text("log.note", note=options.note))
-    if weight_kg > 0:
+    if weight_kg > 0 and (kind is None or kind.has_1rm):
         e1rm = estimate_1rm(weight_kg, options.reps)
         key = "log.e1rm" if is_reliable(options.reps) else "log.e1rm_rough"
         lines.append(ctx.text(key, e1rm=show_exact(ctx, round(e1rm, 1)), limit=ACCURATE_REP_LIMIT))
@@ -226,7 +245,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(rest_line(ctx, target))
     if session is not None:
         lines.extend(await complete_if_logged(ctx, session, source="logged"))
-    records = records_broken(previous, weight_kg, options.reps)
+    records = records_broken(previous, weight_kg, options.reps, assisted=kind is not None and kind.assisted,
+                             has_1rm=kind is None or kind.has_1rm)
     sections = []
     buttons: tuple[Button, ...] = ()
     tone = Tone.SUCCESS
@@ -317,7 +337,8 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
         [removed] = undone.entries
         name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)
         body = ctx.text("undo.removed", sets=removed.sets, reps=removed.reps,
-                        load=show_exact(ctx, removed.weight_kg), exercise=name)
+                        load=show_kind(ctx, ctx.app.catalogue.find(removed.exercise), removed.weight_kg),
+                        exercise=name)
     else:
         body = ctx.text("undo.entries", count=len(undone.entries), sets=sets)
     return Reply(title=ctx.text("undo.title"), body=body, tone=Tone.SUCCESS, ephemeral=True)
@@ -418,7 +439,7 @@ async def log_as_prescribed(ctx: Context, argument: str, interaction: Interactio
     for planned in plan.session.exercises:
         if planned.exercise.key in done or (planned.exercise.loadable and planned.load is None):
             continue  # logged already, or no known load yet: the user logs it with /log or the form
-        weight_kg = to_kg(planned.load, unit) if planned.load is not None else 0.0
+        weight_kg = to_kg(abs(planned.load), unit) if planned.load is not None else 0.0  # assistance: stored positive
         progression = plan.progressions.get(planned.exercise.key)
         entries.append(logged(planned.exercise.key, weight_kg, unit, planned.reps_high, planned.sets, planned,
                               rpe=float(10 - planned.rir_low), deload=bool(progression and progression.is_deload)))
@@ -434,7 +455,7 @@ async def open_log_form(ctx: Context, argument: str, interaction: Interaction) -
     lines = []
     for planned in plan.session.exercises:
         if planned.load is not None:
-            load = number(planned.load)
+            load = number(abs(planned.load))  # an assisted lift's line takes the assistance, as /log does
         else:
             load = "0" if not planned.exercise.loadable else UNKNOWN_LOAD
         reps = ", ".join([str(planned.reps_high)] * planned.sets)
@@ -487,7 +508,9 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             if not 1 <= reps <= 100:
                 raise UserError("errors.range", option="reps", low=1, high=100)
             pain = pains[exercise.key][1] if exercise.key in pains else Pain.NONE
-            deload = is_deload_set(plan.progressions.get(exercise.key), float(match["weight"].replace(",", ".")))
+            typed = float(match["weight"].replace(",", "."))
+            deload = is_deload_set(plan.progressions.get(exercise.key),
+                                   exercise.as_load(typed) if isinstance(exercise, Exercise) else typed)
             entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload,
                                   pain=None if pain is Pain.NONE else pain.value))
     if not entries:

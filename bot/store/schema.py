@@ -226,6 +226,7 @@ equipment_profiles = sa.Table(
     sa.Column("plate_pair_kg", Real),
     sa.Column("dumbbell_kg", Real),
     sa.Column("machine_kg", Real),
+    sa.Column("kettlebells_kg", sa.Text),  # the bells owned, kg, comma-separated, increasing
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.CheckConstraint("bar_kg IS NULL OR bar_kg > 0"),
     sa.CheckConstraint("plate_pair_kg IS NULL OR plate_pair_kg > 0"),

@@ -99,6 +99,18 @@ def test_loadable_exercises_have_increments(catalogue: Catalogue) -> None:
     assert catalogue.get("dumbbell-lateral-raise").kind is Kind.ISOLATION
 
 
+def test_weighted_bodyweight_and_assisted_kinds(catalogue: Catalogue) -> None:
+    """Issue 8 kinds: added load on a belt and assistance (a negative load) are their own kinds,
+    and neither gives a 1RM (the body mass is unknown); an assisted lift graduates to bodyweight."""
+    weighted, assisted = catalogue.get("weighted-dip"), catalogue.get("assisted-pull-up")
+    assert weighted.added_load and not weighted.has_1rm and weighted.as_load(10) == 10
+    assert assisted.assisted and not assisted.has_1rm and assisted.as_load(20) == -20
+    assert catalogue.get(assisted.harder).equipment is Gear.BODYWEIGHT
+    assert catalogue.get("barbell-back-squat").has_1rm
+    assert {e.key for e in catalogue if e.assisted} == {"assisted-pull-up", "assisted-dip"}
+    assert {e.key for e in catalogue if e.added_load} == {"weighted-pull-up", "weighted-chin-up", "weighted-dip"}
+
+
 def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     text = DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8")
     assert old in text
@@ -114,8 +126,15 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
         ('aliases = ["front squat"]', 'aliases = ["front squat", "bench"]', "exercise 'barbell-bench-press', field aliases: 'bench' already names 'barbell-front-squat'"),
         ('key = "barbell-front-squat"', 'key = "barbell-back-squat"', "exercise 'barbell-back-squat', field key: duplicate key"),
         ("increment_kg = 2.5\nloadable = true", "increment_kg = 2.5\nloadable = false", "exercise 'barbell-back-squat'"),
+        ('equipment = "assisted"\nkind = "compound"\nincrement_kg = 5.0\nloadable = true\nharder = "pull-up"\n',
+         'equipment = "assisted"\nkind = "compound"\nincrement_kg = 5.0\nloadable = true\n',
+         "exercise 'assisted-pull-up', field (entry): Value error, an assisted exercise names the bodyweight"),
+        ('equipment = "weighted_bodyweight"\nkind = "compound"\nincrement_kg = 1.25\nloadable = true',
+         'equipment = "weighted_bodyweight"\nkind = "compound"\nincrement_kg = 0.0\nloadable = false',
+         "exercise 'weighted-dip', field (entry): Value error, a weighted bodyweight or assisted exercise is loadable"),
     ],
-    ids=["unknown-muscle", "duplicate-alias", "duplicate-key", "loadable-mismatch"],
+    ids=["unknown-muscle", "duplicate-alias", "duplicate-key", "loadable-mismatch", "assisted-without-graduation",
+         "weighted-not-loadable"],
 )
 def test_broken_catalogue_is_rejected(tmp_path: Path, old: str, new: str, expected: str) -> None:
     with pytest.raises(CatalogueError, match="exercises.toml: ") as error:

@@ -117,3 +117,62 @@ def test_no_history_means_an_effort_cue():
 def test_anchored_e1rm_adds_the_reps_in_reserve(rpe):
     reps_in_reserve = 0 if rpe is None else 10 - rpe
     assert anchored_e1rm(100, 5, rpe) == pytest.approx(100 * (1 + (5 + reps_in_reserve) / 30))
+
+
+WEIGHTED_KG = grid_for(Gear.WEIGHTED_BODYWEIGHT, LOADING.equipment[Unit.KG])
+WEIGHTED_LB = grid_for(Gear.WEIGHTED_BODYWEIGHT, LOADING.equipment[Unit.LB])
+ASSISTED_KG = grid_for(Gear.ASSISTED, LOADING.equipment[Unit.KG])
+PULL = Target(8, 12, 1, 67)
+
+
+def pulls(grid, *sessions, goal=Goal.HYPERTROPHY, target=PULL):
+    return next_working_load(list(sessions), goal, Experience.INTERMEDIATE, grid, target, RULES)
+
+
+def test_a_weighted_lift_starts_at_bodyweight_and_adds_the_smallest_plate_once_every_set_is_at_the_top():
+    start = pulls(WEIGHTED_KG)
+    assert (start.load, start.reason) == (0.0, Reason.BODYWEIGHT_FIRST)
+    held = pulls(WEIGHTED_KG, session(0, 0, reps=(12, 10, 9), target=(8, 12), rpe=8))
+    assert (held.load, held.decision, held.reason) == (0, Decision.HOLD, Reason.BUILDING_REPS)
+    risen = pulls(WEIGHTED_KG, session(0, 0, reps=(12, 12, 12), target=(8, 12), rpe=8))
+    assert (risen.load, risen.facts["step"]) == (1.25, 1.25), "one 1.25 kg plate on the belt"
+    assert pulls(WEIGHTED_LB, session(0, 0, reps=(12, 12, 12), target=(8, 12), rpe=8)).load == 2.5
+
+
+def test_a_weighted_lift_at_bodyweight_is_never_deloaded_below_it():
+    failing = [session(week, 0, reps=(5, 5, 5), target=(8, 12), rpe=10) for week in range(5)]
+    progression = pulls(WEIGHTED_KG, *failing)
+    assert progression.load == 0 and progression.decision is Decision.HOLD
+
+
+def test_an_assisted_lift_rises_by_one_step_less_assistance_and_graduates_before_zero():
+    assert ASSISTED_KG.highest == 0 and ASSISTED_KG.lowest == -90
+    risen = pulls(ASSISTED_KG, session(0, -20, reps=(12, 12, 12), target=(8, 12), rpe=8))
+    assert (risen.load, risen.facts["step"]) == (-15, 5)
+    graduate = pulls(ASSISTED_KG, session(0, -5, reps=(12, 12, 12), target=(8, 12), rpe=8))
+    assert (graduate.load, graduate.reason) == (-5, Reason.GRADUATE), "never below zero assistance"
+
+
+def test_an_assisted_deload_is_one_step_more_assistance_and_the_load_returns():
+    failing = [session(week, -20, reps=(5, 5, 5), target=(8, 12), rpe=10) for week in range(3)]
+    deload = pulls(ASSISTED_KG, *failing)
+    assert (deload.decision, deload.load) == (Decision.DELOAD, -25)
+    back = pulls(ASSISTED_KG, *failing, session(3, -25, reps=(8, 8), target=(8, 12), deload=True))
+    assert (back.decision, back.load) == (Decision.RETURN, -20)
+
+
+def test_a_new_rep_range_keeps_added_load_or_assistance_for_fewer_reps_and_eases_for_more():
+    last = session(0, 10, reps=(12, 12, 12), target=(8, 12), rpe=8)
+    fewer = pulls(WEIGHTED_KG, last, goal=Goal.STRENGTH, target=STRENGTH)
+    assert (fewer.load, fewer.reason) == (10, Reason.NEW_RANGE_KEPT)
+    more = pulls(WEIGHTED_KG, session(0, 10, target=(4, 6)), target=PULL)
+    assert (more.load, more.reason) == (0, Reason.NEW_RANGE_EASIER)
+    eased = pulls(ASSISTED_KG, session(0, -20, target=(4, 6)), target=PULL)
+    assert (eased.load, eased.reason) == (-25, Reason.NEW_RANGE_EASIER)
+
+
+def test_the_heaviest_kettlebell_owned_is_held_not_raised_by_nothing():
+    own = grid_for(Gear.KETTLEBELL, LOADING.profile(Unit.KG, kettlebell_sizes=(8.0, 12.0, 16.0)))
+    assert pulls(own, session(0, 8, reps=(12, 12, 12), target=(8, 12))).load == 12
+    top = pulls(own, session(0, 16, reps=(12, 12, 12), target=(8, 12)))
+    assert (top.load, top.decision, top.reason) == (16, Decision.HOLD, Reason.HEAVIEST_OWNED)

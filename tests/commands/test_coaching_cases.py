@@ -212,3 +212,101 @@ async def test_a_load_logged_in_kg_is_held_on_lb_plates_after_a_switch_of_units(
     await run(app, "settings", units="lb")
     clock.advance(days=2)
     assert load_of(await run(app, "today"), "Barbell back squat") == 220  # 220.46 lb on 5 lb steps
+
+
+async def swap_in(app, pattern: str, key: str):
+    """Swap today's exercise of `pattern` for `key` through the /today menu, as a lifter would."""
+    today = await run(app, "today")
+    planned = next(app.catalogue.find(s.name.split(". ", 1)[1]) for s in today.reply.sections
+                   if app.catalogue.find(s.name.split(". ", 1)[1]).pattern.value == pattern)
+    if planned.key != key:
+        picked = await app.interact(ALICE, today.reply.menu.action, Interaction(values=[planned.key]))
+        await app.interact(ALICE, picked.reply.menu.action, Interaction(values=[key]))
+    return await run(app, "today")
+
+
+async def test_a_weighted_pull_up_builds_bodyweight_reps_then_adds_the_smallest_plate(app, clock):
+    """Weighted bodyweight kind: bodyweight reps to the top of the range, then added load in the
+    lifter's smallest step (one 1.25 kg plate on the belt), shown as "+1.25 kg", with no e1RM."""
+    await run(app, "goal", goal="hypertrophy", experience="intermediate", days=4)
+    today = await swap_in(app, "vertical_pull", "weighted-pull-up")
+    line = section(today, "Weighted pull-up")
+    assert "bodyweight + added load" in line and "1RM" not in line
+    assert "Added load: none yet. Bodyweight until every set reaches 12 reps" in line and "1.25 kg on a dip belt" in line
+    logged = await run(app, "log", exercise="weighted pull-up", weight=0, reps=10, sets=3, rpe=8)
+    assert "e1RM" not in logged.reply.body
+    clock.advance(days=7)
+    assert "held: 0 of 3 sets reached 12" in section(await run(app, "today"), "Weighted pull-up")
+    await run(app, "log", exercise="weighted pull-up", weight=0, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    line = section(await run(app, "today"), "Weighted pull-up")
+    assert "Added load: **+1.25 kg** on a dip belt" in line
+    assert "+1.25 kg: every set reached 12 at RPE 8" in line
+    logged = await run(app, "log", exercise="weighted pull-up", weight=1.25, reps=12, sets=3, rpe=8)
+    assert "+1.25 kg" in logged.reply.body and "e1RM" not in logged.reply.body
+    clock.advance(days=7)
+    assert "**+2.5 kg**" in section(await run(app, "today"), "Weighted pull-up")
+    history = str((await run(app, "history")).reply.sections)
+    assert "+1.25 kg 3×12" in history and "bodyweight 3×12" in history
+
+
+async def test_an_assisted_pull_up_takes_less_assistance_and_graduates_at_zero(app, clock):
+    """Assisted kind: a negative load; progress is one machine step less assistance, never below
+    zero assistance (the lifter graduates to pull-ups); a deload is one step more; "−20 kg assistance"."""
+    await run(app, "goal", goal="hypertrophy", days=2)
+    today = await swap_in(app, "vertical_pull", "assisted-pull-up")
+    assert "assisted" in section(today, "Assisted pull-up") and "Assistance: the least" in section(today, "Assisted pull-up")
+    logged = await run(app, "log", exercise="assisted pull-up", weight=15, reps=12, sets=3, rpe=8)
+    assert "−15 kg assistance" in logged.reply.body and "e1RM" not in logged.reply.body
+    clock.advance(days=7)
+    line = section(await run(app, "today"), "Assisted pull-up")
+    assert "Load: **−10 kg assistance** on the machine" in line
+    assert "5 kg less assistance: every set reached 12 at RPE 8" in line
+    logged = await run(app, "log", exercise="assisted pull-up", weight=10, reps=12, sets=3, rpe=8)
+    assert "Least assistance on this exercise." in str(logged.reply.sections)
+    clock.advance(days=7)
+    assert "**−5 kg assistance**" in section(await run(app, "today"), "Assisted pull-up")
+    await run(app, "log", exercise="assisted pull-up", weight=5, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    line = section(await run(app, "today"), "Assisted pull-up")
+    assert "**−5 kg assistance**" in line, "never below zero assistance"
+    assert "ready for Pull-up" in line
+    for _ in range(3):  # three sessions below the range: one deload, one step MORE assistance
+        await run(app, "log", exercise="assisted pull-up", weight=5, reps=5, sets=3, rpe=10)
+        clock.advance(days=7)
+    today = await run(app, "today")
+    assert "**−10 kg assistance**" in section(today, "Assisted pull-up") and "deload" in section(today, "Assisted pull-up")
+    await press(app, today, "buttons.log_plan")
+    [entry] = [e for e in await app.log.entries(ALICE.user_id, exercise="assisted-pull-up") if e.deload]
+    assert entry.weight_kg == 10
+    clock.advance(days=7)
+    assert "**−5 kg assistance**" in section(await run(app, "today"), "Assisted pull-up"), "the working load returns"
+    history = str((await run(app, "history", days=90)).reply.sections)
+    assert "−10 kg assistance 3×12" in history and "least assistance yet" in history
+
+
+async def test_kettlebell_loads_are_always_one_of_the_bells_the_lifter_owns(app, clock):
+    """Kettlebell sizes in /equipment: the lifter names the bells they own; loads are always one of them."""
+    await run(app, "goal", goal="hypertrophy", days=3, equipment="dumbbells")
+    shown = await run(app, "equipment")
+    assert "kettlebells **4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 36, 40, 48 kg**" in shown.reply.body
+    for bad in ("8,twelve", "8, 0.5", ",".join(str(size) for size in range(4, 46, 2)), ", ,"):
+        refused = await run(app, "equipment", kettlebells=bad)
+        assert refused.reply.tone.value == "error", bad
+    assert (await app.equipment.get(ALICE.user_id)).kettlebells_kg is None, "a refused list changes nothing"
+    saved = await run(app, "equipment", kettlebells="16, 8;12")
+    assert "kettlebells **8, 12, 16 kg**" in saved.reply.body
+    await swap_in(app, "squat", "kettlebell-front-squat")
+    await run(app, "log", exercise="kettlebell front squat", weight=8, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    assert load_of(await run(app, "today"), "Kettlebell front squat") == 12
+    await run(app, "log", exercise="kettlebell front squat", weight=16, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    line = section(await run(app, "today"), "Kettlebell front squat")
+    assert load_of(await run(app, "today"), "Kettlebell front squat") == 16
+    assert "16 kg is the heaviest you have" in line
+    await run(app, "settings", units="lb")
+    shown = await run(app, "equipment")
+    assert "kettlebells **17.64, 26.46, 35.27 lb**" in shown.reply.body
+    reset = await run(app, "equipment", kettlebells="default")
+    assert "kettlebells **9, 13, 18" in reset.reply.body

@@ -17,6 +17,7 @@ from bot.app import Liftcoach
 from bot.coach.catalogue import Exercise, Gear, Kind, Pattern
 from bot.coach.units import to_kg
 from bot.coach.vocabulary import Unit
+from bot.commands.base import Interaction
 from tests.helpers import ALICE, run
 
 # Starting true 1RM (kg) by movement pattern for a barbell (or machine) version of the lift.
@@ -26,6 +27,10 @@ BASE_1RM_KG = {
     Pattern.VERTICAL_PULL: 60.0,
 }
 ASSISTANCE_1RM_KG = 30.0
+# Weighted bodyweight and assisted lifts move body mass plus (or minus) the load: the lifter
+# weighs BODY_MASS_KG, and their true 1RM of the whole movement (body plus belt) is this.
+BODY_MASS_KG = 80.0
+BODY_1RM_KG = {Pattern.VERTICAL_PULL: 84.0, Pattern.HORIZONTAL_PUSH: 96.0}
 PER_HAND = 0.4  # a dumbbell or kettlebell in one hand against the barbell lift
 TRAINING_DAYS = {2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4), 6: (0, 1, 2, 3, 4, 5)}
 
@@ -35,6 +40,8 @@ NSCA_PCT = {1: 100, 2: 95, 3: 93, 4: 90, 5: 87, 6: 85, 7: 83, 8: 80, 9: 77, 10: 
 
 def max_reps(fraction: float) -> float:
     """Reps to failure at `fraction` of the true 1RM (real-valued, interpolated)."""
+    if fraction <= 0:  # assisted by more than the body weighs: no load to fail under
+        return math.inf
     if fraction >= 1:
         return 1.0 - (fraction - 1) * 10
     pct = fraction * 100
@@ -47,6 +54,7 @@ def max_reps(fraction: float) -> float:
 
 _PRESCRIPTION = re.compile(r"^(\d+) × (\d+)(?:–(\d+))? reps .*RIR (\d+)")
 _LOAD = re.compile(r"\*\*([\d.]+) (kg|lb)\*\*")
+_KIND_LOAD = re.compile(r"\*\*([+−])([\d.]+) (kg|lb)(?: assistance)?\*\*")
 
 
 @dataclass
@@ -65,6 +73,10 @@ class VirtualLifter:
     unit: Unit
     weekly_change: float  # +0.015 = strength rises 1.5 % a week; 0 = stalled; negative = failing
     log: dict[str, list[Prescribed]] = field(default_factory=dict)
+    # Weighted bodyweight and assisted lifts: the added load (or minus the assistance) prescribed.
+    body_log: dict[str, list[Prescribed]] = field(default_factory=dict)
+    # Movement pattern -> the exercise the lifter swaps in with /today's menu whenever it is planned.
+    swaps: dict[Pattern, str] = field(default_factory=dict)
     sessions_done: int = 0
 
     def true_1rm_kg(self, exercise: Exercise, week: float) -> float:
@@ -72,6 +84,35 @@ class VirtualLifter:
         if exercise.equipment in (Gear.DUMBBELL, Gear.KETTLEBELL):
             base *= PER_HAND
         return base * (1 + self.weekly_change * week)
+
+    def body_1rm(self, exercise: Exercise, week: float) -> float:
+        """The true 1RM of the whole movement (body mass plus added load), in the user's unit."""
+        kilograms = BODY_1RM_KG[exercise.pattern] * (1 + self.weekly_change * week)
+        return kilograms if self.unit is Unit.KG else kilograms / to_kg(1, Unit.LB)
+
+    async def body_lift(self, exercise: Exercise, section: str, sets: int, high: int, rir: int, week: float) -> None:
+        """A weighted or assisted lift: body mass plus the load (negative for assistance)."""
+        body = BODY_MASS_KG if self.unit is Unit.KG else BODY_MASS_KG / to_kg(1, Unit.LB)
+        one_rm = self.body_1rm(exercise, week)
+        grid = self.app.loading.grid(exercise, self.unit)
+        match = _KIND_LOAD.search(section)
+        if match:
+            load = float(match[2]) * (-1 if match[1] == "−" else 1)
+        elif "Added load: none yet" in section:
+            load = 0.0
+        else:  # no assistance known yet: the least that lets the reps happen with the RIR in reserve
+            load = grid.lowest
+            while max_reps((body + grid.next_above(load)) / one_rm) >= high + rir and grid.next_above(load) > load:
+                load = grid.next_above(load)
+        why = next((line for line in section.splitlines() if line.startswith("_Why")), "")
+        if match or load == 0:
+            self.body_log.setdefault(exercise.key, []).append(
+                Prescribed(int(week), load, one_rm, "deload:" in why, why))
+        capacity = max_reps((body + load) / one_rm)
+        reps = max(1, min(high, math.floor(capacity - rir + 1e-9)))
+        rpe = min(10.0, max(6.0, round((10 - (capacity - reps)) * 2) / 2))
+        logged = await run(self.app, "log", exercise=exercise.name, weight=abs(load), reps=reps, sets=sets, rpe=rpe)
+        assert "Logged" in (logged.reply.title or ""), logged.reply.body
 
     def pick_by_effort(self, exercise: Exercise, one_rm: float, reps: int, rir: int) -> float:
         grid = self.app.loading.grid(exercise, self.unit)
@@ -89,9 +130,20 @@ class VirtualLifter:
                 self.clock.now = start + timedelta(weeks=week, days=offset, hours=9)
                 await self.session(week + offset / 7)
 
+    async def swap_in(self, today):
+        """Swap planned exercises for the lifter's choices through /today's menu, as a user would."""
+        for section in today.sections:
+            exercise = self.app.catalogue.find(section.name.split(". ", 1)[1])
+            wanted = self.swaps.get(exercise.pattern)
+            if wanted is not None and exercise.key != wanted:
+                picked = await self.app.interact(ALICE, today.menu.action, Interaction(values=[exercise.key]))
+                await self.app.interact(ALICE, picked.reply.menu.action, Interaction(values=[wanted]))
+                return await self.swap_in((await run(self.app, "today")).reply)
+        return today
+
     async def session(self, week: float) -> None:
         before = (await self.app.users.get(ALICE.user_id)).rotation_index
-        today = (await run(self.app, "today")).reply
+        today = await self.swap_in((await run(self.app, "today")).reply)
         for section in today.sections:
             exercise = self.app.catalogue.find(section.name.split(". ", 1)[1])
             lines = section.value.splitlines()
@@ -100,6 +152,9 @@ class VirtualLifter:
                 await run(self.app, "log", exercise=exercise.name, weight=0, reps=12)
                 continue
             sets, high, rir = int(match[1]), int(match[3] or match[2]), int(match[4])
+            if exercise.assisted or exercise.added_load:
+                await self.body_lift(exercise, section.value, sets, high, rir, week)
+                continue
             one_rm = self.true_1rm_kg(exercise, week)
             one_rm_unit = one_rm if self.unit is Unit.KG else one_rm / to_kg(1, Unit.LB)
             load_match = _LOAD.search(section.value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coach.catalogue import Gear, Kind
+from bot.coach.catalogue import Gear, Kind, Pattern
 from bot.coach.units import to_kg
 from bot.coach.vocabulary import Experience, Goal, Unit
 from tests.simulation.lifter import VirtualLifter
@@ -126,3 +126,38 @@ async def test_kg_and_lb_users_see_the_same_trajectory_on_their_own_plates(setti
     assert len(kg) == len(lb)
     tolerance = 2.5 + to_kg(5, Unit.LB)  # one kg step plus one lb step
     assert all(abs(a - b) <= tolerance for a, b in zip(kg[3:], lb[3:])), list(zip(kg, lb))
+
+
+async def test_an_assisted_lifter_gets_less_assistance_one_step_at_a_time_and_never_below_zero(app, clock):
+    """Assisted kind, 12 weeks: the assistance falls for a lifter who gets stronger, one machine
+    step at a time, never past zero assistance; a deload is more assistance, then a return."""
+    lifter = VirtualLifter(app, clock, Unit.KG, RISING, swaps={Pattern.VERTICAL_PULL: "assisted-pull-up"})
+    await lifter.follow("hypertrophy", "novice", 3, WEEKS)
+    entries = lifter.body_log["assisted-pull-up"]
+    step = app.loading.grid(app.catalogue.get("assisted-pull-up"), Unit.KG).step
+    assert len(entries) >= 12
+    assert all(entry.load < 0 for entry in entries), "never below zero assistance"
+    assert entries[-1].load > entries[0].load, [e.load for e in entries]
+    for before, after in zip(entries, entries[1:]):
+        if after.load > before.load and not before.deload:
+            assert after.load - before.load == step, (before, after)
+        if after.deload:
+            assert after.load < before.load, "a deload is more assistance"
+    print("\n[assisted] " + " ".join(f"{e.load:g}" for e in entries))
+
+
+@pytest.mark.parametrize("unit", list(Unit))
+async def test_a_weighted_lifter_starts_at_bodyweight_then_adds_the_smallest_plate(app, clock, unit):
+    """Weighted bodyweight kind, 12 weeks: bodyweight reps first, then added load rising by the
+    lifter's smallest plate (1.25 kg / 2.5 lb), never below bodyweight."""
+    lifter = VirtualLifter(app, clock, unit, RISING, swaps={Pattern.VERTICAL_PULL: "weighted-pull-up"})
+    await lifter.follow("strength", "intermediate", 4, WEEKS)
+    entries = lifter.body_log["weighted-pull-up"]
+    step = app.loading.grid(app.catalogue.get("weighted-pull-up"), unit).step
+    assert step == (1.25 if unit is Unit.KG else 2.5)
+    assert entries[0].load == 0 and all(entry.load >= 0 for entry in entries)
+    assert entries[-1].load > 0, [e.load for e in entries]
+    for before, after in zip(entries, entries[1:]):
+        if after.load > before.load and not before.deload:
+            assert after.load - before.load <= max(0.10 * before.load, step) + 1e-9, (before, after)
+    print(f"\n[weighted {unit.value}] " + " ".join(f"{e.load:g}" for e in entries))
