@@ -157,6 +157,23 @@ async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(ap
     assert "felt good" in text.split("== Your training log ==")[1]
 
 
+async def test_the_console_shows_added_load_assistance_and_owned_kettlebells(app, clock):
+    """Issue 8 kinds in the console: the same replies as Discord."""
+    output = io.StringIO()
+    script = io.StringIO(
+        "/goal goal:hypertrophy days:3\n"
+        "/log exercise:weighted dip weight:5 reps:8 sets:3\n"
+        "/log exercise:assisted dip weight:25 reps:10 sets:2\n"
+        "/equipment kettlebells:8,16,24\n/history\n"
+    )
+    await run_console(app, "sam", script, output)
+    text = output.getvalue()
+    assert "3 × 8 at +5 kg: Weighted dip." in text and "2 × 10 at −25 kg assistance: Assisted dip." in text
+    assert "kettlebells 8, 16, 24 kg" in text
+    log = text.split("== Your training log ==")[1]
+    assert "+5 kg 3×8" in log and "−25 kg assistance 2×10" in log
+
+
 async def test_the_console_keeps_discords_cooldowns_on_the_apps_clock(app, clock):
     session = ConsoleSession(app, "sam", io.StringIO())
     for _ in range(3):

@@ -299,3 +299,33 @@ async def test_mark_done_advances_the_rotation_once(discord: Driver) -> None:
     twice = await discord.click(session, action_ids(session.original)["done"])
     assert twice.response.ephemeral
     assert f"{day_one} is already marked done" in main_embed(twice)["description"]
+
+
+async def test_weighted_and_assisted_lifts_and_owned_kettlebells_show_in_discord(discord: Driver) -> None:
+    """Issue 8 kinds end to end: '+1.25 kg' added on a belt, '−20 kg assistance', no e1RM for
+    either, their notation in /history, and /equipment's kettlebells option (generated)."""
+    await discord.slash("goal", {"goal": "hypertrophy", "experience": "intermediate", "days": 4})
+    today = await discord.slash("today")
+    pull = next(name for name in _exercises(today) if name in ("Lat pulldown", "Pull-up", "Chin-up",
+                                                                "Assisted pull-up", "Band lat pulldown"))
+    menu = today.original.find_component(action_ids(today.original)["swap-pick"])
+    value = next(option["value"] for option in menu["options"] if option["label"].endswith(pull))
+    picked = await discord.select(today, action_ids(today.original)["swap-pick"], [value])
+    swapped = await discord.select(picked, action_ids(picked.original)["swap"], ["weighted-pull-up"])
+    assert "Swapped" in swapped.response.text()
+    line = next(field["value"] for field in main_embed(await discord.slash("today"))["fields"]
+                if field["name"].endswith("Weighted pull-up"))
+    assert "Added load: none yet. Bodyweight until every set reaches 12 reps" in line and "1RM" not in line
+
+    weighted = await discord.slash("log", {"exercise": "Weighted pull-up", "weight": 1.25, "reps": 8, "sets": 3})
+    assert "3 × 8 at +1.25 kg: Weighted pull-up." in main_embed(weighted)["description"]
+    assert "1RM" not in main_embed(weighted)["description"]
+    assisted = await discord.slash("log", {"exercise": "Assisted pull-up", "weight": 20.0, "reps": 10, "sets": 2})
+    assert "2 × 10 at −20 kg assistance: Assisted pull-up." in main_embed(assisted)["description"]
+    history = (await discord.slash("history")).response.text()
+    assert "**Weighted pull-up** +1.25 kg 3×8" in history and "**Assisted pull-up** −20 kg assistance 2×10" in history
+
+    refused = await discord.slash("equipment", {"kettlebells": "8, heavy"})
+    assert refused.response.ephemeral and "couldn't read `8, heavy` as kettlebell sizes" in main_embed(refused)["description"]
+    saved = await discord.slash("equipment", {"kettlebells": "12,16,24"})
+    assert "kettlebells **12, 16, 24 kg**" in main_embed(saved)["description"]
