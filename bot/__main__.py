@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bot import metrics
 from bot.coach.catalogue import CatalogueError
+from bot.coach.loading import LoadingError
 from bot.coach.rules import RuleTableError
 from bot.coach.safety import SafetyRulesError
 from bot.config import Settings
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_console(settings, getattr(args, "user", "you")))
         else:
             asyncio.run(_discord(settings, sync=command == "sync", guild=getattr(args, "guild", None)))
-    except (RuleTableError, CatalogueError, PromptError, SafetyRulesError, DatabaseError) as error:
+    except (RuleTableError, CatalogueError, LoadingError, PromptError, SafetyRulesError, DatabaseError) as error:
         print(f"liftcoach: cannot start: {error}", file=sys.stderr)
         return 1
     except TokenRejected:

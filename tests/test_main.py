@@ -155,6 +155,35 @@ def test_a_broken_rule_table_stops_start_up_naming_file_goal_and_field(tmp_path,
     assert RuleTableError.__name__ not in message
 
 
+@pytest.mark.parametrize(
+    ("loader", "file", "old", "new", "named"),
+    [
+        ("load_catalogue", "exercises.toml", 'equipment = "assisted"', 'equipment = "rope"',
+         "exercise 'assisted-dip', field equipment"),
+        ("load_loading", "loading.toml", "kettlebell_sizes = [4.0", "kettlebell_sizes = [44.0",
+         "field equipment.kg: Value error, kettlebell_sizes must be strictly increasing"),
+        ("load_loading", "loading.toml", "assistance_max = 90.0", "assistance_max = -5.0",
+         "field equipment.kg.assistance_max"),
+    ],
+)
+def test_a_broken_exercise_kind_or_loading_profile_stops_start_up_naming_the_field(
+    tmp_path, monkeypatch, capsys, loader, file, old, new, named
+):
+    """Issue 8: the exercise kinds and the loading profile are data, validated at start-up."""
+    from bot import app as app_module
+
+    text = (Path(app_module.__file__).parent / "coach" / "data" / file).read_text()
+    assert old in text
+    broken = tmp_path / file
+    broken.write_text(text.replace(old, new, 1))
+    original = getattr(app_module, loader)
+    monkeypatch.setattr(app_module, loader, lambda: original(broken))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert main(["console"]) == 1
+    message = capsys.readouterr().err
+    assert f"cannot start: {file}: " in message and named in message and "Traceback" not in message
+
+
 def test_env_example_copied_to_env_keeps_console_mode_quiet(tmp_path, monkeypatch):
     """Why: copying `.env.example` to `.env` made console mode print INFO log lines."""
     monkeypatch.delenv("LOG_LEVEL", raising=False)

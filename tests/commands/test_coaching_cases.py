@@ -107,12 +107,25 @@ async def test_bodyweight_moves_carries_and_planks_are_not_prescribed_as_barbell
             if " s hold" in s.value:
                 seen.add("seconds")
         await press(app, today, "buttons.done")
-    await run(app, "goal", goal="hypertrophy", days=3, equipment="gym")
-    for _ in range(3):
+    await run(app, "goal", goal="endurance", days=6, equipment="gym")
+    for _ in range(6):
         today = await run(app, "today")
-        seen.update("metres" for s in today.reply.sections if " m walk" in s.value)
+        for s in today.reply.sections:
+            if " m walk" in s.value:
+                assert " reps" not in s.value.split("\n")[0], "a carry is walked in metres, not reps"
+                seen.add("metres")
         await press(app, today, "buttons.done")
-    assert "bodyweight" in seen
+    # A plank comes by the lifter's choice: swapped in for the one core exercise of a 6-day bodyweight week.
+    await run(app, "goal", goal="endurance", days=6, equipment="bodyweight")
+    for _ in range(6):
+        today = await run(app, "today")
+        if any(app.catalogue.find(s.name.split(". ", 1)[1]).pattern.value == "core" for s in today.reply.sections):
+            plank = section(await swap_in(app, "core", "plank"), "Plank")
+            assert " s hold" in plank.split("\n")[0] and " reps" not in plank.split("\n")[0]
+            seen.add("seconds")
+            break
+        await press(app, today, "buttons.done")
+    assert seen == {"bodyweight", "metres", "seconds"}
 
 
 async def test_strength_assistance_lifts_get_eight_to_twelve_reps(app):
@@ -310,3 +323,54 @@ async def test_kettlebell_loads_are_always_one_of_the_bells_the_lifter_owns(app,
     assert "kettlebells **17.64, 26.46, 35.27 lb**" in shown.reply.body
     reset = await run(app, "equipment", kettlebells="default")
     assert "kettlebells **9, 13, 18" in reset.reply.body
+
+
+async def test_the_why_lines_read_in_the_lifters_words(app, clock):
+    """Issue 8 part 4: every load in /today carries a short reason, as in the issue's examples."""
+    await run(app, "goal", goal="strength", days=3)
+    await run(app, "log", exercise="squat", weight=100, reps=6, sets=2, rpe=7)
+    clock.advance(days=2)
+    assert "_Why: +2.5 kg: 2×6 at RPE 7 last time_" in section(await run(app, "today"), "Barbell back squat")
+    await run(app, "goal", goal="hypertrophy")
+    # RPE 7 = 3 in reserve: 100 kg × (6 + 3) gives an e1RM of 130 kg (Epley, §3-§4).
+    assert "_Why: new rep range: from your 100 kg × 6 (e1RM 130 kg)_" in section(
+        await run(app, "today"), "Barbell back squat")
+    await run(app, "log", exercise="squat", weight=80, reps=12, sets=2, rpe=8)
+    await run(app, "log", exercise="squat", weight=80, reps=10, sets=1, rpe=8)
+    clock.advance(days=2)
+    assert "_Why: held: 2 of 3 sets reached 12_" in section(await run(app, "today"), "Barbell back squat")
+
+
+async def test_novices_get_regressions_in_today_never_nordic_curls_pistols_or_pull_ups(app):
+    """Why: Nordic curls and pistols went to novices (pull-ups before lat pulldowns or assisted pull-ups)."""
+    for equipment in ("gym", "dumbbells", "bodyweight"):
+        await run(app, "goal", goal="hypertrophy", experience="novice", days=4, equipment=equipment)
+        for _ in range(4):
+            today = await run(app, "today")
+            for s in today.reply.sections:
+                exercise = app.catalogue.find(s.name.split(". ", 1)[1])
+                assert exercise.difficulty == 1, (equipment, exercise.key)
+            await press(app, today, "buttons.done")
+
+
+async def test_calves_are_trained_in_a_two_day_hypertrophy_week(app):
+    """Why: calves were never trained (a full 2-day hypertrophy week had no room for them)."""
+    await run(app, "goal", goal="hypertrophy", days=2)
+    calves = []
+    for _ in range(2):
+        today = await run(app, "today")
+        calves += [s.name for s in today.reply.sections if "calves" in
+                   [m.value for m in app.catalogue.find(s.name.split(". ", 1)[1]).primary]]
+        await press(app, today, "buttons.done")
+    assert calves
+
+
+async def test_a_16_kg_kettlebell_goes_up_to_the_next_bell(app, clock):
+    """Why: a 16 kg kettlebell never went up under the 10 % cap (16 -> 17.6 rounds back to 16)."""
+    await run(app, "goal", goal="hypertrophy", days=3, equipment="dumbbells")
+    await swap_in(app, "squat", "kettlebell-front-squat")
+    await run(app, "log", exercise="kettlebell front squat", weight=16, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    line = section(await run(app, "today"), "Kettlebell front squat")
+    assert load_of(await run(app, "today"), "Kettlebell front squat") == 20
+    assert "+4 kg: every set reached 12 at RPE 8" in line

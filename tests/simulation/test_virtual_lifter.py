@@ -75,7 +75,8 @@ async def test_a_lifter_who_gets_stronger_progresses_inside_the_goals_band(app, 
     print(f"\n[{goal.value}/{experience.value}] " + "; ".join(summary))
 
 
-@pytest.mark.parametrize(("goal", "experience"), [(Goal.STRENGTH, Experience.NOVICE), (Goal.HYPERTROPHY, Experience.INTERMEDIATE)])
+@pytest.mark.parametrize("experience", list(Experience))
+@pytest.mark.parametrize("goal", list(Goal))
 async def test_a_stalled_lifter_gets_one_deload_then_the_working_load_returns(app, clock, goal, experience):
     lifter = VirtualLifter(app, clock, Unit.KG, 0.0)
     await lifter.follow(goal.value, experience.value, DAYS[experience], WEEKS)
@@ -95,16 +96,20 @@ async def test_a_stalled_lifter_gets_one_deload_then_the_working_load_returns(ap
     assert deloads >= 1
 
 
-async def test_a_failing_lifter_never_gets_an_increase(app, clock):
+@pytest.mark.parametrize("experience", list(Experience))
+@pytest.mark.parametrize("goal", list(Goal))
+async def test_a_failing_lifter_never_gets_an_increase(app, clock, goal, experience):
     lifter = VirtualLifter(app, clock, Unit.KG, -0.02)
-    await lifter.follow("strength", "novice", 3, WEEKS)
+    await lifter.follow(goal.value, experience.value, DAYS[experience], WEEKS)
     assert_safe_steps(app, lifter)
     for key, entries in lifter.log.items():
         first = entries[0].load
         assert all(entry.load <= first + 1e-9 for entry in entries), (key, [e.load for e in entries])
 
 
-async def test_kg_and_lb_users_see_the_same_trajectory_on_their_own_plates(settings, clock, tmp_path):
+@pytest.mark.parametrize("experience", list(Experience))
+@pytest.mark.parametrize("goal", list(Goal))
+async def test_kg_and_lb_users_see_the_same_trajectory_on_their_own_plates(settings, clock, tmp_path, goal, experience):
     from bot.app import Liftcoach
 
     trajectories = {}
@@ -114,7 +119,7 @@ async def test_kg_and_lb_users_see_the_same_trajectory_on_their_own_plates(setti
         try:
             clock.now = clock.now.replace(year=2026, month=11, day=23)
             lifter = VirtualLifter(app, clock, unit, RISING)
-            await lifter.follow("strength", "novice", 3, WEEKS)
+            await lifter.follow(goal.value, experience.value, DAYS[experience], WEEKS)
             assert_safe_steps(app, lifter)
             squat = lifter.log["barbell-back-squat"]
             grid = app.loading.grid(app.catalogue.get("barbell-back-squat"), unit)
