@@ -58,8 +58,10 @@ async def plan_request(ctx: Context, rotation_index: int | None = None) -> PlanR
 def load_text(ctx: Context, exercise: Exercise | None, value: float, unit: Unit) -> str:
     """A load in the lifter's words, by the exercise's kind: "100 kg", "+10 kg" (added to
     bodyweight), "bodyweight" (no added load), "−20 kg assistance"."""
-    if exercise is not None and exercise.assisted:
+    if exercise is not None and exercise.assisted and value:
         return ctx.text("loads.assistance", load=format_load(abs(value), unit))
+    if exercise is not None and exercise.assisted:
+        return ctx.text("loads.bodyweight")
     if exercise is not None and exercise.added_load:
         return ctx.text("loads.added", load=format_load(value, unit)) if value > 0 else ctx.text("loads.bodyweight")
     return format_load(value, unit)
