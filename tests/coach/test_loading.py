@@ -52,3 +52,24 @@ def test_the_warm_up_ramps_from_the_empty_bar_to_below_the_working_load():
     ramp = warmup_ramp(100, grid, LOADING.progression)
     assert [step.load for step in ramp] == [20, 40, 60, 80]
     assert warmup_ramp(20, grid, LOADING.progression) == ()
+
+
+@pytest.mark.parametrize("unit", list(Unit))
+def test_every_kind_of_equipment_makes_only_loads_on_its_own_steps(unit):
+    """Issue 8 real loading: barbell (bar + plate pairs), dumbbell (per hand, rack step), machine and
+    cable (stack step), kettlebell (the sizes), weighted bodyweight (one plate at a time from 0),
+    assisted (stack steps of assistance, at most 0); unloaded kinds have no grid."""
+    profile = LOADING.profile(unit, machine_step=7.0, kettlebell_sizes=(8.0, 12.0, 16.0))
+    for gear, lowest, step in (
+        (Gear.BARBELL, profile.bar, profile.plate_pair), (Gear.DUMBBELL, profile.dumbbell_step, profile.dumbbell_step),
+        (Gear.MACHINE, 7.0, 7.0), (Gear.CABLE, 7.0, 7.0), (Gear.WEIGHTED_BODYWEIGHT, 0.0, min(profile.plates)),
+    ):
+        grid = grid_for(gear, profile)
+        for wanted in (0.0, 3.3, 17.0, 41.9, 99.0):
+            for load in (grid.down(wanted), grid.up(wanted), grid.nearest(wanted)):
+                assert load >= lowest and ((load - lowest) / step) == pytest.approx(round((load - lowest) / step)), gear
+    bells = grid_for(Gear.KETTLEBELL, profile)
+    assert {bells.down(15), bells.up(13), bells.next_above(16), bells.down(1)} <= {8.0, 12.0, 16.0}
+    assisted = grid_for(Gear.ASSISTED, profile)
+    assert assisted.up(5) == 0 and assisted.next_above(-7) == 0 and assisted.down(-20) == -21
+    assert grid_for(Gear.BODYWEIGHT, profile) is None and grid_for(Gear.BAND, profile) is None

@@ -374,3 +374,16 @@ async def test_a_16_kg_kettlebell_goes_up_to_the_next_bell(app, clock):
     line = section(await run(app, "today"), "Kettlebell front squat")
     assert load_of(await run(app, "today"), "Kettlebell front squat") == 20
     assert "+4 kg: every set reached 12 at RPE 8" in line
+
+
+async def test_machine_loads_rise_by_the_lifters_own_stack_step(app, clock):
+    """Machine/cable kind: loads on the stack's steps, the lifter's own step from /equipment."""
+    await run(app, "goal", goal="hypertrophy", days=3)
+    today = await run(app, "today")
+    name = next(s.name.split(". ", 1)[1] for s in today.reply.sections
+                if app.catalogue.find(s.name.split(". ", 1)[1]).equipment.value in ("machine", "cable"))
+    await run(app, "log", exercise=name, weight=40, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    assert load_of(await run(app, "today"), name) == 45
+    await run(app, "equipment", machine_step=2.5)
+    assert load_of(await run(app, "today"), name) == 42.5
