@@ -19,6 +19,11 @@ from bot.commands.guardrails import SafetyState, guard
 from bot.store.training_log import LogEntry
 
 ADHERENCE_HISTORY = timedelta(weeks=104)
+# Sessions of one lift the progression reads: four times the longest look-back of its rules
+# (`sessions_without_progress`, 6 sessions), so a stall, a run of failures, the last deload and
+# the best load all fall inside it. Reading a window instead of the whole log keeps /today and
+# /log as fast after five years of training as after five weeks.
+PROGRESSION_SESSIONS = 24
 
 
 @dataclass(frozen=True)
@@ -125,27 +130,29 @@ def progression_for(
     )
 
 
+async def lift_history(ctx: Context, key: str) -> list[LogEntry]:
+    """The lifter's latest `PROGRESSION_SESSIONS` training days of one exercise (local days), oldest first."""
+    zone = ZoneInfo(ctx.profile.timezone)
+    return await ctx.app.log.recent_sessions(ctx.caller.user_id, key, PROGRESSION_SESSIONS,
+                                             lambda moment: local_date(moment, zone))
+
+
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
     request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
     equipment = await equipment_profile(ctx)
-    # One read of the log for the whole session rather than one per exercise.
-    keys = {planned.exercise.key for planned in draft.exercises}
-    by_exercise: dict[str, list[LogEntry]] = defaultdict(list)
-    for entry in await ctx.app.log.entries(ctx.caller.user_id):
-        if entry.exercise in keys:
-            by_exercise[entry.exercise].append(entry)
+    histories = {planned.exercise.key: await lift_history(ctx, planned.exercise.key) for planned in draft.exercises}
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
-        progression = progression_for(ctx, request, planned, by_exercise[planned.exercise.key], equipment)
+        progression = progression_for(ctx, request, planned, histories[planned.exercise.key], equipment)
         if progression is None:
             continue
         progressions[planned.exercise.key] = progression
         if progression.load is not None and planned.exercise.loadable:
             working[planned.exercise.key] = progression.load
-    session, safety = await guard(ctx, ctx.app.planner.session(replace(request, working_load=working)))
+    session, safety = await guard(ctx, ctx.app.planner.session(replace(request, working_load=working)), histories)
     return TodaysPlan(session, progressions, equipment, safety)
 
 

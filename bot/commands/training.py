@@ -22,6 +22,7 @@ from bot.commands.options import Options
 from bot.commands.planning import (
     equipment_profile,
     hard_sets_by_muscle,
+    lift_history,
     local_date,
     plan_request,
     planned_session,
@@ -148,19 +149,24 @@ def logged(
     )
 
 
-def records_broken(previous: list[LogEntry], weight_kg: float, reps: int) -> list[str]:
-    """Keys of the records this set beats: heaviest load, best estimated 1RM, most reps at a load."""
-    if not previous:
+def records_broken(heaviest_by_reps: dict[int, float], weight_kg: float, reps: int) -> list[str]:
+    """Keys of the records this set beats: heaviest load, best estimated 1RM, most reps at a load.
+
+    `heaviest_by_reps`: reps -> the heaviest load logged before for that many reps
+    (`TrainingLog.best_load_by_reps`); an estimated 1RM grows with the load at a given rep
+    count, so these loads hold every earlier record.
+    """
+    if not heaviest_by_reps:
         return []
     broken = []
-    if weight_kg > max(entry.weight_kg for entry in previous):
+    if weight_kg > max(heaviest_by_reps.values()):
         broken.append("log.record_heaviest")
     if weight_kg > 0 and is_reliable(reps):
-        best = max((estimate_1rm(e.weight_kg, e.reps) for e in previous if e.weight_kg > 0 and is_reliable(e.reps)),
-                   default=0.0)
+        best = max((estimate_1rm(load, count) for count, load in heaviest_by_reps.items()
+                    if load > 0 and is_reliable(count)), default=0.0)
         if estimate_1rm(weight_kg, reps) > best:
             broken.append("log.record_e1rm")
-    at_load = [entry.reps for entry in previous if entry.weight_kg >= weight_kg]
+    at_load = [count for count, load in heaviest_by_reps.items() if load >= weight_kg]
     if at_load and reps > max(at_load):
         broken.append("log.record_reps")
     return broken
@@ -190,7 +196,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         if not options.custom or error.key == "errors.exercise_no_letters":
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
-    previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
+    heaviest_by_reps = await ctx.app.log.best_load_by_reps(ctx.caller.user_id, exercise.key)
     target, deload, session = None, False, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
@@ -198,7 +204,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         session = ctx.app.planner.session(request)
         target = next((p for p in session.exercises if p.exercise.key == exercise.key), None)
         if target is not None:
-            progression = progression_for(ctx, request, target, previous, await equipment_profile(ctx))
+            history = await lift_history(ctx, exercise.key)
+            progression = progression_for(ctx, request, target, history, await equipment_profile(ctx))
             deload = is_deload_set(progression, options.weight)
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
@@ -226,7 +233,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(rest_line(ctx, target))
     if session is not None:
         lines.extend(await complete_if_logged(ctx, session, source="logged"))
-    records = records_broken(previous, weight_kg, options.reps)
+    records = records_broken(heaviest_by_reps, weight_kg, options.reps)
     sections = []
     buttons: tuple[Button, ...] = ()
     tone = Tone.SUCCESS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -241,6 +242,52 @@ class TrainingLog:
         order = [set_logs.c.logged_at, set_logs.c.log_id]
         query = query.order_by(*(column.desc() for column in order) if newest_first else order)
         return [_entry(row) for row in await self.db.rows(query)]
+
+    async def recent_sessions(
+        self, user_id: int, exercise: str, sessions: int, day_of: Callable[[datetime], Hashable]
+    ) -> list[LogEntry]:
+        """The entries (warm-ups left out) of the latest `sessions` training days of one exercise, oldest first.
+
+        `day_of(logged_at)` names a training day (the lifter's local date). Rows are read newest
+        first through `set_logs_by_user_exercise`, a page at a time, until one more day shows up
+        than asked for, so the oldest day kept is complete however many rows it has; the cost
+        follows the window, not the length of the log.
+        """
+        query = (
+            sa.select(set_logs)
+            .where(set_logs.c.user_id == user_id, set_logs.c.exercise == exercise, set_logs.c.kind != "warmup")
+            .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
+        )
+        page = 8 * sessions  # a session is 1-5 rows of one lift in practice (one per set when imported)
+        while True:
+            rows = await self.db.rows(query.limit(page))
+            kept: list[LogEntry] = []
+            days: set[Hashable] = set()
+            for row in rows:
+                entry = _entry(row)
+                day = day_of(entry.logged_at)
+                if day not in days:
+                    if len(days) == sessions:
+                        return kept[::-1]
+                    days.add(day)
+                kept.append(entry)
+            if len(rows) < page:
+                return kept[::-1]
+            page *= 4
+
+    async def best_load_by_reps(self, user_id: int, exercise: str) -> dict[int, float]:
+        """Reps -> the heaviest load (kg) ever logged for that many reps of one exercise (work sets, not warm-ups).
+
+        Enough for every record: the heaviest load, the best estimated 1RM (it rises with the load
+        at a given rep count) and the most reps at or above a load. At most 100 rows whatever the
+        length of the log, aggregated inside the database over `set_logs_by_user_exercise`.
+        """
+        rows = await self.db.rows(
+            sa.select(set_logs.c.reps, sa.func.max(set_logs.c.weight_kg).label("heaviest"))
+            .where(set_logs.c.user_id == user_id, set_logs.c.exercise == exercise, set_logs.c.kind != "warmup")
+            .group_by(set_logs.c.reps)
+        )
+        return {row["reps"]: row["heaviest"] for row in rows}
 
     async def set_pain(self, user_id: int, log_id: int, pain: str | None) -> LogEntry | None:
         """Record the pain reported for one of the user's entries afterwards; None if it is not theirs."""
