@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
+from bench.seed import seed_users
 from bot.coach.units import KG_PER_LB
 from bot.coach.vocabulary import Experience, Goal
-from bench.seed import seed_users
 from bot.commands.base import Context, Interaction
 from bot.commands.planning import PROGRESSION_SESSIONS, equipment_profile, plan_request, progression_for, todays_plan
 from bot.replies import Tone
