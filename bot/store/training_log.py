@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -274,6 +274,55 @@ class TrainingLog:
             if len(rows) < page:
                 return kept[::-1]
             page *= 4
+
+    async def moments(
+        self, user_id: int, *, since: datetime, exercise: str | None = None
+    ) -> list[tuple[datetime, int | None]]:
+        """(logged_at, session_id) of every entry since `since`, warm-ups included, oldest first.
+
+        Two columns instead of whole entries: enough to find a period's sessions and page through
+        them without building an entry per set of a year's log.
+        """
+        query = sa.select(set_logs.c.logged_at, set_logs.c.session_id).where(
+            set_logs.c.user_id == user_id, set_logs.c.logged_at >= since.isoformat()
+        )
+        if exercise is not None:
+            query = query.where(set_logs.c.exercise == exercise)
+        rows = await self.db.rows(query.order_by(set_logs.c.logged_at, set_logs.c.log_id))
+        return [(datetime.fromisoformat(row["logged_at"]), row["session_id"]) for row in rows]
+
+    async def entries_between(
+        self, user_id: int, start: datetime, end: datetime, *, exercise: str | None = None
+    ) -> list[LogEntry]:
+        """Every entry (warm-ups included) logged in [start, end), oldest first."""
+        query = sa.select(set_logs).where(
+            set_logs.c.user_id == user_id, set_logs.c.logged_at >= start.isoformat(),
+            set_logs.c.logged_at < end.isoformat(),
+        )
+        if exercise is not None:
+            query = query.where(set_logs.c.exercise == exercise)
+        return [_entry(row) for row in await self.db.rows(query.order_by(set_logs.c.logged_at, set_logs.c.log_id))]
+
+    async def best_loads_before(
+        self, user_id: int, exercises: Collection[str], before: datetime
+    ) -> dict[str, dict[int, float]]:
+        """Exercise -> reps -> the heaviest load (kg) logged for that many reps before `before` (work sets).
+
+        As `best_load_by_reps`, for several exercises up to a moment: the records an entry after
+        `before` has to beat. Exercises never logged before are left out.
+        """
+        if not exercises:
+            return {}
+        rows = await self.db.rows(
+            sa.select(set_logs.c.exercise, set_logs.c.reps, sa.func.max(set_logs.c.weight_kg).label("heaviest"))
+            .where(set_logs.c.user_id == user_id, set_logs.c.exercise.in_(sorted(exercises)),
+                   set_logs.c.logged_at < before.isoformat(), set_logs.c.kind != "warmup")
+            .group_by(set_logs.c.exercise, set_logs.c.reps)
+        )
+        best: dict[str, dict[int, float]] = {}
+        for row in rows:
+            best.setdefault(row["exercise"], {})[row["reps"]] = row["heaviest"]
+        return best
 
     async def best_load_by_reps(self, user_id: int, exercise: str) -> dict[int, float]:
         """Reps -> the heaviest load (kg) ever logged for that many reps of one exercise (work sets, not warm-ups).
