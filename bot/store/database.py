@@ -6,8 +6,10 @@ processes or hosts). The stores build Core statements from `bot.store.schema` an
 the methods below, so both backends run the same code. Migrations: `bot.store.migrate`.
 
 Transactions and concurrency:
-- `unit_of_work()` wraps one command (the app opens it around every command). Its reads go to a
-  read connection; its first write opens the write transaction, which stays open until the unit
+- `unit_of_work()` wraps one command (the app opens it around every command). Each of its reads
+  borrows a read connection for that one statement (autocommit: every statement sees what was
+  committed when it ran anyway), so a command holds no connection while it computes and many
+  commands share a few connections; its first write opens the write transaction, which stays open until the unit
   ends: committed if the unit ends normally, rolled back on any exception. So a command's writes are
   one atomic transaction, bad input (a `UserError`) changes nothing, and a command that only reads
   never opens a write transaction. After the first write, reads go to the write transaction, so a
@@ -101,7 +103,6 @@ class _Scope:
 
     task: asyncio.Task | None
     write: AsyncConnection | None = None
-    read: AsyncConnection | None = None
 
 
 class Database:
@@ -217,7 +218,7 @@ class Database:
     def holds_connection(self) -> bool:
         """Whether the current task holds a connection of this database (for tests and assertions)."""
         scope = self._current()
-        return scope is not None and (scope.write is not None or scope.read is not None)
+        return scope is not None and scope.write is not None
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[None]:
@@ -271,10 +272,7 @@ class Database:
     async def _begin_write(self, scope: _Scope) -> AsyncConnection:
         if scope.write is not None:
             return scope.write
-        if scope.read is not None:
-            # From now on this task reads through its write transaction (and sees its own writes).
-            read, scope.read = scope.read, None
-            await self._release_reader(read)
+        # From now on this task reads through its write transaction (and sees its own writes).
         connection = await self._acquire_writer()
         try:
             await connection.begin()
@@ -285,12 +283,7 @@ class Database:
         return connection
 
     async def _finish(self, scope: _Scope, *, commit: bool) -> None:
-        read, scope.read = scope.read, None
-        try:
-            await self._finish_write(scope, commit=commit)
-        finally:
-            if read is not None:
-                await self._release_reader(read)
+        await self._finish_write(scope, commit=commit)
 
     async def _finish_write(self, scope: _Scope, *, commit: bool) -> None:
         write, scope.write = scope.write, None
@@ -356,11 +349,6 @@ class Database:
         scope = self._current()
         if scope is not None and scope.write is not None:
             yield scope.write
-            return
-        if scope is not None:
-            if scope.read is None:
-                scope.read = await self._acquire_reader()
-            yield scope.read
             return
         connection = await self._acquire_reader()
         try:

@@ -263,7 +263,7 @@ async def test_a_unit_that_only_reads_opens_no_write_transaction(database_url):
         await db.migrate()
         async with db.unit_of_work():
             assert await UserStore(db).get(1) is None
-            assert db.holds_connection()
+            assert not db.holds_connection(), "between statements a read-only unit holds no connection"
             await asyncio.wait_for(UserStore(other).ensure(1, NOW), timeout=2)
             assert await UserStore(db).get(1) is not None, "reads see what was committed meanwhile"
 
