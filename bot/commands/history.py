@@ -166,15 +166,18 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
         return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=ctx.plural("count.days", days)),
                      ephemeral=True)
     # The sessions as `sessions_of` orders them: newest local day first, then by their latest entry.
+    keys = [(local_date(moment, zone), session_id) for moment, session_id in moments]
     latest: dict[tuple[date, int | None], datetime] = {}
-    for moment, session_id in moments:
-        latest[(local_date(moment, zone), session_id)] = moment
+    earliest: dict[tuple[date, int | None], datetime] = {}
+    for key, (moment, _) in zip(keys, moments, strict=True):
+        earliest.setdefault(key, moment)
+        latest[key] = moment
     ordered = sorted(latest, key=lambda key: (key[0], latest[key]), reverse=True)
     pages = (len(ordered) + SESSIONS_PER_PAGE - 1) // SESSIONS_PER_PAGE
     page = max(0, min(page, pages - 1))
     wanted = set(ordered[page * SESSIONS_PER_PAGE:(page + 1) * SESSIONS_PER_PAGE])
-    spanned = [moment for moment, session_id in moments if (local_date(moment, zone), session_id) in wanted]
-    start, end = min(spanned), max(spanned) + timedelta(microseconds=1)
+    start = min(earliest[key] for key in wanted)
+    end = max(latest[key] for key in wanted) + timedelta(microseconds=1)
     around = await ctx.app.log.entries_between(user_id, start, end, exercise=exercise_key)
     on_page = sessions_of([e for e in around if (local_date(e.logged_at, zone), e.session_id) in wanted], zone)
     names = await exercise_names(ctx)

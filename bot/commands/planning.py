@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -158,11 +159,19 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:
     """Logged sets per muscle, counted as the planner budgets them (primary 1, secondary 0.5)."""
-    totals = {muscle: 0.0 for muscle in Muscle}
+    counts: dict[str, int] = defaultdict(int)
     for entry in entries:
-        exercise = exercises.get(entry.exercise)
+        counts[entry.exercise] += entry.sets
+    return muscle_sets(counts, exercises)
+
+
+def muscle_sets(sets_by_exercise: Mapping[str, int], exercises: dict[str, Exercise]) -> dict[Muscle, float]:
+    """Sets per muscle from sets per exercise key (primary 1, secondary 0.5); muscles with none left out."""
+    totals = {muscle: 0.0 for muscle in Muscle}
+    for key, sets in sets_by_exercise.items():
+        exercise = exercises.get(key)
         if exercise is not None:
-            add_sets(totals, exercise, entry.sets)
+            add_sets(totals, exercise, sets)
     return {muscle: sets for muscle, sets in totals.items() if sets}
 
 

@@ -21,9 +21,9 @@ from bot.commands.formatting import duration, number, span
 from bot.commands.options import Options
 from bot.commands.planning import (
     equipment_profile,
-    hard_sets_by_muscle,
     lift_history,
     local_date,
+    muscle_sets,
     plan_request,
     planned_session,
     progression_for,
@@ -119,8 +119,8 @@ def week_start_utc(ctx: Context) -> datetime:
 
 
 async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise) -> list[str]:
-    entries = await ctx.app.log.entries(ctx.caller.user_id, since=week_start_utc(ctx))
-    totals = hard_sets_by_muscle(entries, {e.key: e for e in ctx.app.catalogue})
+    logged = await ctx.app.log.sets_by_exercise(ctx.caller.user_id, since=week_start_utc(ctx))
+    totals = muscle_sets(logged, {e.key: e for e in ctx.app.catalogue})
     target = None
     if ctx.profile.goal is not None:
         band = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
@@ -267,21 +267,24 @@ def rest_line(ctx: Context, planned: PlannedExercise) -> str:
     return ctx.text("log.rest", rest=duration(planned.rest_seconds), ends=f"<t:{ends}:R>")
 
 
-async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
-    """Entries logged today (local time) since the last completed session: today's session so far."""
+async def session_start(ctx: Context) -> datetime:
+    """Where today's session began: local midnight, or the last completed session if later."""
     zone = ZoneInfo(ctx.profile.timezone)
     since = datetime.combine(local_date(ctx.now, zone), time(), zone).astimezone(UTC)
     completed = await ctx.app.users.last_completed_at(ctx.caller.user_id)
-    if completed is not None and completed > since:
-        since = completed
-    return await ctx.app.log.entries(ctx.caller.user_id, since=since)
+    return completed if completed is not None and completed > since else since
+
+
+async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
+    """Entries logged today (local time) since the last completed session: today's session so far."""
+    return await ctx.app.log.entries(ctx.caller.user_id, since=await session_start(ctx))
 
 
 async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
     """Mark the day done once every prescribed exercise is logged, however it was logged."""
     assert ctx.profile.goal is not None
-    logged_today = await logged_since_last_session(ctx)
-    logged_keys = {entry.exercise for entry in logged_today}
+    since = await session_start(ctx)
+    logged_keys = set(await ctx.app.log.sets_by_exercise(ctx.caller.user_id, since))
     missing = [p.exercise.name for p in session.exercises if p.exercise.key not in logged_keys]
     if missing:
         if len(missing) < len(session.exercises):
@@ -293,6 +296,7 @@ async def complete_if_logged(ctx: Context, session: Session, source: str) -> lis
     if session_id is None:
         return []
     # The day's sets belong to the session they completed: /undo of the last one re-opens the day.
+    logged_today = await ctx.app.log.entries(ctx.caller.user_id, since=since)
     await ctx.app.log.attach(ctx.caller.user_id, [entry.log_id for entry in logged_today], session_id)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
     following = await planned_session(ctx)

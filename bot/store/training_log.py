@@ -324,6 +324,16 @@ class TrainingLog:
             best.setdefault(row["exercise"], {})[row["reps"]] = row["heaviest"]
         return best
 
+    async def sets_by_exercise(self, user_id: int, since: datetime) -> dict[str, int]:
+        """Exercise -> sets logged since `since` (work sets, not warm-ups), counted inside the database."""
+        rows = await self.db.rows(
+            sa.select(set_logs.c.exercise, sa.func.sum(set_logs.c.sets).label("sets"))
+            .where(set_logs.c.user_id == user_id, set_logs.c.logged_at >= since.isoformat(),
+                   set_logs.c.kind != "warmup")
+            .group_by(set_logs.c.exercise)
+        )
+        return {row["exercise"]: int(row["sets"]) for row in rows}
+
     async def best_load_by_reps(self, user_id: int, exercise: str) -> dict[int, float]:
         """Reps -> the heaviest load (kg) ever logged for that many reps of one exercise (work sets, not warm-ups).
 
