@@ -20,11 +20,11 @@ from bot.commands.guardrails import SafetyState, guard
 from bot.store.training_log import LogEntry
 
 ADHERENCE_HISTORY = timedelta(weeks=104)
-# Sessions of one lift the progression reads: four times the longest look-back of its rules
-# (`sessions_without_progress`, 6 sessions), so a stall, a run of failures, the last deload and
-# the best load all fall inside it. Reading a window instead of the whole log keeps /today and
-# /log as fast after five years of training as after five weeks.
-PROGRESSION_SESSIONS = 24
+# Sessions of one lift the progression reads, in multiples of the longest look-back of its rules
+# (`sessions_without_progress`, 6 sessions in data/loading.toml): four times it, so a stall, a run
+# of failures, the last deload and the best load all fall inside. Reading a window instead of the
+# whole log keeps /today and /log as fast after five years of training as after five weeks.
+PROGRESSION_WINDOW = 4
 
 
 @dataclass(frozen=True)
@@ -132,10 +132,15 @@ def progression_for(
 
 
 async def lift_history(ctx: Context, key: str) -> list[LogEntry]:
-    """The lifter's latest `PROGRESSION_SESSIONS` training days of one exercise (local days), oldest first."""
+    """The lifter's latest training days of one exercise (local days) that progression reads, oldest first."""
     zone = ZoneInfo(ctx.profile.timezone)
-    return await ctx.app.log.recent_sessions(ctx.caller.user_id, key, PROGRESSION_SESSIONS,
+    return await ctx.app.log.recent_sessions(ctx.caller.user_id, key, progression_sessions(ctx),
                                              lambda moment: local_date(moment, zone))
+
+
+def progression_sessions(ctx: Context) -> int:
+    """How many sessions of a lift the progression reads (`PROGRESSION_WINDOW` x its longest look-back)."""
+    return PROGRESSION_WINDOW * ctx.app.loading.progression.sessions_without_progress
 
 
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:

@@ -9,7 +9,7 @@ from bench.seed import seed_users
 from bot.coach.units import KG_PER_LB
 from bot.coach.vocabulary import Experience, Goal
 from bot.commands.base import Context, Interaction
-from bot.commands.planning import PROGRESSION_SESSIONS, equipment_profile, plan_request, progression_for, todays_plan
+from bot.commands.planning import equipment_profile, plan_request, progression_for, progression_sessions, todays_plan
 from bot.replies import Tone
 from tests.helpers import ALICE, press, run, snapshot
 
@@ -280,7 +280,7 @@ async def test_today_reads_a_window_of_each_lift_and_plans_as_from_the_whole_log
     compared = 0
     for planned in plan.session.exercises:
         everything = await app.log.entries(ALICE.user_id, exercise=planned.exercise.key)
-        if len(everything) <= PROGRESSION_SESSIONS:
+        if len(everything) <= progression_sessions(ctx):
             continue
         compared += 1
         assert plan.progressions[planned.exercise.key] == progression_for(ctx, request, planned, everything, equipment)
