@@ -78,15 +78,6 @@ async def app(settings, clock):
 
 _BACKEND_PARAMS = ("backend", "shared_backend")
 _outcomes: Counter[tuple[str, str]] = Counter()
-_backend_of: dict[str, str] = {}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        for name in _BACKEND_PARAMS:
-            if name in params:
-                _backend_of[item.nodeid] = params[name]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -95,11 +86,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     # Fold every "no PostgreSQL" skip into one line of the summary: one location, one reason.
     if report.skipped and isinstance(report.longrepr, tuple) and report.longrepr[2].endswith(POSTGRES_SKIP):
         report.longrepr = (__file__, 1, POSTGRES_SKIP)
+    # The report carries its backend: with pytest-xdist it is counted in the controller, which never
+    # sees the items.
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for name in _BACKEND_PARAMS:
+        if name in params:
+            report.user_properties.append(("backend", params[name]))
     return report
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    backend = _backend_of.get(report.nodeid)
+    backend = dict(report.user_properties).get("backend")
     if backend is None:
         return
     if report.when == "call" or (report.when == "setup" and not report.passed):
