@@ -68,6 +68,9 @@ def build_view(outgoing: Outgoing) -> discord.ui.View | None:
         ]
         menu = discord.ui.Select(custom_id=reply.menu.action, placeholder=reply.menu.placeholder or None, options=options)
         view.add_item(ActionItem(menu))
+    # Stopped before it is sent: discord.py would otherwise keep every sent view in memory (an
+    # ephemeral one with a 15-minute timer), while clicks reach `ActionItem` through its template anyway.
+    view.stop()
     return view
 
 

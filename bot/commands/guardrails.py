@@ -6,6 +6,7 @@ prescribed" records and what the form offers are the same capped session.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -35,13 +36,18 @@ def last_loads(entries: list[LogEntry]) -> dict[str, LogEntry]:
     return latest
 
 
-async def guard(ctx: Context, session: Session) -> tuple[Session, SafetyState]:
-    """The session with every safety limit applied, and what was applied (for /today to explain)."""
+async def guard(ctx: Context, session: Session, histories: Mapping[str, list[LogEntry]]) -> tuple[Session, SafetyState]:
+    """The session with every safety limit applied, and what was applied (for /today to explain).
+
+    `histories`: each planned exercise's latest sessions, oldest first (`lift_history`); only
+    entries of the last `RECENT` weeks count.
+    """
     user_id = ctx.caller.user_id
     screen = await ctx.app.safety.screen(user_id)
     paused = await ctx.app.safety.pauses(user_id)
     keys = {planned.exercise.key for planned in session.exercises}
-    entries = [e for e in await ctx.app.log.entries(user_id, since=ctx.now - RECENT) if e.exercise in keys]
+    since = ctx.now - RECENT
+    entries = [e for key in keys for e in histories.get(key, ()) if e.logged_at >= since]
     latest = last_loads(entries)
     unit = ctx.profile.units
     exercises = {planned.exercise.key: planned.exercise for planned in session.exercises}
@@ -58,11 +64,13 @@ async def guard(ctx: Context, session: Session) -> tuple[Session, SafetyState]:
         assert ctx.profile.goal is not None
         limits = ctx.app.conservative_limits
         band = ctx.app.rules.level(ctx.profile.goal, limits.intensity_level).intensity_pct
+        # Every set of the last RECENT weeks, not only the latest sessions: the estimate caps the load.
+        recent = await ctx.app.log.entries(user_id, since=since)
         estimates = {}
         for key in keys:
             if not exercises[key].has_1rm:
                 continue
-            estimate = best_estimate((e.weight_kg, e.reps) for e in entries if e.exercise == key and e.weight_kg > 0)
+            estimate = best_estimate((e.weight_kg, e.reps) for e in recent if e.exercise == key and e.weight_kg > 0)
             if estimate is not None:
                 estimates[key] = from_kg(estimate.e1rm_kg, unit)
         steps = {p.exercise.key: increment_in(unit, p.exercise.increment_kg) for p in session.exercises

@@ -7,9 +7,9 @@ they take log entries and return text, and query nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -80,15 +80,28 @@ def compact_sets(ctx: Context, entries: Sequence[LogEntry], measure: Measure = M
     return ", ".join(parts)
 
 
-def record_ids(history: Sequence[LogEntry], counts_reps: Callable[[str], bool],
-               assisted: Callable[[str], bool] = lambda key: False) -> dict[int, str]:
-    """Log id -> the record key ("history.record_e1rm" or "history.record_heaviest") of each entry
-    that beat every earlier entry of its exercise. An exercise's first entry is no record; an
-    estimated 1RM only counts for exercises measured in reps (`counts_reps(key)`), not holds or carries.
-    For an assisted exercise (`assisted(key)`) the "heaviest" load is the least assistance."""
+def record_ids(
+    history: Sequence[LogEntry], counts_reps: Callable[[str], bool],
+    earlier: Mapping[str, Mapping[int, float]] | None = None,
+    assisted: Callable[[str], bool] = lambda key: False,
+) -> dict[int, str]:
+    """Log id -> the record key ("history.record_e1rm", "history.record_heaviest" or
+    "history.record_least_assistance") of each entry that beat every earlier entry of its exercise.
+    An exercise's first entry is no record; an estimated 1RM only counts for exercises measured in
+    reps (`counts_reps(key)`), not holds or carries. For an assisted exercise (`assisted(key)`) the
+    best load is the least assistance.
+
+    `earlier`: what was logged before `history` starts, as exercise -> reps -> heaviest load in kg
+    (`TrainingLog.best_loads_before`; the lightest for assisted exercises); an estimated 1RM grows
+    with the load at a given rep count, so that holds every earlier record.
+    """
     marked: dict[int, str] = {}
     best_load: dict[str, float] = {}
     best_e1rm: dict[str, float] = {}
+    for key, loads in (earlier or {}).items():
+        best_load[key] = max(-load if assisted(key) else load for load in loads.values())
+        best_e1rm[key] = max((estimate_1rm(load, reps) for reps, load in loads.items()
+                              if load > 0 and is_reliable(reps) and counts_reps(key)), default=0.0)
     for entry in sorted(history, key=lambda e: (e.logged_at, e.log_id)):
         key = entry.exercise
         reliable = entry.weight_kg > 0 and is_reliable(entry.reps) and counts_reps(key)
@@ -162,25 +175,41 @@ def _measure(ctx: Context, key: str) -> Measure:
 
 
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
-    since = ctx.now - timedelta(days=days)
-    everything = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise_key, warmups=True)
-    shown = [entry for entry in everything if entry.logged_at >= since]
-    if not shown:
+    """One page of the period's sessions. Only the page's entries are read whole: the period's
+    sessions come from two columns of its entries, and the records from the best loads before the page."""
+    user_id = ctx.caller.user_id
+    zone = ZoneInfo(ctx.profile.timezone)
+    moments = await ctx.app.log.moments(user_id, since=ctx.now - timedelta(days=days), exercise=exercise_key)
+    if not moments:
         return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=ctx.plural("count.days", days)),
                      ephemeral=True)
-    zone = ZoneInfo(ctx.profile.timezone)
-    blocks = sessions_of(shown, zone)
-    pages = (len(blocks) + SESSIONS_PER_PAGE - 1) // SESSIONS_PER_PAGE
+    # The sessions as `sessions_of` orders them: newest local day first, then by their latest entry.
+    keys = [(local_date(moment, zone), session_id) for moment, session_id in moments]
+    latest: dict[tuple[date, int | None], datetime] = {}
+    earliest: dict[tuple[date, int | None], datetime] = {}
+    for key, (moment, _) in zip(keys, moments, strict=True):
+        earliest.setdefault(key, moment)
+        latest[key] = moment
+    ordered = sorted(latest, key=lambda key: (key[0], latest[key]), reverse=True)
+    pages = (len(ordered) + SESSIONS_PER_PAGE - 1) // SESSIONS_PER_PAGE
     page = max(0, min(page, pages - 1))
-    on_page = blocks[page * SESSIONS_PER_PAGE:(page + 1) * SESSIONS_PER_PAGE]
+    wanted = set(ordered[page * SESSIONS_PER_PAGE:(page + 1) * SESSIONS_PER_PAGE])
+    start = min(earliest[key] for key in wanted)
+    end = max(latest[key] for key in wanted) + timedelta(microseconds=1)
+    around = await ctx.app.log.entries_between(user_id, start, end, exercise=exercise_key)
+    on_page = sessions_of([e for e in around if (local_date(e.logged_at, zone), e.session_id) in wanted], zone)
     names = await exercise_names(ctx)
     plan_days = await ctx.app.users.session_labels(
-        ctx.caller.user_id, [block.session_id for block in on_page if block.session_id is not None]
+        user_id, [block.session_id for block in on_page if block.session_id is not None]
     )
-    # Records need every earlier entry, not just the days shown.
-    work = [entry for entry in everything if entry.kind != "warmup"]
-    records = record_ids(work, lambda key: _measure(ctx, key) is Measure.REPS and _has_1rm(ctx, key),
-                         lambda key: _assisted(ctx, key))
+    # A record beats every earlier entry: those before the page come as best loads by rep count.
+    work = [entry for entry in around if entry.kind != "warmup"]
+    logged = {entry.exercise for entry in work}
+    assisted = {key for key in logged if _assisted(ctx, key)}
+    earlier = {**await ctx.app.log.best_loads_before(user_id, logged - assisted, start),
+               **await ctx.app.log.best_loads_before(user_id, assisted, start, least=True)}
+    records = record_ids(work, lambda key: _measure(ctx, key) is Measure.REPS and _has_1rm(ctx, key), earlier,
+                         lambda key: key in assisted)
     sections = tuple(session_section(ctx, block, names, plan_days, records) for block in on_page)
     argument = f"{exercise_token(exercise_key) if exercise_key else ''}|{days}|"
     buttons = []
@@ -191,7 +220,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     return Reply(
         title=ctx.text("history.title"),
         body=ctx.text("history.page", page=page + 1, pages=pages, days=ctx.plural("count.days", days),
-                      sessions=ctx.plural("count.sessions", len(blocks))),
+                      sessions=ctx.plural("count.sessions", len(ordered))),
         sections=sections,
         buttons=tuple(buttons),
         menu=day_menu(ctx, list(dict.fromkeys(block.day for block in on_page))),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +20,11 @@ from bot.commands.guardrails import SafetyState, guard
 from bot.store.training_log import LogEntry
 
 ADHERENCE_HISTORY = timedelta(weeks=104)
+# Sessions of one lift the progression reads, in multiples of the longest look-back of its rules
+# (`sessions_without_progress`, 6 sessions in data/loading.toml): four times it, so a stall, a run
+# of failures, the last deload and the best load all fall inside. Reading a window instead of the
+# whole log keeps /today and /log as fast after five years of training as after five weeks.
+PROGRESSION_WINDOW = 4
 
 
 @dataclass(frozen=True)
@@ -143,37 +149,52 @@ def progression_for(
     )
 
 
+async def lift_history(ctx: Context, key: str) -> list[LogEntry]:
+    """The lifter's latest training days of one exercise (local days) that progression reads, oldest first."""
+    zone = ZoneInfo(ctx.profile.timezone)
+    return await ctx.app.log.recent_sessions(ctx.caller.user_id, key, progression_sessions(ctx),
+                                             lambda moment: local_date(moment, zone))
+
+
+def progression_sessions(ctx: Context) -> int:
+    """How many sessions of a lift the progression reads (`PROGRESSION_WINDOW` x its longest look-back)."""
+    return PROGRESSION_WINDOW * ctx.app.loading.progression.sessions_without_progress
+
+
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
     request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
     equipment = await equipment_profile(ctx)
-    # One read of the log for the whole session rather than one per exercise.
-    keys = {planned.exercise.key for planned in draft.exercises}
-    by_exercise: dict[str, list[LogEntry]] = defaultdict(list)
-    for entry in await ctx.app.log.entries(ctx.caller.user_id):
-        if entry.exercise in keys:
-            by_exercise[entry.exercise].append(entry)
+    histories = {planned.exercise.key: await lift_history(ctx, planned.exercise.key) for planned in draft.exercises}
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
-        progression = progression_for(ctx, request, planned, by_exercise[planned.exercise.key], equipment)
+        progression = progression_for(ctx, request, planned, histories[planned.exercise.key], equipment)
         if progression is None:
             continue
         progressions[planned.exercise.key] = progression
         if progression.load is not None and planned.exercise.loadable:
             working[planned.exercise.key] = progression.load
-    session, safety = await guard(ctx, ctx.app.planner.session(replace(request, working_load=working)))
+    session, safety = await guard(ctx, ctx.app.planner.session(replace(request, working_load=working)), histories)
     return TodaysPlan(session, progressions, equipment, safety)
 
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:
     """Logged sets per muscle, counted as the planner budgets them (primary 1, secondary 0.5)."""
-    totals = {muscle: 0.0 for muscle in Muscle}
+    counts: dict[str, int] = defaultdict(int)
     for entry in entries:
-        exercise = exercises.get(entry.exercise)
+        counts[entry.exercise] += entry.sets
+    return muscle_sets(counts, exercises)
+
+
+def muscle_sets(sets_by_exercise: Mapping[str, int], exercises: dict[str, Exercise]) -> dict[Muscle, float]:
+    """Sets per muscle from sets per exercise key (primary 1, secondary 0.5); muscles with none left out."""
+    totals = {muscle: 0.0 for muscle in Muscle}
+    for key, sets in sets_by_exercise.items():
+        exercise = exercises.get(key)
         if exercise is not None:
-            add_sets(totals, exercise, entry.sets)
+            add_sets(totals, exercise, sets)
     return {muscle: sets for muscle, sets in totals.items() if sets}
 
 

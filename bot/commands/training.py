@@ -21,9 +21,10 @@ from bot.commands.formatting import duration, number, span
 from bot.commands.options import Options
 from bot.commands.planning import (
     equipment_profile,
-    hard_sets_by_muscle,
+    lift_history,
     load_text,
     local_date,
+    muscle_sets,
     plan_request,
     planned_session,
     progression_for,
@@ -126,8 +127,8 @@ def week_start_utc(ctx: Context) -> datetime:
 
 
 async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise) -> list[str]:
-    entries = await ctx.app.log.entries(ctx.caller.user_id, since=week_start_utc(ctx))
-    totals = hard_sets_by_muscle(entries, {e.key: e for e in ctx.app.catalogue})
+    logged = await ctx.app.log.sets_by_exercise(ctx.caller.user_id, since=week_start_utc(ctx))
+    totals = muscle_sets(logged, {e.key: e for e in ctx.app.catalogue})
     target = None
     if ctx.profile.goal is not None:
         band = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
@@ -156,29 +157,34 @@ def logged(
     )
 
 
-def records_broken(previous: list[LogEntry], weight_kg: float, reps: int, *, assisted: bool = False,
+def records_broken(best_by_reps: dict[int, float], weight_kg: float, reps: int, *, assisted: bool = False,
                    has_1rm: bool = True) -> list[str]:
     """Keys of the records this set beats: heaviest load (for an assisted lift: least assistance),
-    best estimated 1RM (only where a logged load gives one), most reps at a load (or less assistance)."""
-    if not previous:
+    best estimated 1RM (only where a logged load gives one), most reps at a load (or less assistance).
+
+    `best_by_reps`: reps -> the heaviest load logged before for that many reps (for an assisted
+    lift the lightest: `TrainingLog.best_load_by_reps`); an estimated 1RM grows with the load at a
+    given rep count, so these loads hold every earlier record.
+    """
+    if not best_by_reps:
         return []
     if assisted:
         broken = []
-        if weight_kg < min(entry.weight_kg for entry in previous):
+        if weight_kg < min(best_by_reps.values()):
             broken.append("log.record_least_assistance")
-        at_assistance = [entry.reps for entry in previous if entry.weight_kg <= weight_kg]
+        at_assistance = [count for count, load in best_by_reps.items() if load <= weight_kg]
         if at_assistance and reps > max(at_assistance):
             broken.append("log.record_reps")
         return broken
     broken = []
-    if weight_kg > max(entry.weight_kg for entry in previous):
+    if weight_kg > max(best_by_reps.values()):
         broken.append("log.record_heaviest")
     if weight_kg > 0 and has_1rm and is_reliable(reps):
-        best = max((estimate_1rm(e.weight_kg, e.reps) for e in previous if e.weight_kg > 0 and is_reliable(e.reps)),
-                   default=0.0)
+        best = max((estimate_1rm(load, count) for count, load in best_by_reps.items()
+                    if load > 0 and is_reliable(count)), default=0.0)
         if estimate_1rm(weight_kg, reps) > best:
             broken.append("log.record_e1rm")
-    at_load = [entry.reps for entry in previous if entry.weight_kg >= weight_kg]
+    at_load = [count for count, load in best_by_reps.items() if load >= weight_kg]
     if at_load and reps > max(at_load):
         broken.append("log.record_reps")
     return broken
@@ -208,7 +214,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         if not options.custom or error.key == "errors.exercise_no_letters":
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
-    previous = await ctx.app.log.entries(ctx.caller.user_id, exercise=exercise.key)
+    best_by_reps = await ctx.app.log.best_load_by_reps(
+        ctx.caller.user_id, exercise.key, least=isinstance(exercise, Exercise) and exercise.assisted)
     target, deload, session = None, False, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
@@ -216,7 +223,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         session = ctx.app.planner.session(request)
         target = next((p for p in session.exercises if p.exercise.key == exercise.key), None)
         if target is not None:
-            progression = progression_for(ctx, request, target, previous, await equipment_profile(ctx))
+            history = await lift_history(ctx, exercise.key)
+            progression = progression_for(ctx, request, target, history, await equipment_profile(ctx))
             deload = is_deload_set(progression, target.exercise.as_load(options.weight))
     [entry] = await ctx.app.log.add(
         ctx.caller.user_id,
@@ -245,7 +253,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(rest_line(ctx, target))
     if session is not None:
         lines.extend(await complete_if_logged(ctx, session, source="logged"))
-    records = records_broken(previous, weight_kg, options.reps, assisted=kind is not None and kind.assisted,
+    records = records_broken(best_by_reps, weight_kg, options.reps, assisted=kind is not None and kind.assisted,
                              has_1rm=kind is None or kind.has_1rm)
     sections = []
     buttons: tuple[Button, ...] = ()
@@ -280,21 +288,24 @@ def rest_line(ctx: Context, planned: PlannedExercise) -> str:
     return ctx.text("log.rest", rest=duration(planned.rest_seconds), ends=f"<t:{ends}:R>")
 
 
-async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
-    """Entries logged today (local time) since the last completed session: today's session so far."""
+async def session_start(ctx: Context) -> datetime:
+    """Where today's session began: local midnight, or the last completed session if later."""
     zone = ZoneInfo(ctx.profile.timezone)
     since = datetime.combine(local_date(ctx.now, zone), time(), zone).astimezone(UTC)
     completed = await ctx.app.users.last_completed_at(ctx.caller.user_id)
-    if completed is not None and completed > since:
-        since = completed
-    return await ctx.app.log.entries(ctx.caller.user_id, since=since)
+    return completed if completed is not None and completed > since else since
+
+
+async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
+    """Entries logged today (local time) since the last completed session: today's session so far."""
+    return await ctx.app.log.entries(ctx.caller.user_id, since=await session_start(ctx))
 
 
 async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
     """Mark the day done once every prescribed exercise is logged, however it was logged."""
     assert ctx.profile.goal is not None
-    logged_today = await logged_since_last_session(ctx)
-    logged_keys = {entry.exercise for entry in logged_today}
+    since = await session_start(ctx)
+    logged_keys = set(await ctx.app.log.sets_by_exercise(ctx.caller.user_id, since))
     missing = [p.exercise.name for p in session.exercises if p.exercise.key not in logged_keys]
     if missing:
         if len(missing) < len(session.exercises):
@@ -306,6 +317,7 @@ async def complete_if_logged(ctx: Context, session: Session, source: str) -> lis
     if session_id is None:
         return []
     # The day's sets belong to the session they completed: /undo of the last one re-opens the day.
+    logged_today = await ctx.app.log.entries(ctx.caller.user_id, since=since)
     await ctx.app.log.attach(ctx.caller.user_id, [entry.log_id for entry in logged_today], session_id)
     ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
     following = await planned_session(ctx)

@@ -6,8 +6,10 @@ processes or hosts). The stores build Core statements from `bot.store.schema` an
 the methods below, so both backends run the same code. Migrations: `bot.store.migrate`.
 
 Transactions and concurrency:
-- `unit_of_work()` wraps one command (the app opens it around every command). Its reads go to a
-  read connection; its first write opens the write transaction, which stays open until the unit
+- `unit_of_work()` wraps one command (the app opens it around every command). Each of its reads
+  borrows a read connection for that one statement (autocommit: every statement sees what was
+  committed when it ran anyway), so a command holds no connection while it computes and many
+  commands share a few connections; its first write opens the write transaction, which stays open until the unit
   ends: committed if the unit ends normally, rolled back on any exception. So a command's writes are
   one atomic transaction, bad input (a `UserError`) changes nothing, and a command that only reads
   never opens a write transaction. After the first write, reads go to the write transaction, so a
@@ -49,6 +51,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
+
+REVISIONS_DIR = Path(__file__).with_name("migrations") / "versions"
 
 # Read connections beside SQLite's one writer: enough for the reads of a few commands at once
 # (the event loop runs one command's Python at a time anyway).
@@ -101,7 +105,6 @@ class _Scope:
 
     task: asyncio.Task | None
     write: AsyncConnection | None = None
-    read: AsyncConnection | None = None
 
 
 class Database:
@@ -217,7 +220,7 @@ class Database:
     def holds_connection(self) -> bool:
         """Whether the current task holds a connection of this database (for tests and assertions)."""
         scope = self._current()
-        return scope is not None and (scope.write is not None or scope.read is not None)
+        return scope is not None and scope.write is not None
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[None]:
@@ -271,10 +274,7 @@ class Database:
     async def _begin_write(self, scope: _Scope) -> AsyncConnection:
         if scope.write is not None:
             return scope.write
-        if scope.read is not None:
-            # From now on this task reads through its write transaction (and sees its own writes).
-            read, scope.read = scope.read, None
-            await self._release_reader(read)
+        # From now on this task reads through its write transaction (and sees its own writes).
         connection = await self._acquire_writer()
         try:
             await connection.begin()
@@ -285,12 +285,7 @@ class Database:
         return connection
 
     async def _finish(self, scope: _Scope, *, commit: bool) -> None:
-        read, scope.read = scope.read, None
-        try:
-            await self._finish_write(scope, commit=commit)
-        finally:
-            if read is not None:
-                await self._release_reader(read)
+        await self._finish_write(scope, commit=commit)
 
     async def _finish_write(self, scope: _Scope, *, commit: bool) -> None:
         write, scope.write = scope.write, None
@@ -357,11 +352,6 @@ class Database:
         if scope is not None and scope.write is not None:
             yield scope.write
             return
-        if scope is not None:
-            if scope.read is None:
-                scope.read = await self._acquire_reader()
-            yield scope.read
-            return
         connection = await self._acquire_reader()
         try:
             yield connection
@@ -399,10 +389,24 @@ class Database:
         return await migrate(self, dry_run=True)
 
     async def migrate(self) -> list[str]:
-        """Apply every pending revision, each in its own transaction; returns what was applied."""
+        """Apply every pending revision, each in its own transaction; returns what was applied.
+
+        A database already at the newest revision is recognised with one SELECT, without loading
+        Alembic (about 12 MiB of modules a running bot would keep for nothing).
+        """
+        if await self._at_newest_revision():
+            return []
         from bot.store.migrate import migrate
 
         return await migrate(self, dry_run=False)
+
+    async def _at_newest_revision(self) -> bool:
+        async with self.connect() as connection:
+            try:
+                applied = (await connection.exec_driver_sql("SELECT version_num FROM alembic_version")).scalars().all()
+            except sa.exc.DBAPIError:
+                return False  # no alembic_version yet: a new (or a Liftcoach 0.1) database
+        return applied == [newest_revision()]
 
     async def check_integrity(self) -> None:
         """Refuse a damaged SQLite file before anything writes to it: DatabaseError naming the remedy.
@@ -433,6 +437,15 @@ class Database:
             await asyncio.to_thread(_sqlite_backup, self.path, destination)
             return
         await _pg_dump(self.url, destination)
+
+
+def newest_revision() -> str:
+    """The id of the newest Alembic revision in `migrations/versions/`, read without importing Alembic.
+
+    Revision ids are their files' stems, numbered in order (`0006_safety`), and a test holds this
+    equal to Alembic's own head.
+    """
+    return max(path.stem for path in REVISIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def _sqlite_setup(engine: AsyncEngine, *, begin: str | None) -> None:

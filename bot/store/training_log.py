@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -241,6 +242,115 @@ class TrainingLog:
         order = [set_logs.c.logged_at, set_logs.c.log_id]
         query = query.order_by(*(column.desc() for column in order) if newest_first else order)
         return [_entry(row) for row in await self.db.rows(query)]
+
+    async def recent_sessions(
+        self, user_id: int, exercise: str, sessions: int, day_of: Callable[[datetime], Hashable]
+    ) -> list[LogEntry]:
+        """The entries (warm-ups left out) of the latest `sessions` training days of one exercise, oldest first.
+
+        `day_of(logged_at)` names a training day (the lifter's local date). Rows are read newest
+        first through `set_logs_by_user_exercise`, a page at a time, until one more day shows up
+        than asked for, so the oldest day kept is complete however many rows it has; the cost
+        follows the window, not the length of the log.
+        """
+        query = (
+            sa.select(set_logs)
+            .where(set_logs.c.user_id == user_id, set_logs.c.exercise == exercise, set_logs.c.kind != "warmup")
+            .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
+        )
+        page = 8 * sessions  # a session is 1-5 rows of one lift in practice (one per set when imported)
+        while True:
+            rows = await self.db.rows(query.limit(page))
+            kept: list[LogEntry] = []
+            days: set[Hashable] = set()
+            for row in rows:
+                entry = _entry(row)
+                day = day_of(entry.logged_at)
+                if day not in days:
+                    if len(days) == sessions:
+                        return kept[::-1]
+                    days.add(day)
+                kept.append(entry)
+            if len(rows) < page:
+                return kept[::-1]
+            page *= 4
+
+    async def moments(
+        self, user_id: int, *, since: datetime, exercise: str | None = None
+    ) -> list[tuple[datetime, int | None]]:
+        """(logged_at, session_id) of every entry since `since`, warm-ups included, oldest first.
+
+        Two columns instead of whole entries: enough to find a period's sessions and page through
+        them without building an entry per set of a year's log.
+        """
+        query = sa.select(set_logs.c.logged_at, set_logs.c.session_id).where(
+            set_logs.c.user_id == user_id, set_logs.c.logged_at >= since.isoformat()
+        )
+        if exercise is not None:
+            query = query.where(set_logs.c.exercise == exercise)
+        rows = await self.db.rows(query.order_by(set_logs.c.logged_at, set_logs.c.log_id))
+        return [(datetime.fromisoformat(row["logged_at"]), row["session_id"]) for row in rows]
+
+    async def entries_between(
+        self, user_id: int, start: datetime, end: datetime, *, exercise: str | None = None
+    ) -> list[LogEntry]:
+        """Every entry (warm-ups included) logged in [start, end), oldest first."""
+        query = sa.select(set_logs).where(
+            set_logs.c.user_id == user_id, set_logs.c.logged_at >= start.isoformat(),
+            set_logs.c.logged_at < end.isoformat(),
+        )
+        if exercise is not None:
+            query = query.where(set_logs.c.exercise == exercise)
+        return [_entry(row) for row in await self.db.rows(query.order_by(set_logs.c.logged_at, set_logs.c.log_id))]
+
+    async def best_loads_before(
+        self, user_id: int, exercises: Collection[str], before: datetime, *, least: bool = False
+    ) -> dict[str, dict[int, float]]:
+        """Exercise -> reps -> the heaviest load (kg) logged for that many reps before `before` (work sets).
+
+        As `best_load_by_reps`, for several exercises up to a moment: the records an entry after
+        `before` has to beat. Exercises never logged before are left out. `least`: the lightest
+        load instead, for assisted lifts, whose record is the least assistance.
+        """
+        if not exercises:
+            return {}
+        best_of = sa.func.min if least else sa.func.max
+        rows = await self.db.rows(
+            sa.select(set_logs.c.exercise, set_logs.c.reps, best_of(set_logs.c.weight_kg).label("heaviest"))
+            .where(set_logs.c.user_id == user_id, set_logs.c.exercise.in_(sorted(exercises)),
+                   set_logs.c.logged_at < before.isoformat(), set_logs.c.kind != "warmup")
+            .group_by(set_logs.c.exercise, set_logs.c.reps)
+        )
+        best: dict[str, dict[int, float]] = {}
+        for row in rows:
+            best.setdefault(row["exercise"], {})[row["reps"]] = row["heaviest"]
+        return best
+
+    async def sets_by_exercise(self, user_id: int, since: datetime) -> dict[str, int]:
+        """Exercise -> sets logged since `since` (work sets, not warm-ups), counted inside the database."""
+        rows = await self.db.rows(
+            sa.select(set_logs.c.exercise, sa.func.sum(set_logs.c.sets).label("sets"))
+            .where(set_logs.c.user_id == user_id, set_logs.c.logged_at >= since.isoformat(),
+                   set_logs.c.kind != "warmup")
+            .group_by(set_logs.c.exercise)
+        )
+        return {row["exercise"]: int(row["sets"]) for row in rows}
+
+    async def best_load_by_reps(self, user_id: int, exercise: str, *, least: bool = False) -> dict[int, float]:
+        """Reps -> the heaviest load (kg) ever logged for that many reps of one exercise (work sets, not warm-ups).
+
+        Enough for every record: the heaviest load, the best estimated 1RM (it rises with the load
+        at a given rep count) and the most reps at or above a load. At most 100 rows whatever the
+        length of the log, aggregated inside the database over `set_logs_by_user_exercise`.
+        `least`: the lightest load per rep count instead, for assisted lifts (least assistance).
+        """
+        best_of = sa.func.min if least else sa.func.max
+        rows = await self.db.rows(
+            sa.select(set_logs.c.reps, best_of(set_logs.c.weight_kg).label("heaviest"))
+            .where(set_logs.c.user_id == user_id, set_logs.c.exercise == exercise, set_logs.c.kind != "warmup")
+            .group_by(set_logs.c.reps)
+        )
+        return {row["reps"]: row["heaviest"] for row in rows}
 
     async def set_pain(self, user_id: int, log_id: int, pain: str | None) -> LogEntry | None:
         """Record the pain reported for one of the user's entries afterwards; None if it is not theirs."""

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.coach.vocabulary import Unit
+from bot.commands.base import Context
+from bot.commands.history import SESSIONS_PER_PAGE, history_page, record_ids, session_section, sessions_of
+from bot.commands.training import exercise_names
 from bot.store.training_log import NewEntry
 from tests.helpers import ALICE, BOB, press, run
 
@@ -103,3 +107,28 @@ async def test_history_pages_group_by_local_day_far_from_utc(app, clock):
     assert [len(page) for page in shown] == [6, 5]
     assert first.reply.sections[0].value.count("1×5") == 1  # 01:00 alone on the newest local day
     assert first.reply.sections[1].value.count("1×5") == 2
+
+
+async def test_a_page_of_a_long_log_reads_as_if_the_whole_log_were_read(app, clock):
+    """Only the page's entries are read whole; its sessions, records and page count are those of the whole log."""
+    await app.users.ensure(ALICE.user_id, clock())
+    moment = clock.now - timedelta(days=300)
+    for day in range(120):  # irregular loads and reps, so records come and go
+        moment += timedelta(days=2, hours=day % 5)
+        entries = [NewEntry(exercise=exercise, weight_kg=40 + (day * 7 + shift) % 23, entered_unit=Unit.KG,
+                            reps=1 + (day + shift) % 12, kind="warmup" if shift == 3 else "work")
+                   for exercise in ("barbell-back-squat", "barbell-bench-press") for shift in range(4)]
+        await app.log.add(ALICE.user_id, entries, moment)
+    ctx = Context(app, ALICE, await app.users.get(ALICE.user_id), clock())
+    everything = await app.log.entries(ALICE.user_id, since=clock.now - timedelta(days=365), warmups=True)
+    blocks = sessions_of(everything, ZoneInfo("UTC"))
+    records = record_ids([e for e in everything if e.kind != "warmup"], lambda key: True)
+    names = await exercise_names(ctx)
+    shown_records = 0
+    for page in range((len(blocks) + SESSIONS_PER_PAGE - 1) // SESSIONS_PER_PAGE):
+        reply = await history_page(ctx, None, 365, page)
+        shown = blocks[page * SESSIONS_PER_PAGE:(page + 1) * SESSIONS_PER_PAGE]
+        assert reply.sections == tuple(session_section(ctx, block, names, {}, records) for block in shown)
+        assert f"{len(blocks)} sessions" in reply.body
+        shown_records += sum(section.value.count("🏆") for section in reply.sections)
+    assert shown_records >= 3

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 
+from bench.seed import seed_users
 from bot.coach.units import KG_PER_LB
 from bot.coach.vocabulary import Experience, Goal
-from bot.commands.base import Interaction
+from bot.commands.base import Context, Interaction
+from bot.commands.planning import equipment_profile, plan_request, progression_for, progression_sessions, todays_plan
 from bot.replies import Tone
 from tests.helpers import ALICE, press, run, snapshot
 
@@ -267,3 +269,19 @@ async def test_log_backfills_a_past_day_in_the_users_time_zone_and_refuses_the_f
     assert await snapshot(app) == before
     history = await run(app, "history")
     assert [s.name for s in history.reply.sections] == ["Sun 22 Nov 2026", "Fri 20 Nov 2026", "Tue 10 Nov 2026"]
+
+
+async def test_today_reads_a_window_of_each_lift_and_plans_as_from_the_whole_log(app, clock):
+    """A year of logs: the progression from the latest sessions is the one the whole log gives."""
+    await seed_users(app.db, [ALICE.user_id], [ALICE.user_id], clock())
+    ctx = Context(app, ALICE, await app.users.get(ALICE.user_id), clock())
+    plan = await todays_plan(ctx)
+    request, equipment = await plan_request(ctx), await equipment_profile(ctx)
+    compared = 0
+    for planned in plan.session.exercises:
+        everything = await app.log.entries(ALICE.user_id, exercise=planned.exercise.key)
+        if len(everything) <= progression_sessions(ctx):
+            continue
+        compared += 1
+        assert plan.progressions[planned.exercise.key] == progression_for(ctx, request, planned, everything, equipment)
+    assert compared >= 3

@@ -3,6 +3,8 @@
 import asyncio
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from bot.coach.vocabulary import Goal, Unit
 from bot.store import migrate as migrate_module
 from bot.store.custom_exercises import CustomExercises
-from bot.store.database import Database, DatabaseError, engine_url, sqlite_path
+from bot.store.database import Database, DatabaseError, engine_url, newest_revision, sqlite_path
 from bot.store.migrate import ALEMBIC_USER_VERSION, LEGACY_REVISIONS, head, script_directory
 from bot.store.reminders import ReminderStore
 from bot.store.schema import metadata, users
@@ -218,6 +220,27 @@ def test_the_revisions_form_one_line_with_a_header_each():
         assert revision.doc and "Why" in (revision.module.__doc__ or ""), f"{path.name}: say what and why"
 
 
+def test_the_newest_revision_is_found_without_alembic():
+    assert newest_revision() == head()
+
+
+def test_a_database_at_the_newest_revision_starts_without_loading_alembic(tmp_path):
+    """Alembic is loaded only when a migration is due: a restarted bot does not keep its modules."""
+    url = f"sqlite:///{tmp_path / 'liftcoach.db'}"
+    program = (
+        "import asyncio, sys\n"
+        "from bot.store.database import Database\n"
+        "async def main():\n"
+        f"    async with await Database.open({url!r}) as db:\n"
+        "        applied = await db.migrate()\n"
+        "    print(bool(applied), 'alembic' in sys.modules)\n"
+        "asyncio.run(main())\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.split()
+            for _ in range(2)]
+    assert runs == [["True", "True"], ["False", "False"]]
+
+
 async def test_connection_settings_on_sqlite(tmp_path):
     async with await Database.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as db:
         await db.migrate()
@@ -263,7 +286,7 @@ async def test_a_unit_that_only_reads_opens_no_write_transaction(database_url):
         await db.migrate()
         async with db.unit_of_work():
             assert await UserStore(db).get(1) is None
-            assert db.holds_connection()
+            assert not db.holds_connection(), "between statements a read-only unit holds no connection"
             await asyncio.wait_for(UserStore(other).ensure(1, NOW), timeout=2)
             assert await UserStore(db).get(1) is not None, "reads see what was committed meanwhile"
 
