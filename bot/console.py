@@ -20,7 +20,7 @@ from typing import TextIO
 from discord import app_commands
 
 from bot.app import Liftcoach
-from bot.commands.base import Caller, Interaction, Upload
+from bot.commands.base import Caller, Interaction, Upload, count_argument
 from bot.cooldowns import COOLDOWNS
 from bot.replies import Outgoing, Reply, TextInput
 
@@ -169,9 +169,10 @@ class ConsoleSession:
 
     async def _click(self, argument: str, read_line) -> Outgoing:
         buttons = self.last_reply.buttons if self.last_reply else ()
-        if not argument.isdigit() or not 1 <= int(argument) <= len(buttons):
+        number = count_argument(argument)
+        if number is None or not 1 <= number <= len(buttons):
             return self.app.error_reply("errors.console_no_button", count=len(buttons))
-        outgoing = await self.app.interact(self.caller, buttons[int(argument) - 1].action, progress=self._progress)
+        outgoing = await self.app.interact(self.caller, buttons[number - 1].action, progress=self._progress)
         form = outgoing.reply.form
         if form is not None and read_line is not None:
             values = {}

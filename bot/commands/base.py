@@ -116,3 +116,8 @@ def count_argument(argument: str) -> int | None:
     """A button's count (a rotation index, a page): 0 to 999,999,999 in ASCII digits, else None.
     Anything else did not come from one of our buttons ('²' is a digit to str.isdigit, not to int)."""
     return int(argument) if re.fullmatch(r"[0-9]{1,9}", argument) else None
+
+
+def id_argument(argument: str) -> int | None:
+    """A button's row id: 1 to 18 ASCII digits (inside the databases' 64-bit integers), else None."""
+    return int(argument) if re.fullmatch(r"[0-9]{1,18}", argument) else None

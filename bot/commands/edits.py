@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coach.units import format_load, from_kg, to_kg
-from bot.commands.base import Context, Interaction
+from bot.commands.base import Context, Interaction, id_argument
 from bot.commands.formatting import number
 from bot.errors import UserError
 from bot.imports.parser import MAX_LOAD_KG, MAX_NOTE_LENGTH
@@ -96,7 +96,8 @@ async def choose_day(ctx: Context, argument: str, interaction: Interaction) -> R
 
 
 async def _entry(ctx: Context, argument: str) -> LogEntry:
-    entry = await ctx.app.log.get(ctx.caller.user_id, int(argument)) if argument.isdigit() else None
+    log_id = id_argument(argument)
+    entry = await ctx.app.log.get(ctx.caller.user_id, log_id) if log_id is not None else None
     if entry is None:
         raise UserError("edits.errors.gone")
     return entry

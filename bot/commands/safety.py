@@ -7,7 +7,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.coach.catalogue import Exercise
-from bot.commands.base import Command, Context, Interaction
+from bot.commands.base import Command, Context, Interaction, id_argument
 from bot.commands.guardrails import SafetyState
 from bot.commands.options import NoOptions
 from bot.errors import UserError
@@ -152,11 +152,12 @@ def ask_about_pain(ctx: Context, log_id: int, word: str, name: str) -> tuple[Sec
 
 async def pain_mark(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     """The answer to "was that pain?": stored on the entry, acted on like the `pain` option."""
-    log_id, _, level = argument.partition(":")
-    if not log_id.isdigit() or level not in Pain._value2member_map_:
+    id_text, _, level = argument.partition(":")
+    log_id = id_argument(id_text)
+    if log_id is None or level not in Pain._value2member_map_:
         raise UserError("errors.stale_button")
     pain = Pain(level)
-    entry = await ctx.app.log.set_pain(ctx.caller.user_id, int(log_id), None if pain is Pain.NONE else pain.value)
+    entry = await ctx.app.log.set_pain(ctx.caller.user_id, log_id, None if pain is Pain.NONE else pain.value)
     if entry is None:
         raise UserError("errors.stale_button")
     exercise = ctx.app.catalogue.find(entry.exercise)

@@ -256,7 +256,7 @@ def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
 def _clock_time(text: str) -> int:
     """FitNotes' `Time` column, `0:01:30`, in seconds (0 when empty or unreadable)."""
     parts = text.strip().split(":")
-    if not all(part.isdigit() for part in parts):
+    if not all(re.fullmatch(r"[0-9]{1,6}", part) for part in parts):
         return 0
     seconds = 0
     for part in parts:

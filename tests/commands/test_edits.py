@@ -93,3 +93,16 @@ async def test_deleting_a_day_of_imported_sets_lets_the_file_be_imported_again(a
     assert again.reply.title.startswith("Import preview")
     gone = await app.interact(ALICE, action_of(day, "day-delete"))
     assert gone.reply.tone is Tone.ERROR and "no longer in your log" in gone.reply.body
+
+
+async def test_a_forged_set_id_too_large_for_the_database_or_not_ascii_is_a_set_no_longer_there(app):
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    chosen = await open_set(app)
+    before = await snapshot(app)
+    for action in ("set-edit", "set-delete"):
+        real = action_of(chosen, action)
+        prefix = real.rsplit(":", 1)[0]
+        for forged in ("9" * 30, "²", "-1"):
+            refused = await app.interact(ALICE, f"{prefix}:{forged}")
+            assert refused.reply.ephemeral and refused.reply.body.startswith("That set is no longer in your log")
+    assert await snapshot(app) == before
