@@ -80,8 +80,8 @@ async def test_claim_due_returns_each_slot_once(store):
     assert not due.late and not due.resend and due.attempts == 0
     assert (await store.get(1)).next_due_utc == MONDAY_SLOT + timedelta(days=3)
 
-    assert await store.mark_sending(due, MONDAY_SLOT)
-    await store.mark_sent(due, MONDAY_SLOT)
+    assert await store.mark_sending([due], MONDAY_SLOT)
+    await store.mark_sent([due], MONDAY_SLOT)
     assert await store.delivery_state(1, MONDAY_SLOT) == "sent"
     assert await store.claim_due(MONDAY_SLOT + timedelta(minutes=1), 10) == []
 
@@ -104,7 +104,7 @@ async def test_in_flight_row_is_resent_inside_the_nonce_window_only(store):
     await store.set_schedule(2, (MON,), time(18), "Europe/Berlin", BEFORE)
     due = await store.claim_due(MONDAY_SLOT, 10)
     for reminder in due:
-        await store.mark_sending(reminder, MONDAY_SLOT)
+        await store.mark_sending([reminder], MONDAY_SLOT)
     # A restart one minute later: both are offered again with the same nonce, flagged as resends.
     again = await store.claim_due(MONDAY_SLOT + timedelta(minutes=1), 10, nonce_window=timedelta(minutes=2))
     assert [(r.user_id, r.nonce, r.resend) for r in again] == [(r.user_id, r.nonce, True) for r in due]
@@ -119,8 +119,8 @@ async def test_claim_respects_the_limit(store):
     first = await store.claim_due(MONDAY_SLOT, 2)
     assert [r.user_id for r in first] == [1, 2]
     for reminder in first:
-        await store.mark_sending(reminder, MONDAY_SLOT)
-        await store.mark_sent(reminder, MONDAY_SLOT)
+        await store.mark_sending([reminder], MONDAY_SLOT)
+        await store.mark_sent([reminder], MONDAY_SLOT)
     assert [r.user_id for r in await store.claim_due(MONDAY_SLOT, 2)] == [3]
 
 
@@ -178,8 +178,8 @@ async def test_skip_a_future_slot_and_an_already_sent_one(store):
 
     next_week = MONDAY_SLOT + timedelta(weeks=1)
     [due] = await store.claim_due(next_week, 10)
-    await store.mark_sending(due, next_week)
-    await store.mark_sent(due, next_week)
+    await store.mark_sending([due], next_week)
+    await store.mark_sent([due], next_week)
     assert not await store.skip(1, next_week, "tired", next_week)
     assert await store.delivery_state(1, next_week) == "sent"
 
@@ -188,7 +188,7 @@ async def test_skip_cancels_a_claimed_but_unsent_slot(store):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     [due] = await store.claim_due(MONDAY_SLOT, 10)
     assert await store.skip(1, MONDAY_SLOT, "busy", MONDAY_SLOT)
-    assert not await store.mark_sending(due, MONDAY_SLOT)
+    assert not await store.mark_sending([due], MONDAY_SLOT)
 
 
 async def test_dm_channel_is_kept_per_user(store):
@@ -205,7 +205,7 @@ async def test_dm_channel_is_kept_per_user(store):
 async def test_pause_undeliverable_and_pending_notice(store):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     [due] = await store.claim_due(MONDAY_SLOT, 10)
-    await store.mark_sending(due, MONDAY_SLOT)
+    await store.mark_sending([due], MONDAY_SLOT)
     await store.pause_undeliverable(1, MONDAY_SLOT)
     settings = await store.get(1)
     assert settings.paused_reason == "undeliverable" and not settings.active and settings.next_due_utc is None
@@ -229,13 +229,13 @@ async def test_invalid_zone_in_a_row_pauses_only_that_user(store, db):
 async def test_failed_attempts_wait_for_their_retry_time(store):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     [due] = await store.claim_due(MONDAY_SLOT, 10)
-    await store.mark_sending(due, MONDAY_SLOT)
+    await store.mark_sending([due], MONDAY_SLOT)
     await store.mark_failed(due, MONDAY_SLOT, "503", retry_at=MONDAY_SLOT + timedelta(seconds=5))
     assert await store.next_wakeup() == MONDAY_SLOT + timedelta(seconds=5)
     assert await store.claim_due(MONDAY_SLOT + timedelta(seconds=4), 10) == []
     [retry] = await store.claim_due(MONDAY_SLOT + timedelta(seconds=5), 10)
     assert retry.attempts == 1 and retry.nonce == due.nonce
-    await store.mark_sending(retry, MONDAY_SLOT)
+    await store.mark_sending([retry], MONDAY_SLOT)
     await store.mark_failed(retry, MONDAY_SLOT, "503", retry_at=None)
     assert await store.delivery_state(1, MONDAY_SLOT) == "failed"
 
@@ -244,8 +244,8 @@ async def test_prune_keeps_open_rows(store):
     for user_id in (1, 2):
         await store.set_schedule(user_id, (MON,), time(18), "Europe/Berlin", BEFORE)
     due = await store.claim_due(MONDAY_SLOT, 10)
-    await store.mark_sending(due[0], MONDAY_SLOT)
-    await store.mark_sent(due[0], MONDAY_SLOT)
+    await store.mark_sending([due[0]], MONDAY_SLOT)
+    await store.mark_sent([due[0]], MONDAY_SLOT)
     assert await store.prune_deliveries(MONDAY_SLOT + timedelta(days=60)) == 1
     assert await store.delivery_state(2, MONDAY_SLOT) == "claimed"
 
