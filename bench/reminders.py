@@ -1,7 +1,8 @@
 """Reminder fan-out: many users due in the same minute, sent through the real sender to the fake Discord.
 
 Figures:
-- claiming: `ReminderStore.claim_due` turning every due schedule into a delivery row, in one call,
+- claiming: one `ReminderStore.claim_due` turning every due schedule into a claimed delivery row
+  (set-based: a few statements per distinct schedule) and leasing the first batch of 100 to send,
   beside a plain SELECT of the same due rows (the floor of reading them at all);
 - fan-out with the cap raised: the dispatcher with `DiscordReminderSender` and a logged-in
   discord.py client, beside the same client sending the same number of DMs in a bare loop;
@@ -28,7 +29,7 @@ from bench.seed import seed_reminders, seed_users
 from bot.app import Liftcoach
 from bot.config import Settings
 from bot.reminders import Pacer, ReminderDispatcher
-from bot.store.schema import reminders
+from bot.store.schema import reminder_deliveries, reminders
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,16 @@ async def claiming(size: Size, folder: Path) -> list[Figure]:
         started = time.perf_counter()
         rows = await app.db.rows(sa.select(reminders).where(reminders.c.next_due_utc <= now.isoformat()))
         floor = time.perf_counter() - started
+        # What a dispatcher's claim does, with every due user in it: one transaction turns all of
+        # them into claimed delivery rows and leases the first batch to send.
         started = time.perf_counter()
-        claimed = await app.reminders.claim_due(now, size.claimed)
+        first_batch = await app.reminders.claim_due(now, 100, new_slots=size.claimed)
         elapsed = time.perf_counter() - started
+        claimed = await app.db.scalar(sa.select(sa.func.count()).select_from(reminder_deliveries)
+                                      .where(reminder_deliveries.c.state == "claimed"))
     finally:
         await app.close()
-    assert len(rows) == len(claimed) == size.claimed, (len(rows), len(claimed))
+    assert len(rows) == claimed == size.claimed and len(first_batch) == min(100, size.claimed), (len(rows), claimed)
     return [Figure("reminders", f"claim {size.claimed:,} due in one minute", elapsed, "s", floor,
                    "SELECT of the due rows", "< 1 s", elapsed < 1.0)]
 

@@ -80,7 +80,7 @@ class DispatchStats:
     undeliverable: int = 0
     retrying: int = 0
     failed: int = 0  # gave up after the last attempt
-    cancelled: int = 0  # turned off, paused or skipped between claim and send
+    cancelled: int = 0  # turned off, paused or skipped between claim and send, or taken over after the lease
     errors: int = 0  # unexpected exceptions, logged with a traceback
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
@@ -117,6 +117,10 @@ class DueReminder:
     late: bool  # sent well after its slot (the bot was down); the DM may say so
     attempts: int  # send attempts already made for this slot
     resend: bool  # a previous process may already have sent it; the nonce lets Discord drop the copy
+    # The delivery row's `next_attempt_utc` as this claim left it (the lease's end on PostgreSQL):
+    # marking it `sending` requires it unchanged, so a claim that another dispatcher took over after
+    # the lease ran out is not sent by both.
+    claim_token: str = ""
 
 
 R = reminders
@@ -478,7 +482,7 @@ class ReminderStore:
         now = _iso(now_utc)
         rows = (await connection.execute(
             sa.select(D.c.user_id, D.c.slot_utc, D.c.kind, D.c.state, D.c.attempts, D.c.attempted_at,
-                      R.c.dm_channel_id)
+                      D.c.next_attempt_utc, R.c.dm_channel_id)
             .select_from(D.outerjoin(R, R.c.user_id == D.c.user_id))
             .where(D.c.state.in_(OPEN_DELIVERY_STATES), D.c.next_attempt_utc <= now)
             .order_by(D.c.next_attempt_utc, D.c.user_id)
@@ -508,12 +512,13 @@ class ReminderStore:
                         late=is_late(now_utc, slot),
                         attempts=row["attempts"],
                         resend=in_flight,
+                        claim_token=row["next_attempt_utc"],
                     )
                 )
         if due and self._db.backend == "postgresql":
-            await connection.execute(
-                sa.update(D).where(_keys_in(due)).values(next_attempt_utc=_iso(now_utc + lease))
-            )
+            leased = _iso(now_utc + lease)
+            await connection.execute(sa.update(D).where(_keys_in(due)).values(next_attempt_utc=leased))
+            due = [replace(reminder, claim_token=leased) for reminder in due]
         if closed:
             log.warning("closed %d reminder deliveries left open by an earlier run", len(closed))
             await connection.execute(
@@ -528,12 +533,16 @@ class ReminderStore:
 
     async def mark_sending(self, reminders_: Sequence[DueReminder], now_utc: datetime) -> set[tuple[int, datetime]]:
         """Committed just before the sends, one statement for all of `reminders_`; returns the
-        (user_id, slot_utc) keys marked. A slot cancelled meanwhile is left out: do not send it."""
+        (user_id, slot_utc) keys marked. A slot cancelled meanwhile, or claimed by another
+        dispatcher once this one's lease ran out, is left out: do not send it."""
         if not reminders_:
             return set()
+        claimed_by_us = sa.tuple_(D.c.user_id, D.c.slot_utc, D.c.next_attempt_utc).in_(
+            [(reminder.user_id, _iso(reminder.slot_utc), reminder.claim_token) for reminder in reminders_]
+        )
         result = await self._db.write(
             sa.update(D)
-            .where(_keys_in(reminders_), D.c.state.in_(OPEN_DELIVERY_STATES))
+            .where(claimed_by_us, D.c.state.in_(OPEN_DELIVERY_STATES))
             .values(state="sending", attempts=D.c.attempts + 1, attempted_at=_iso(now_utc), updated_at=_iso(now_utc))
             .returning(D.c.user_id, D.c.slot_utc)
         )
