@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
@@ -120,7 +120,7 @@ class DueReminder:
     # The delivery row's `next_attempt_utc` as this claim left it (the lease's end on PostgreSQL):
     # marking it `sending` requires it unchanged, so a claim that another dispatcher took over after
     # the lease ran out is not sent by both.
-    claim_token: str = ""
+    claim_token: str = field(default="", compare=False)
 
 
 R = reminders

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from bot.coach.schedule import ScheduleError
 from bot.store.database import Database
 from bot.store.reminders import CLAIM_LEASE, ReminderStore, reminder_nonce
-from bot.store.schema import reminders, users
+from bot.store.schema import reminder_deliveries, reminders, users
 
 MON, THU = 0, 3
 # Monday 2026-11-23, 17:00 UTC = 18:00 in Berlin.
@@ -256,3 +256,52 @@ async def test_deleting_a_user_deletes_their_reminders(store, db):
     await db.write(sa.delete(users).where(users.c.user_id == 1))
     assert await store.get(1) is None
     assert await store.delivery_state(1, MONDAY_SLOT) is None
+
+
+async def test_one_claim_covers_several_schedules_and_zones(store, db):
+    """Users sharing a schedule are claimed together; each group gets its own slot and next due time."""
+    await db.write(sa.insert(users), [{"user_id": user_id, "created_at": BEFORE.isoformat(),
+                                       "updated_at": BEFORE.isoformat()} for user_id in (4, 5)])
+    await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.set_schedule(2, (MON,), time(12), "America/New_York", BEFORE)  # also 17:00 UTC
+    await store.set_schedule(5, (MON,), time(12), "America/New_York", BEFORE)
+    await store.set_schedule(3, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.snooze(3, BEFORE, timedelta(hours=1, minutes=30))  # due with the regular slot
+    await store.set_schedule(4, (THU,), time(18), "Europe/Berlin", BEFORE)
+    await store.snooze(4, BEFORE, timedelta(hours=1, minutes=45))  # due on its own
+
+    due = await store.claim_due(MONDAY_SLOT, 10)
+    assert sorted((r.user_id, r.kind, r.slot_utc) for r in due) == [
+        (1, "regular", MONDAY_SLOT), (2, "regular", MONDAY_SLOT), (3, "regular", MONDAY_SLOT),
+        (4, "snooze", BEFORE + timedelta(hours=1, minutes=45)), (5, "regular", MONDAY_SLOT),
+    ]
+    for user_id in (1, 2, 3, 5):
+        assert (await store.get(user_id)).next_due_utc == MONDAY_SLOT + timedelta(weeks=1)
+    assert (await store.get(3)).snooze_due_utc is None
+    assert await store.delivery_state(3, BEFORE + timedelta(hours=1, minutes=30)) == "skipped"
+    settings = await store.get(4)
+    assert settings.snooze_due_utc is None and settings.next_due_utc == MONDAY_SLOT + timedelta(days=3)
+
+
+async def test_new_slots_are_claimed_up_to_the_limit_across_schedules(store, db):
+    await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.set_schedule(2, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.set_schedule(3, (MON,), time(12), "America/New_York", BEFORE)
+
+    async def deliveries() -> int:
+        return await db.scalar(sa.select(sa.func.count()).select_from(reminder_deliveries))
+
+    assert len(await store.claim_due(MONDAY_SLOT, 10, new_slots=2)) == 2
+    assert await deliveries() == 2
+    await store.claim_due(MONDAY_SLOT, 10, new_slots=2)
+    assert await deliveries() == 3
+
+
+async def test_a_claim_taken_over_after_its_lease_is_not_marked_by_the_first_claimer(store, backend):
+    if backend != "postgresql":
+        pytest.skip("leases hide claims from other dispatchers, which only PostgreSQL runs")
+    await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
+    [slow] = await store.claim_due(MONDAY_SLOT, 10)
+    [taken_over] = await store.claim_due(MONDAY_SLOT + CLAIM_LEASE, 10)
+    assert await store.mark_sending([slow], MONDAY_SLOT + CLAIM_LEASE) == set()
+    assert await store.mark_sending([taken_over], MONDAY_SLOT + CLAIM_LEASE) == {(1, MONDAY_SLOT)}
