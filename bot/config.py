@@ -26,6 +26,11 @@ def default_prompts_dir() -> Path:
     return PACKAGED_PROMPTS_DIR if PACKAGED_PROMPTS_DIR.is_dir() else REPO_PROMPTS_DIR
 
 
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DISCORD_GLOBAL_RATE = 50
+MAX_RATE_BEHIND_PROXY = 10_000
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -35,7 +40,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     discord_api_base: str = Field(
-        default="https://discord.com/api/v10",
+        default=DISCORD_API_BASE,
         description="REST base URL; point it at an HTTP rate-limit proxy if you run one",
     )
     # Test-only: where the gateway websocket lives. Empty means Discord's own.
@@ -52,9 +57,15 @@ class Settings(BaseSettings):
     # Processes that draw /progress charts, so matplotlib's CPU never stalls the event loop.
     # One leaves the second core of a small 2-core host to the bot; 0 draws in a thread instead.
     chart_workers: int = Field(default=1, ge=0, le=32)
-    reminder_rate_per_second: float = Field(default=40.0, gt=0, le=50)
+    # Discord's global limit is 50 requests/s per token; above it only behind a rate-limit proxy
+    # (DISCORD_API_BASE), which then enforces the limit for every process together.
+    reminder_rate_per_second: float = Field(default=40.0, gt=0, le=MAX_RATE_BEHIND_PROXY)
     reminder_grace_hours: float = Field(default=3.0, ge=0)
     reminder_poll_seconds: float = Field(default=30.0, gt=0)
+    # How long a delivery one process claimed is hidden from the others (PostgreSQL); a dead
+    # process's claims are taken over when it runs out. Must stay well under the grace period.
+    reminder_claim_lease_seconds: float = Field(default=60.0, gt=0)
+    reminder_sends_in_flight: int = Field(default=10, ge=1, le=100)
     # For tests and demos: the clock starts at this instant and runs on in real time.
     clock_start: datetime | None = None
 
@@ -88,6 +99,15 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _reminder_rate(self) -> Settings:
+        if self.reminder_rate_per_second > DISCORD_GLOBAL_RATE and self.discord_api_base == DISCORD_API_BASE:
+            raise ValueError(
+                f"REMINDER_RATE_PER_SECOND above {DISCORD_GLOBAL_RATE} (Discord's global limit) needs "
+                "DISCORD_API_BASE pointing at a rate-limit proxy, which enforces the limit"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _shards_and_token(self) -> Settings:
         if self.shard_ids is not None:
             if self.shard_count is None:
@@ -115,3 +135,7 @@ class Settings(BaseSettings):
     @property
     def reminder_grace(self) -> timedelta:
         return timedelta(hours=self.reminder_grace_hours)
+
+    @property
+    def reminder_claim_lease(self) -> timedelta:
+        return timedelta(seconds=self.reminder_claim_lease_seconds)

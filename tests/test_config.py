@@ -65,3 +65,11 @@ def test_a_configuration_error_names_the_problem_but_never_shows_the_token(tmp_p
     error = capsys.readouterr().err
     assert "set DISCORD_TOKEN or DISCORD_TOKEN_FILE, not both" in error
     assert "env.token.value" not in error and "file.token.value" not in error
+
+
+def test_a_reminder_rate_above_discords_global_limit_needs_a_rate_limit_proxy():
+    with pytest.raises(ValidationError, match="rate-limit proxy"):
+        Settings(_env_file=None, reminder_rate_per_second=200)
+    proxied = Settings(_env_file=None, reminder_rate_per_second=200, discord_api_base="http://proxy:8080/api/v10")
+    assert proxied.reminder_rate_per_second == 200
+    assert Settings(_env_file=None, reminder_claim_lease_seconds=2.5).reminder_claim_lease.total_seconds() == 2.5

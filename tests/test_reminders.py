@@ -175,10 +175,12 @@ async def test_a_shared_pacer_paces_every_request_when_a_delivery_opens_a_dm_cha
     assert max_per_window(requests) <= 40
 
 
-async def run_until_killed(store: ReminderStore, discord: FakeDiscord, clock: FakeClock, how: str) -> None:
+async def run_until_killed(
+    store: ReminderStore, discord: FakeDiscord, clock: FakeClock, how: str, sends_in_flight: int = 1
+) -> None:
     if how == "exception":
         with pytest.raises(ProcessKilled):
-            await dispatcher(store, discord, clock, batch=50).run_once()
+            await dispatcher(store, discord, clock, batch=50, sends_in_flight=sends_in_flight).run_once()
         return
     # Cancel the running task from outside while a send is in flight.
     in_flight, never = asyncio.Event(), asyncio.Event()
@@ -191,7 +193,8 @@ async def run_until_killed(store: ReminderStore, discord: FakeDiscord, clock: Fa
             await never.wait()
             raise
 
-    dispatch = ReminderDispatcher(store, hanging_deliver, clock=clock, sleep=clock.sleep, batch=50)
+    dispatch = ReminderDispatcher(store, hanging_deliver, clock=clock, sleep=clock.sleep, batch=50,
+                                  sends_in_flight=sends_in_flight)
     task = asyncio.create_task(dispatch.run_once())
     await in_flight.wait()
     task.cancel()
@@ -201,6 +204,7 @@ async def run_until_killed(store: ReminderStore, discord: FakeDiscord, clock: Fa
 
 @pytest.mark.parametrize("how", ["exception", "cancel"])
 async def test_killed_mid_dispatch_then_restarted_each_user_gets_exactly_one_dm(database_url, clock, discord, how):
+    """One send at a time: exactly the one send in flight at the kill is sent again."""
     users = range(1, 301)
     db, store = await open_store(database_url)
     await add_users(db, users, clock())
@@ -239,7 +243,7 @@ async def test_restart_after_the_nonce_window_never_sends_twice(database_url, cl
     discord.kill_after = 5
     discord.kill_before_send = True  # the sixth DM (user 6) never reached Discord
     with pytest.raises(ProcessKilled):
-        await dispatcher(store, discord, clock, batch=10).run_once()
+        await dispatcher(store, discord, clock, batch=10, sends_in_flight=1).run_once()
 
     discord.kill_after = None
     clock.now += NONCE_WINDOW + timedelta(seconds=1)
@@ -254,6 +258,55 @@ async def test_restart_after_the_nonce_window_never_sends_twice(database_url, cl
     assert await restarted_store.delivery_state(6, SLOT) == "unconfirmed"
     await restarted_db.close()
     await db.close()
+
+
+@pytest.mark.parametrize("how", ["exception", "cancel"])
+async def test_killed_with_many_sends_in_flight_each_user_still_gets_exactly_one_dm(database_url, clock, discord, how):
+    """Ten sends at once: a kill leaves at most ten rows `sending`; within the nonce window they are
+    sent again with their nonces, so each user still sees one DM."""
+    users = range(1, 301)
+    db, store = await open_store(database_url)
+    await add_users(db, users, clock())
+    clock.now = SLOT
+    discord.kill_after = 137
+    await run_until_killed(store, discord, clock, how, sends_in_flight=10)
+    assert 137 <= len(discord.messages) < 137 + 10
+
+    discord.kill_after = None
+    clock.now += CLAIM_LEASE + timedelta(seconds=10)
+    restarted_db, restarted_store = await open_store(database_url)
+    await dispatcher(restarted_store, discord, clock, batch=50, sends_in_flight=10).run_once()
+
+    assert discord.dms_per_user_slot() == {(user, SLOT): 1 for user in users}
+    resent = [reminder for _, reminder in discord.calls if reminder.resend]
+    assert 1 <= len(resent) <= 10
+    assert len(discord.calls) - len(users) <= len(resent), "only rows left `sending` were called twice"
+    states = await restarted_db.rows(
+        sa.select(reminder_deliveries.c.state, sa.func.count()).group_by(reminder_deliveries.c.state)
+    )
+    assert [tuple(row.values()) for row in states] == [("sent", 300)]
+    await restarted_db.close()
+    await db.close()
+
+
+async def test_sends_in_flight_share_their_sending_and_sent_writes(db, store, clock, discord, monkeypatch):
+    """With the cap off, ten sends at once: far fewer `sending`/`sent` statements than reminders."""
+    await add_users(db, range(1, 201), clock())
+    clock.now = SLOT
+    writes: list[int] = []
+    for name in ("mark_sending", "mark_sent"):
+        original = getattr(store, name)
+
+        async def counted(reminders_, now_utc, original=original):
+            writes.append(len(reminders_))
+            return await original(reminders_, now_utc)
+
+        monkeypatch.setattr(store, name, counted)
+    stats = await dispatcher(store, discord, clock, rate_per_second=None, sends_in_flight=10).run_once()
+    assert stats.sent == 200
+    assert discord.dms_per_user_slot() == {(user, SLOT): 1 for user in range(1, 201)}
+    assert sum(writes) == 400
+    assert len(writes) < 100
 
 
 async def test_several_dispatchers_on_postgresql_send_each_reminder_once(backend, database_url, clock, discord):
@@ -370,14 +423,16 @@ async def test_a_store_failure_for_one_row_does_not_stop_the_others(db, store, c
     await add_users(db, [1, 2, 3], clock())
     original = store.mark_sent
 
-    async def flaky_mark_sent(reminder, now_utc):
-        if reminder.user_id == 1:
+    async def flaky_mark_sent(reminders_, now_utc):
+        if any(reminder.user_id == 1 for reminder in reminders_):
             raise OSError("disk full")
-        await original(reminder, now_utc)
+        await original(reminders_, now_utc)
 
     monkeypatch.setattr(store, "mark_sent", flaky_mark_sent)
     clock.now = SLOT
-    dispatch = dispatcher(store, discord, clock)
+    # One send at a time, so user 1's `sent` mark is a write of its own (in flight together,
+    # marks share a statement, and a failing one leaves all of them `sending`).
+    dispatch = dispatcher(store, discord, clock, sends_in_flight=1)
     stats = await dispatch.run_once()
     assert discord.dms_per_user_slot() == {(1, SLOT): 1, (2, SLOT): 1, (3, SLOT): 1}
     assert (stats.sent, stats.errors) == (2, 1)

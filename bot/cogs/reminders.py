@@ -76,6 +76,8 @@ class RemindersCog(commands.Cog):
             clock=app.clock,
             pacer=pacer,
             grace=settings.reminder_grace,
+            claim_lease=settings.reminder_claim_lease,
+            sends_in_flight=settings.reminder_sends_in_flight,
             poll_interval=timedelta(seconds=settings.reminder_poll_seconds),
         )
         self.stop = asyncio.Event()

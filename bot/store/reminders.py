@@ -10,14 +10,15 @@ Times are stored as ISO-8601 UTC text with whole seconds, so text order is time 
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.coach.schedule import (
@@ -116,6 +117,10 @@ class DueReminder:
     late: bool  # sent well after its slot (the bot was down); the DM may say so
     attempts: int  # send attempts already made for this slot
     resend: bool  # a previous process may already have sent it; the nonce lets Discord drop the copy
+    # The delivery row's `next_attempt_utc` as this claim left it (the lease's end on PostgreSQL):
+    # marking it `sending` requires it unchanged, so a claim that another dispatcher took over after
+    # the lease ran out is not sent by both.
+    claim_token: str = field(default="", compare=False)
 
 
 R = reminders
@@ -310,72 +315,160 @@ class ReminderStore:
         *,
         grace: timedelta = DEFAULT_GRACE,
         nonce_window: timedelta = NONCE_WINDOW,
+        lease: timedelta = CLAIM_LEASE,
+        new_slots: int | None = None,
     ) -> list[DueReminder]:
-        """In one transaction: turn due schedules into delivery rows, then return open deliveries.
+        """In one transaction: turn due schedules into delivery rows, then hand out open deliveries.
 
-        Each due user gets at most one new delivery: the latest missed regular slot if it is within
-        `grace` (sent late), otherwise nothing; the schedule always advances past `now_utc`, so a
-        long downtime never floods. Open deliveries include retries whose backoff is over and rows
-        a killed process left `sending` (re-sent with the same nonce while inside `nonce_window`,
-        else marked `unconfirmed` and not re-sent).
+        Up to `new_slots` (default `limit`) due users get a delivery row: the latest missed regular
+        slot if it is within `grace` (sent late), otherwise a `skipped` one; the schedule always
+        advances past `now_utc`, so a long downtime never floods. Then up to `limit` open deliveries
+        are returned: new ones, retries whose backoff is over, and rows a killed process left
+        `sending` (re-sent with the same nonce while inside `nonce_window`, else marked
+        `unconfirmed` and not re-sent).
 
         Several processes on PostgreSQL: rows are read `FOR UPDATE SKIP LOCKED`, so concurrent
         claims never wait for or take each other's rows, and the deliveries returned are hidden
-        from other claims for `CLAIM_LEASE` (see there), so each is sent by one process.
+        from other claims for `lease` (see `CLAIM_LEASE`), so each is sent by one process.
         """
         async with self._db.transaction() as connection:
-            await self._claim_new_slots(connection, now_utc, limit, grace)
-            return await self._open_deliveries(connection, now_utc, limit, grace, nonce_window)
+            await self._claim_new_slots(connection, now_utc, limit if new_slots is None else new_slots, grace)
+            return await self._open_deliveries(connection, now_utc, limit, grace, nonce_window, lease)
 
     async def _claim_new_slots(
         self, connection: AsyncConnection, now_utc: datetime, limit: int, grace: timedelta
-    ) -> None:
+    ) -> int:
+        """Set-based: users due at the same moment with the same schedule (days, time, zone) share
+        their slot and their next due time, so each such group is planned once in Python and
+        claimed with one `UPDATE ... RETURNING` and one `INSERT ... SELECT`, however many users it
+        holds. Returns the number of users claimed."""
         now = _iso(now_utc)
-        rows = (await connection.execute(
-            sa.select(R.c.user_id, R.c.days, R.c.local_time, R.c.timezone, R.c.next_due_utc, R.c.snooze_due_utc)
-            .where(sa.or_(R.c.next_due_utc <= now, R.c.snooze_due_utc <= now))
+        claimed = 0
+        snoozes_due = await connection.scalar(sa.select(sa.exists().where(R.c.snooze_due_utc <= now)))
+        first_due = (
+            sa.select(R.c.days, R.c.local_time, R.c.timezone, R.c.next_due_utc)
+            .where(R.c.next_due_utc <= now)
+            .order_by(R.c.next_due_utc)
             .limit(limit)
-            # PostgreSQL: rows another dispatcher is claiming are skipped, not waited for (SQLite ignores it).
-            .with_for_update(skip_locked=True)
-        )).mappings().all()
-        deliveries, schedules, invalid = [], [], []
-        for row in rows:
+            .subquery()
+        )
+        groups = (await connection.execute(sa.select(first_due).distinct())).all()
+        skipped = 0
+        for days, local_time, timezone, due in groups:
+            remaining = limit - claimed
+            if remaining <= 0:
+                break
+            same_schedule = sa.and_(_equals(R.c.days, days), _equals(R.c.local_time, local_time),
+                                    _equals(R.c.timezone, timezone), R.c.next_due_utc == due)
             try:
-                claims, next_regular, next_snooze = _plan_claim(row, now_utc, grace)
+                slot, next_regular, sending = _plan_regular(days, local_time, timezone, due, now_utc, grace)
             except Exception:
-                # One broken row (say, a zone removed from tzdata) must not block everyone else.
-                log.exception("reminder schedule of user %s is invalid; pausing it", row["user_id"])
-                invalid.append({"b_user_id": row["user_id"], "b_now": now})
+                # One broken schedule (say, a zone removed from tzdata) must not block everyone else.
+                log.exception("reminder schedule %s %s %s is invalid; pausing its users", days, local_time, timezone)
+                await connection.execute(
+                    sa.update(R).where(same_schedule).values(
+                        next_due_utc=None, snooze_due_utc=None, paused_reason="invalid_schedule", updated_at=now,
+                    )
+                )
                 continue
-            for slot, kind, state, skip_reason in claims:
-                deliveries.append({
-                    "user_id": row["user_id"], "slot_utc": _iso(slot), "kind": kind, "state": state,
-                    "next_attempt_utc": now if state == "claimed" else None, "skip_reason": skip_reason,
-                    "claimed_at": now, "updated_at": now,
-                })
-            schedules.append({"b_user_id": row["user_id"], "b_next": next_regular, "b_snooze": next_snooze,
-                              "b_now": now})
-        if deliveries:
-            await connection.execute(self._db.insert(D).on_conflict_do_nothing(), deliveries)
-        if schedules:
-            await connection.execute(
-                sa.update(R).where(R.c.user_id == sa.bindparam("b_user_id")).values(
-                    next_due_utc=sa.bindparam("b_next"), snooze_due_utc=sa.bindparam("b_snooze"),
-                    updated_at=sa.bindparam("b_now"),
-                ),
-                schedules,
+            users = await self._advance(connection, same_schedule, remaining, now, next_due_utc=next_regular)
+            await self._insert_deliveries(
+                connection, users, slot, "regular", "claimed" if sending else "skipped", None if sending else "missed",
+                now,
             )
-        if invalid:
-            await connection.execute(
-                sa.update(R).where(R.c.user_id == sa.bindparam("b_user_id")).values(
-                    next_due_utc=None, snooze_due_utc=None, paused_reason="invalid_schedule",
-                    updated_at=sa.bindparam("b_now"),
-                ),
-                invalid,
-            )
-        skipped = sum(1 for delivery in deliveries if delivery["state"] == "skipped")
+            if sending and snoozes_due:
+                # One DM per user per claim: the regular reminder already covers a snooze due now.
+                await self._supersede_snoozes(connection, users, now)
+            claimed += len(users)
+            skipped += 0 if sending else len(users)
+        if snoozes_due and claimed < limit:
+            claimed += await self._claim_snoozes(connection, now_utc, limit - claimed, grace)
         if skipped:
             log.info("skipped %d reminders missed by more than %s", skipped, grace)
+        return claimed
+
+    async def _claim_snoozes(
+        self, connection: AsyncConnection, now_utc: datetime, limit: int, grace: timedelta
+    ) -> int:
+        """Snoozes due now of users whose regular slot is not also due (those are claimed with it)."""
+        now = _iso(now_utc)
+        alone = sa.and_(R.c.snooze_due_utc <= now, sa.or_(R.c.next_due_utc.is_(None), R.c.next_due_utc > now))
+        first_due = sa.select(R.c.snooze_due_utc).where(alone).order_by(R.c.snooze_due_utc).limit(limit).subquery()
+        claimed = 0
+        for (moment,) in (await connection.execute(sa.select(first_due).distinct())).all():
+            if claimed >= limit:
+                break
+            users = await self._advance(connection, sa.and_(alone, R.c.snooze_due_utc == moment), limit - claimed,
+                                        now, snooze_due_utc=None)
+            sending = catch_up(now_utc, datetime.fromisoformat(moment), grace) == "send"
+            await self._insert_deliveries(connection, users, datetime.fromisoformat(moment), "snooze",
+                                          "claimed" if sending else "skipped", None if sending else "missed", now)
+            claimed += len(users)
+        return claimed
+
+    async def _advance(
+        self, connection: AsyncConnection, where: sa.ColumnElement[bool], limit: int, now: str, **due_times: str | None
+    ) -> list[int]:
+        """Move up to `limit` users matching `where` to their next due times; returns their ids.
+
+        PostgreSQL locks the rows `FOR UPDATE SKIP LOCKED` (another dispatcher's are skipped, not
+        waited for); SQLite holds the one write lock already."""
+        picked = (
+            sa.select(R.c.user_id).where(where).order_by(R.c.user_id).limit(limit)
+            .with_for_update(skip_locked=True).scalar_subquery()
+        )
+        result = await connection.execute(
+            sa.update(R).where(R.c.user_id.in_(picked)).values(**due_times, updated_at=now).returning(R.c.user_id)
+        )
+        return list(result.scalars())
+
+    async def _insert_deliveries(
+        self, connection: AsyncConnection, users: list[int], slot: datetime, kind: ReminderKind, state: str,
+        skip_reason: str | None, now: str,
+    ) -> None:
+        if not users:
+            return
+        ids = self._id_list(users)
+        columns = {
+            "user_id": ids.c.user_id,
+            "slot_utc": sa.literal(_iso(slot), D.c.slot_utc.type),
+            "kind": sa.literal(kind, D.c.kind.type),
+            "state": sa.literal(state, D.c.state.type),
+            "next_attempt_utc": sa.literal(now if state == "claimed" else None, D.c.next_attempt_utc.type),
+            "skip_reason": sa.literal(skip_reason, D.c.skip_reason.type),
+            "claimed_at": sa.literal(now, D.c.claimed_at.type),
+            "updated_at": sa.literal(now, D.c.updated_at.type),
+        }
+        # A slot the user already skipped ahead of time keeps its row (the primary key says "once").
+        # The WHERE is for SQLite's parser, which would read ON CONFLICT as a join's ON without it.
+        await connection.execute(
+            self._db.insert(D).from_select(list(columns), sa.select(*columns.values()).where(sa.true()))
+            .on_conflict_do_nothing()
+        )
+
+    async def _supersede_snoozes(self, connection: AsyncConnection, users: list[int], now: str) -> None:
+        ids = sa.select(self._id_list(users).c.user_id)
+        snoozed = sa.and_(R.c.user_id.in_(ids), R.c.snooze_due_utc <= now)
+        columns = {
+            "user_id": R.c.user_id, "slot_utc": R.c.snooze_due_utc,
+            "kind": sa.literal("snooze", D.c.kind.type), "state": sa.literal("skipped", D.c.state.type),
+            "skip_reason": sa.literal("superseded", D.c.skip_reason.type),
+            "claimed_at": sa.literal(now, D.c.claimed_at.type), "updated_at": sa.literal(now, D.c.updated_at.type),
+        }
+        await connection.execute(
+            self._db.insert(D).from_select(list(columns), sa.select(*columns.values()).where(snoozed))
+            .on_conflict_do_nothing()
+        )
+        await connection.execute(sa.update(R).where(snoozed).values(snooze_due_utc=None, updated_at=now))
+
+    def _id_list(self, users: list[int]) -> sa.Subquery:
+        """`users` as a one-column table (`user_id`) bound as ONE parameter, so a statement covers
+        any number of users: a bigint array on PostgreSQL, a JSON array on SQLite."""
+        if self._db.backend == "postgresql":
+            array = sa.literal(users, postgresql.ARRAY(sa.BigInteger))
+            return sa.select(sa.func.unnest(array).label("user_id")).subquery()
+        values = sa.func.json_each(sa.literal(json.dumps(users), sa.Text)).table_valued("value")
+        return sa.select(values.c.value.label("user_id")).subquery()
 
     async def _open_deliveries(
         self,
@@ -384,11 +477,12 @@ class ReminderStore:
         limit: int,
         grace: timedelta,
         nonce_window: timedelta,
+        lease: timedelta,
     ) -> list[DueReminder]:
         now = _iso(now_utc)
         rows = (await connection.execute(
             sa.select(D.c.user_id, D.c.slot_utc, D.c.kind, D.c.state, D.c.attempts, D.c.attempted_at,
-                      R.c.dm_channel_id)
+                      D.c.next_attempt_utc, R.c.dm_channel_id)
             .select_from(D.outerjoin(R, R.c.user_id == D.c.user_id))
             .where(D.c.state.in_(OPEN_DELIVERY_STATES), D.c.next_attempt_utc <= now)
             .order_by(D.c.next_attempt_utc, D.c.user_id)
@@ -418,16 +512,13 @@ class ReminderStore:
                         late=is_late(now_utc, slot),
                         attempts=row["attempts"],
                         resend=in_flight,
+                        claim_token=row["next_attempt_utc"],
                     )
                 )
         if due and self._db.backend == "postgresql":
-            leased = _iso(now_utc + CLAIM_LEASE)
-            await connection.execute(
-                sa.update(D)
-                .where(D.c.user_id == sa.bindparam("b_user_id"), D.c.slot_utc == sa.bindparam("b_slot"))
-                .values(next_attempt_utc=leased),
-                [{"b_user_id": reminder.user_id, "b_slot": _iso(reminder.slot_utc)} for reminder in due],
-            )
+            leased = _iso(now_utc + lease)
+            await connection.execute(sa.update(D).where(_keys_in(due)).values(next_attempt_utc=leased))
+            due = [replace(reminder, claim_token=leased) for reminder in due]
         if closed:
             log.warning("closed %d reminder deliveries left open by an earlier run", len(closed))
             await connection.execute(
@@ -440,22 +531,31 @@ class ReminderStore:
             )
         return due
 
-    async def mark_sending(self, reminder: DueReminder, now_utc: datetime) -> bool:
-        """Committed before each send; False if the slot was cancelled meanwhile (then do not send)."""
+    async def mark_sending(self, reminders_: Sequence[DueReminder], now_utc: datetime) -> set[tuple[int, datetime]]:
+        """Committed just before the sends, one statement for all of `reminders_`; returns the
+        (user_id, slot_utc) keys marked. A slot cancelled meanwhile, or claimed by another
+        dispatcher once this one's lease ran out, is left out: do not send it."""
+        if not reminders_:
+            return set()
+        claimed_by_us = sa.tuple_(D.c.user_id, D.c.slot_utc, D.c.next_attempt_utc).in_(
+            [(reminder.user_id, _iso(reminder.slot_utc), reminder.claim_token) for reminder in reminders_]
+        )
         result = await self._db.write(
             sa.update(D)
-            .where(D.c.user_id == reminder.user_id, D.c.slot_utc == _iso(reminder.slot_utc),
-                   D.c.state.in_(OPEN_DELIVERY_STATES))
+            .where(claimed_by_us, D.c.state.in_(OPEN_DELIVERY_STATES))
             .values(state="sending", attempts=D.c.attempts + 1, attempted_at=_iso(now_utc), updated_at=_iso(now_utc))
+            .returning(D.c.user_id, D.c.slot_utc)
         )
-        return result.rowcount > 0
+        return {(user_id, datetime.fromisoformat(slot)) for user_id, slot in result.all()}
 
-    async def mark_sent(self, reminder: DueReminder, now_utc: datetime) -> None:
-        await self._db.write(
-            sa.update(D)
-            .where(D.c.user_id == reminder.user_id, D.c.slot_utc == _iso(reminder.slot_utc), D.c.state == "sending")
-            .values(state="sent", error=None, updated_at=_iso(now_utc))
-        )
+    async def mark_sent(self, reminders_: Sequence[DueReminder], now_utc: datetime) -> None:
+        """One statement for all of `reminders_`."""
+        if reminders_:
+            await self._db.write(
+                sa.update(D)
+                .where(_keys_in(reminders_), D.c.state == "sending")
+                .values(state="sent", error=None, updated_at=_iso(now_utc))
+            )
 
     async def mark_failed(
         self, reminder: DueReminder, now_utc: datetime, error: str, retry_at: datetime | None
@@ -494,28 +594,23 @@ class ReminderStore:
         return result.rowcount
 
 
-def _plan_claim(
-    row: RowMapping, now_utc: datetime, grace: timedelta
-) -> tuple[list[tuple[datetime, ReminderKind, str, str | None]], str | None, str | None]:
-    """The delivery rows to create for one due user, and its next regular and snooze due times."""
-    claims: list[tuple[datetime, ReminderKind, str, str | None]] = []
-    next_regular, next_snooze = row["next_due_utc"], row["snooze_due_utc"]
-    regular_due, snooze_due = _parse(next_regular), _parse(next_snooze)
-    sending = False
-    if regular_due is not None and regular_due <= now_utc:
-        days, local_time, zone = _days(row["days"]), time.fromisoformat(row["local_time"]), load_zone(row["timezone"])
-        # After downtime only the latest missed slot can still be worth a (late) DM.
-        slot = max(regular_due, last_due(now_utc, days, local_time, zone))
-        next_regular = _iso(next_due(now_utc, days, local_time, zone))
-        sending = catch_up(now_utc, slot, grace) == "send"
-        claims.append((slot, "regular", "claimed" if sending else "skipped", None if sending else "missed"))
-    if snooze_due is not None and snooze_due <= now_utc:
-        next_snooze = None
-        if sending:
-            # One DM per user per claim: the regular reminder already covers the snoozed one.
-            claims.append((snooze_due, "snooze", "skipped", "superseded"))
-        elif catch_up(now_utc, snooze_due, grace) == "send":
-            claims.append((snooze_due, "snooze", "claimed", None))
-        else:
-            claims.append((snooze_due, "snooze", "skipped", "missed"))
-    return claims, next_regular, next_snooze
+def _plan_regular(
+    days: str, local_time: str, timezone: str, due: str, now_utc: datetime, grace: timedelta
+) -> tuple[datetime, str, bool]:
+    """For users whose regular slot `due` has come: the slot to claim, their next due time, and
+    whether the slot is still worth a DM (within `grace`). Raises for a broken schedule."""
+    day_tuple, at, zone = _days(days), time.fromisoformat(local_time), load_zone(timezone)
+    # After downtime only the latest missed slot can still be worth a (late) DM.
+    slot = max(datetime.fromisoformat(due), last_due(now_utc, day_tuple, at, zone))
+    return slot, _iso(next_due(now_utc, day_tuple, at, zone)), catch_up(now_utc, slot, grace) == "send"
+
+
+def _equals(column: sa.Column, value: object) -> sa.ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+def _keys_in(reminders_: Iterable[DueReminder]) -> sa.ColumnElement[bool]:
+    """The delivery rows of `reminders_`, by primary key (a row-value IN, on both backends)."""
+    return sa.tuple_(D.c.user_id, D.c.slot_utc).in_(
+        [(reminder.user_id, _iso(reminder.slot_utc)) for reminder in reminders_]
+    )

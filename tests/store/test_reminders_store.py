@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from bot.coach.schedule import ScheduleError
 from bot.store.database import Database
 from bot.store.reminders import CLAIM_LEASE, ReminderStore, reminder_nonce
-from bot.store.schema import reminders, users
+from bot.store.schema import reminder_deliveries, reminders, users
 
 MON, THU = 0, 3
 # Monday 2026-11-23, 17:00 UTC = 18:00 in Berlin.
@@ -80,8 +80,8 @@ async def test_claim_due_returns_each_slot_once(store):
     assert not due.late and not due.resend and due.attempts == 0
     assert (await store.get(1)).next_due_utc == MONDAY_SLOT + timedelta(days=3)
 
-    assert await store.mark_sending(due, MONDAY_SLOT)
-    await store.mark_sent(due, MONDAY_SLOT)
+    assert await store.mark_sending([due], MONDAY_SLOT)
+    await store.mark_sent([due], MONDAY_SLOT)
     assert await store.delivery_state(1, MONDAY_SLOT) == "sent"
     assert await store.claim_due(MONDAY_SLOT + timedelta(minutes=1), 10) == []
 
@@ -104,7 +104,7 @@ async def test_in_flight_row_is_resent_inside_the_nonce_window_only(store):
     await store.set_schedule(2, (MON,), time(18), "Europe/Berlin", BEFORE)
     due = await store.claim_due(MONDAY_SLOT, 10)
     for reminder in due:
-        await store.mark_sending(reminder, MONDAY_SLOT)
+        await store.mark_sending([reminder], MONDAY_SLOT)
     # A restart one minute later: both are offered again with the same nonce, flagged as resends.
     again = await store.claim_due(MONDAY_SLOT + timedelta(minutes=1), 10, nonce_window=timedelta(minutes=2))
     assert [(r.user_id, r.nonce, r.resend) for r in again] == [(r.user_id, r.nonce, True) for r in due]
@@ -119,8 +119,8 @@ async def test_claim_respects_the_limit(store):
     first = await store.claim_due(MONDAY_SLOT, 2)
     assert [r.user_id for r in first] == [1, 2]
     for reminder in first:
-        await store.mark_sending(reminder, MONDAY_SLOT)
-        await store.mark_sent(reminder, MONDAY_SLOT)
+        await store.mark_sending([reminder], MONDAY_SLOT)
+        await store.mark_sent([reminder], MONDAY_SLOT)
     assert [r.user_id for r in await store.claim_due(MONDAY_SLOT, 2)] == [3]
 
 
@@ -178,8 +178,8 @@ async def test_skip_a_future_slot_and_an_already_sent_one(store):
 
     next_week = MONDAY_SLOT + timedelta(weeks=1)
     [due] = await store.claim_due(next_week, 10)
-    await store.mark_sending(due, next_week)
-    await store.mark_sent(due, next_week)
+    await store.mark_sending([due], next_week)
+    await store.mark_sent([due], next_week)
     assert not await store.skip(1, next_week, "tired", next_week)
     assert await store.delivery_state(1, next_week) == "sent"
 
@@ -188,7 +188,7 @@ async def test_skip_cancels_a_claimed_but_unsent_slot(store):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     [due] = await store.claim_due(MONDAY_SLOT, 10)
     assert await store.skip(1, MONDAY_SLOT, "busy", MONDAY_SLOT)
-    assert not await store.mark_sending(due, MONDAY_SLOT)
+    assert not await store.mark_sending([due], MONDAY_SLOT)
 
 
 async def test_dm_channel_is_kept_per_user(store):
@@ -205,7 +205,7 @@ async def test_dm_channel_is_kept_per_user(store):
 async def test_pause_undeliverable_and_pending_notice(store):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     [due] = await store.claim_due(MONDAY_SLOT, 10)
-    await store.mark_sending(due, MONDAY_SLOT)
+    await store.mark_sending([due], MONDAY_SLOT)
     await store.pause_undeliverable(1, MONDAY_SLOT)
     settings = await store.get(1)
     assert settings.paused_reason == "undeliverable" and not settings.active and settings.next_due_utc is None
@@ -229,13 +229,13 @@ async def test_invalid_zone_in_a_row_pauses_only_that_user(store, db):
 async def test_failed_attempts_wait_for_their_retry_time(store):
     await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
     [due] = await store.claim_due(MONDAY_SLOT, 10)
-    await store.mark_sending(due, MONDAY_SLOT)
+    await store.mark_sending([due], MONDAY_SLOT)
     await store.mark_failed(due, MONDAY_SLOT, "503", retry_at=MONDAY_SLOT + timedelta(seconds=5))
     assert await store.next_wakeup() == MONDAY_SLOT + timedelta(seconds=5)
     assert await store.claim_due(MONDAY_SLOT + timedelta(seconds=4), 10) == []
     [retry] = await store.claim_due(MONDAY_SLOT + timedelta(seconds=5), 10)
     assert retry.attempts == 1 and retry.nonce == due.nonce
-    await store.mark_sending(retry, MONDAY_SLOT)
+    await store.mark_sending([retry], MONDAY_SLOT)
     await store.mark_failed(retry, MONDAY_SLOT, "503", retry_at=None)
     assert await store.delivery_state(1, MONDAY_SLOT) == "failed"
 
@@ -244,8 +244,8 @@ async def test_prune_keeps_open_rows(store):
     for user_id in (1, 2):
         await store.set_schedule(user_id, (MON,), time(18), "Europe/Berlin", BEFORE)
     due = await store.claim_due(MONDAY_SLOT, 10)
-    await store.mark_sending(due[0], MONDAY_SLOT)
-    await store.mark_sent(due[0], MONDAY_SLOT)
+    await store.mark_sending([due[0]], MONDAY_SLOT)
+    await store.mark_sent([due[0]], MONDAY_SLOT)
     assert await store.prune_deliveries(MONDAY_SLOT + timedelta(days=60)) == 1
     assert await store.delivery_state(2, MONDAY_SLOT) == "claimed"
 
@@ -256,3 +256,52 @@ async def test_deleting_a_user_deletes_their_reminders(store, db):
     await db.write(sa.delete(users).where(users.c.user_id == 1))
     assert await store.get(1) is None
     assert await store.delivery_state(1, MONDAY_SLOT) is None
+
+
+async def test_one_claim_covers_several_schedules_and_zones(store, db):
+    """Users sharing a schedule are claimed together; each group gets its own slot and next due time."""
+    await db.write(sa.insert(users), [{"user_id": user_id, "created_at": BEFORE.isoformat(),
+                                       "updated_at": BEFORE.isoformat()} for user_id in (4, 5)])
+    await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.set_schedule(2, (MON,), time(12), "America/New_York", BEFORE)  # also 17:00 UTC
+    await store.set_schedule(5, (MON,), time(12), "America/New_York", BEFORE)
+    await store.set_schedule(3, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.snooze(3, BEFORE, timedelta(hours=1, minutes=30))  # due with the regular slot
+    await store.set_schedule(4, (THU,), time(18), "Europe/Berlin", BEFORE)
+    await store.snooze(4, BEFORE, timedelta(hours=1, minutes=45))  # due on its own
+
+    due = await store.claim_due(MONDAY_SLOT, 10)
+    assert sorted((r.user_id, r.kind, r.slot_utc) for r in due) == [
+        (1, "regular", MONDAY_SLOT), (2, "regular", MONDAY_SLOT), (3, "regular", MONDAY_SLOT),
+        (4, "snooze", BEFORE + timedelta(hours=1, minutes=45)), (5, "regular", MONDAY_SLOT),
+    ]
+    for user_id in (1, 2, 3, 5):
+        assert (await store.get(user_id)).next_due_utc == MONDAY_SLOT + timedelta(weeks=1)
+    assert (await store.get(3)).snooze_due_utc is None
+    assert await store.delivery_state(3, BEFORE + timedelta(hours=1, minutes=30)) == "skipped"
+    settings = await store.get(4)
+    assert settings.snooze_due_utc is None and settings.next_due_utc == MONDAY_SLOT + timedelta(days=3)
+
+
+async def test_new_slots_are_claimed_up_to_the_limit_across_schedules(store, db):
+    await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.set_schedule(2, (MON,), time(18), "Europe/Berlin", BEFORE)
+    await store.set_schedule(3, (MON,), time(12), "America/New_York", BEFORE)
+
+    async def deliveries() -> int:
+        return await db.scalar(sa.select(sa.func.count()).select_from(reminder_deliveries))
+
+    assert len(await store.claim_due(MONDAY_SLOT, 10, new_slots=2)) == 2
+    assert await deliveries() == 2
+    await store.claim_due(MONDAY_SLOT, 10, new_slots=2)
+    assert await deliveries() == 3
+
+
+async def test_a_claim_taken_over_after_its_lease_is_not_marked_by_the_first_claimer(store, backend):
+    if backend != "postgresql":
+        pytest.skip("leases hide claims from other dispatchers, which only PostgreSQL runs")
+    await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", BEFORE)
+    [slow] = await store.claim_due(MONDAY_SLOT, 10)
+    [taken_over] = await store.claim_due(MONDAY_SLOT + CLAIM_LEASE, 10)
+    assert await store.mark_sending([slow], MONDAY_SLOT + CLAIM_LEASE) == set()
+    assert await store.mark_sending([taken_over], MONDAY_SLOT + CLAIM_LEASE) == {(1, MONDAY_SLOT)}
