@@ -501,6 +501,9 @@ class FakeDiscord:
         self.recommended_shards = 1
         # False: the gateway refuses new connections (503), as during a Discord outage.
         self.gateway_open = True
+        # Set: channel messages are answered at once; cleared by `hold_messages` until `release_messages`.
+        self._messages_flow = asyncio.Event()
+        self._messages_flow.set()
         self.shard_sessions: dict[int, GatewaySession] = {}
         self.identify_count = 0
         self.resume_count = 0
@@ -1139,7 +1142,15 @@ class FakeDiscord:
         channel_id = request.match_info["channel_id"]
         return self._channels.get(int(channel_id)) if channel_id.isdigit() else None
 
+    def hold_messages(self) -> None:
+        """Keep every channel message request waiting (as a stalled Discord would) until `release_messages`."""
+        self._messages_flow.clear()
+
+    def release_messages(self) -> None:
+        self._messages_flow.set()
+
     async def _create_message(self, request: web.Request) -> web.Response:
+        await self._messages_flow.wait()
         channel = self._channel_or_none(request)
         if channel is None:
             return _error(404, 10003, "Unknown Channel")

@@ -80,9 +80,15 @@ async def test_three_dispatcher_processes_send_each_reminder_once_and_take_over_
 
         await fake_discord.wait_until(lambda: len(fake_discord.requests) - before >= KILL_AFTER_SENDS, 30,
                                       f"{KILL_AFTER_SENDS} reminder DMs")
+        # Stall Discord for longer than a poll: every dispatcher, the doomed one included, is then
+        # waiting on its sends in flight with the rest of its batch claimed, so the kill always
+        # leaves claims behind for the others to take over.
+        fake_discord.hold_messages()
+        await asyncio.sleep(1)
         await doomed.kill()
         killed_at = datetime.now(UTC)
         open_at_kill = await _open_deliveries(db)
+        fake_discord.release_messages()
 
         deadline = asyncio.get_running_loop().time() + 45
         while sum(1 for channel in user_of if fake_discord.messages_in(channel)) < USERS:
