@@ -214,8 +214,9 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         if not options.custom or error.key == "errors.exercise_no_letters":
             raise
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
-    best_by_reps = await ctx.app.log.best_load_by_reps(
-        ctx.caller.user_id, exercise.key, least=isinstance(exercise, Exercise) and exercise.assisted)
+    kind = exercise if isinstance(exercise, Exercise) else None
+    assisted = kind is not None and kind.assisted
+    best_by_reps = await ctx.app.log.best_load_by_reps(ctx.caller.user_id, exercise.key, least=assisted)
     target, deload, session = None, False, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
@@ -233,7 +234,6 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
                 pain=options.pain.value if options.pain not in (None, Pain.NONE) else None)],
         when,
     )
-    kind = exercise if isinstance(exercise, Exercise) else None
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_kind(ctx, kind, weight_kg),
                       exercise=exercise.name)]
     if when != ctx.now:
@@ -253,7 +253,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(rest_line(ctx, target))
     if session is not None:
         lines.extend(await complete_if_logged(ctx, session, source="logged"))
-    records = records_broken(best_by_reps, weight_kg, options.reps, assisted=kind is not None and kind.assisted,
+    records = records_broken(best_by_reps, weight_kg, options.reps, assisted=assisted,
                              has_1rm=kind is None or kind.has_1rm)
     sections = []
     buttons: tuple[Button, ...] = ()

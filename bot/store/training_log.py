@@ -304,25 +304,30 @@ class TrainingLog:
         return [_entry(row) for row in await self.db.rows(query.order_by(set_logs.c.logged_at, set_logs.c.log_id))]
 
     async def best_loads_before(
-        self, user_id: int, exercises: Collection[str], before: datetime, *, least: bool = False
+        self, user_id: int, exercises: Collection[str], before: datetime | None, *, least: bool = False
     ) -> dict[str, dict[int, float]]:
-        """Exercise -> reps -> the heaviest load (kg) logged for that many reps before `before` (work sets).
+        """Exercise -> reps -> the heaviest load (kg) logged for that many reps before `before` (work sets;
+        None: ever).
 
-        As `best_load_by_reps`, for several exercises up to a moment: the records an entry after
-        `before` has to beat. Exercises never logged before are left out. `least`: the lightest
-        load instead, for assisted lifts, whose record is the least assistance.
+        The records an entry after `before` has to beat: the heaviest load, the best estimated 1RM
+        (it rises with the load at a given rep count) and the most reps at or above a load.
+        Aggregated inside the database over `set_logs_by_user_exercise`, at most 100 rows per
+        exercise whatever the length of the log. Exercises never logged before are left out.
+        `least`: the lightest load instead, for assisted lifts, whose record is the least assistance.
         """
         if not exercises:
             return {}
         best_of = sa.func.min if least else sa.func.max
-        rows = await self.db.rows(
+        query = (
             sa.select(set_logs.c.exercise, set_logs.c.reps, best_of(set_logs.c.weight_kg).label("heaviest"))
             .where(set_logs.c.user_id == user_id, set_logs.c.exercise.in_(sorted(exercises)),
-                   set_logs.c.logged_at < before.isoformat(), set_logs.c.kind != "warmup")
+                   set_logs.c.kind != "warmup")
             .group_by(set_logs.c.exercise, set_logs.c.reps)
         )
+        if before is not None:
+            query = query.where(set_logs.c.logged_at < before.isoformat())
         best: dict[str, dict[int, float]] = {}
-        for row in rows:
+        for row in await self.db.rows(query):
             best.setdefault(row["exercise"], {})[row["reps"]] = row["heaviest"]
         return best
 
@@ -337,20 +342,9 @@ class TrainingLog:
         return {row["exercise"]: int(row["sets"]) for row in rows}
 
     async def best_load_by_reps(self, user_id: int, exercise: str, *, least: bool = False) -> dict[int, float]:
-        """Reps -> the heaviest load (kg) ever logged for that many reps of one exercise (work sets, not warm-ups).
-
-        Enough for every record: the heaviest load, the best estimated 1RM (it rises with the load
-        at a given rep count) and the most reps at or above a load. At most 100 rows whatever the
-        length of the log, aggregated inside the database over `set_logs_by_user_exercise`.
-        `least`: the lightest load per rep count instead, for assisted lifts (least assistance).
-        """
-        best_of = sa.func.min if least else sa.func.max
-        rows = await self.db.rows(
-            sa.select(set_logs.c.reps, best_of(set_logs.c.weight_kg).label("heaviest"))
-            .where(set_logs.c.user_id == user_id, set_logs.c.exercise == exercise, set_logs.c.kind != "warmup")
-            .group_by(set_logs.c.reps)
-        )
-        return {row["reps"]: row["heaviest"] for row in rows}
+        """Reps -> the heaviest (`least`: lightest) load (kg) ever logged for that many reps of one
+        exercise: `best_loads_before` over the whole log."""
+        return (await self.best_loads_before(user_id, [exercise], None, least=least)).get(exercise, {})
 
     async def set_pain(self, user_id: int, log_id: int, pain: str | None) -> LogEntry | None:
         """Record the pain reported for one of the user's entries afterwards; None if it is not theirs."""
