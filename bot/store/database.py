@@ -125,6 +125,7 @@ class Database:
         self._write_connection: AsyncConnection | None = None
         self._idle_readers: asyncio.Queue[AsyncConnection] = asyncio.Queue()
         self._readers: list[AsyncConnection] = []
+        self._readers_opened = 0
         self._rows_changed = 0
         event.listen(writer.sync_engine, "after_cursor_execute", self._count_changes)
 
@@ -153,6 +154,7 @@ class Database:
     async def close(self) -> None:
         connections = [*self._readers, *([self._write_connection] if self._write_connection else [])]
         self._readers, self._write_connection = [], None
+        self._readers_opened = 0
         for connection in connections:
             await connection.close()
         await self._writer.dispose()
@@ -334,8 +336,14 @@ class Database:
     async def _acquire_reader(self) -> AsyncConnection:
         if self.backend != "sqlite":
             return await self._connect(self._reader)
-        if self._idle_readers.empty() and len(self._readers) < SQLITE_READERS:
-            connection = await self._connect(self._reader)
+        if self._idle_readers.empty() and self._readers_opened < SQLITE_READERS:
+            # Counted before the await: a burst must not see the pool unfilled fifty times over.
+            self._readers_opened += 1
+            try:
+                connection = await self._connect(self._reader)
+            except BaseException:
+                self._readers_opened -= 1
+                raise
             self._readers.append(connection)
             return connection
         return await self._idle_readers.get()

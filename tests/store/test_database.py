@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from bot.coach.vocabulary import Goal, Unit
 from bot.store import migrate as migrate_module
 from bot.store.custom_exercises import CustomExercises
-from bot.store.database import Database, DatabaseError, engine_url, newest_revision, sqlite_path
+from bot.store.database import SQLITE_READERS, Database, DatabaseError, engine_url, newest_revision, sqlite_path
 from bot.store.migrate import ALEMBIC_USER_VERSION, LEGACY_REVISIONS, head, script_directory
 from bot.store.reminders import ReminderStore
 from bot.store.schema import metadata, users
@@ -249,6 +249,16 @@ async def test_connection_settings_on_sqlite(tmp_path):
             values[pragma] = await db.scalar(sa.text(f"PRAGMA {pragma}"))
         assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1,
                           "query_only": 1}, "reads run on read-only connections"
+
+
+async def test_a_burst_of_reads_shares_the_few_sqlite_read_connections(tmp_path):
+    """Fifty reads at once open SQLITE_READERS connections, not fifty (each one a thread and a file handle:
+    a burst that opened one per read made every later command contend with fifty threads)."""
+    async with await Database.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as db:
+        await db.migrate()
+        values = await asyncio.gather(*(db.scalar(sa.select(sa.literal(index))) for index in range(50)))
+        assert values == list(range(50))
+        assert len(db._readers) == SQLITE_READERS
 
 
 async def test_nested_transactions_roll_back_only_the_inner_part(database_url):
