@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
@@ -80,6 +81,45 @@ def _entry(row) -> LogEntry:
         logged_at=datetime.fromisoformat(row["logged_at"]),
         action_id=row["action_id"],
     )
+
+
+_NEWEST = ("9999-12-31", 2**62)  # a keyset bound above every row: a lift's first page
+
+
+@functools.lru_cache(maxsize=16)
+def _window_pages(lifts: int) -> sa.Select | sa.CompoundSelect:
+    """The next page of `lifts` exercises' non-warm-up rows, newest first, as one statement.
+
+    Parameters: `user_id`; per lift i, `exercise_i`, `rows_i` and the keyset bound `after_at_i`,
+    `after_id_i` (the page holds rows older than it). Each page stays its own indexed, limited
+    read; built once per number of lifts, since building and keying the union costs more than
+    running it.
+    """
+    pages = []
+    for index in range(lifts):
+        after_at, after_id = sa.bindparam(f"after_at_{index}"), sa.bindparam(f"after_id_{index}")
+        pages.append(
+            sa.select(set_logs)
+            .where(set_logs.c.user_id == sa.bindparam("user_id"),
+                   set_logs.c.exercise == sa.bindparam(f"exercise_{index}"),
+                   set_logs.c.kind != "warmup",
+                   sa.or_(set_logs.c.logged_at < after_at,
+                          sa.and_(set_logs.c.logged_at == after_at, set_logs.c.log_id < after_id)))
+            .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
+            .limit(sa.bindparam(f"rows_{index}", type_=sa.Integer))
+        )
+    if lifts == 1:
+        return pages[0]
+    return sa.union_all(*(sa.select(*page.subquery().c) for page in pages))
+
+
+def _window_parameters(user_id: int, pages: dict[str, int], after: dict[str, tuple[str, int] | None]) -> dict:
+    parameters: dict = {"user_id": user_id}
+    for index, (exercise, rows) in enumerate(pages.items()):
+        after_at, after_id = after[exercise] or _NEWEST
+        parameters |= {f"exercise_{index}": exercise, f"rows_{index}": rows, f"after_at_{index}": after_at,
+                       f"after_id_{index}": after_id}
+    return parameters
 
 
 class TrainingLog:
@@ -267,7 +307,8 @@ class TrainingLog:
         windows = {exercise: _Window(sessions) for exercise in dict.fromkeys(exercises)}
         pages = {exercise: sessions + 1 for exercise in windows}
         while pages:
-            rows = await self.db.rows(_window_pages(user_id, pages, {ex: windows[ex].last for ex in pages}))
+            after = {exercise: windows[exercise].last for exercise in pages}
+            rows = await self.db.rows(_window_pages(len(pages)), _window_parameters(user_id, pages, after))
             by_exercise: dict[str, list] = {exercise: [] for exercise in pages}
             for row in rows:
                 by_exercise[row["exercise"]].append(row)
@@ -368,29 +409,6 @@ class TrainingLog:
             .order_by(last.desc(), set_logs.c.exercise)
         )
         return [row["exercise"] for row in rows]
-
-
-_WINDOW_COLUMNS = [column for column in set_logs.c]
-
-
-def _window_page(user_id: int, exercise: str, rows: int, after: tuple[str, int] | None) -> sa.Select:
-    """One exercise's next `rows` non-warm-up rows, newest first, older than `after` (logged_at, log_id)."""
-    query = sa.select(*_WINDOW_COLUMNS).where(
-        set_logs.c.user_id == user_id, set_logs.c.exercise == exercise, set_logs.c.kind != "warmup"
-    )
-    if after is not None:
-        logged_at, log_id = after
-        query = query.where(sa.or_(set_logs.c.logged_at < logged_at,
-                                   sa.and_(set_logs.c.logged_at == logged_at, set_logs.c.log_id < log_id)))
-    return query.order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc()).limit(rows)
-
-
-def _window_pages(user_id: int, pages: dict[str, int], after: dict[str, tuple[str, int] | None]) -> sa.Select:
-    """The pages of several exercises as one statement (each page stays its own indexed, limited read)."""
-    selects = [_window_page(user_id, exercise, rows, after[exercise]) for exercise, rows in pages.items()]
-    if len(selects) == 1:
-        return selects[0]
-    return sa.union_all(*(sa.select(*select.subquery().c) for select in selects))
 
 
 class _Window:
