@@ -184,9 +184,10 @@ class Database:
         """An INSERT with this dialect's `on_conflict_do_nothing` / `on_conflict_do_update` (same API on both)."""
         return (sqlite.insert if self.backend == "sqlite" else postgresql.insert)(table)
 
-    async def rows(self, statement: sa.Executable) -> list[RowMapping]:
+    async def rows(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[RowMapping]:
+        """A read's rows; `parameters` fill the statement's `bindparam`s (a statement built once)."""
         async with self._reading() as connection:
-            return list((await connection.execute(statement)).mappings())
+            return list((await connection.execute(statement, parameters)).mappings())
 
     async def row(self, statement: sa.Executable) -> RowMapping | None:
         async with self._reading() as connection:
