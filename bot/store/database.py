@@ -184,18 +184,25 @@ class Database:
         """An INSERT with this dialect's `on_conflict_do_nothing` / `on_conflict_do_update` (same API on both)."""
         return (sqlite.insert if self.backend == "sqlite" else postgresql.insert)(table)
 
+    # Reads take `parameters` for statements built once with `sa.bindparam` (building and keying
+    # a statement costs more than running it on an indexed read).
+
     async def rows(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[RowMapping]:
-        """A read's rows; `parameters` fill the statement's `bindparam`s (a statement built once)."""
         async with self._reading() as connection:
             return list((await connection.execute(statement, parameters)).mappings())
 
-    async def row(self, statement: sa.Executable) -> RowMapping | None:
+    async def row(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> RowMapping | None:
         async with self._reading() as connection:
-            return (await connection.execute(statement)).mappings().first()
+            return (await connection.execute(statement, parameters)).mappings().first()
 
-    async def scalar(self, statement: sa.Executable) -> Any:
+    async def column(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[Any]:
+        """The first column of every row (no row objects: cheaper for a long list of one value)."""
         async with self._reading() as connection:
-            return (await connection.execute(statement)).scalar()
+            return list((await connection.execute(statement, parameters)).scalars())
+
+    async def scalar(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> Any:
+        async with self._reading() as connection:
+            return (await connection.execute(statement, parameters)).scalar()
 
     async def write(
         self, statement: sa.Executable, parameters: Sequence[dict[str, Any]] | dict[str, Any] | None = None
