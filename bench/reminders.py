@@ -100,8 +100,8 @@ async def fan_out(fake, client: discord.Client, app: Liftcoach, count: int, rate
     await seed_users(app.db, list(channel_of), [], due)
     await seed_reminders(app.db, list(channel_of), due, channel_of.__getitem__)
     pacer = Pacer(rate, app.clock, asyncio.sleep)
-    dispatcher = ReminderDispatcher(app.reminders, DiscordReminderSender(client, app, pacer), clock=app.clock,
-                                    pacer=pacer)
+    sender = DiscordReminderSender(client, app, pacer)
+    dispatcher = ReminderDispatcher(app.reminders, sender, clock=app.clock, pacer=pacer, prepare=sender.prepare)
     requests_before = len(fake.requests)
     started = time.perf_counter()
     stats = await dispatcher.run_once()

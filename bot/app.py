@@ -364,10 +364,15 @@ class Liftcoach:
                 notices.append(notice)
         return tuple(notices)
 
-    async def compose(self, user_id: int, build: Callable[[Context], Awaitable[Reply]]) -> Outgoing:
-        """A message the bot sends on its own (a reminder DM), through the same disclaimer path."""
+    async def compose(
+        self, user_id: int, build: Callable[[Context], Awaitable[Reply]], *, profile: UserProfile | None = None
+    ) -> Outgoing:
+        """A message the bot sends on its own (a reminder DM), through the same disclaimer path.
+
+        `profile`: the user's profile when the caller already read it (a batch of reminders reads
+        all of theirs in one statement); otherwise it is read here."""
         now = self.clock()
-        profile = await self.users.get(user_id) or _guest(user_id, now)
+        profile = profile or await self.users.get(user_id) or _guest(user_id, now)
         reply = await build(Context(self, Caller(user_id, in_dm=True), profile, now))
         return await self._render_attachments(self._outgoing(reply, notices=()))
 

@@ -43,7 +43,7 @@ import contextlib
 import logging
 import math
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -71,6 +71,7 @@ class Delivery(Enum):
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[object]]
 Deliver = Callable[[DueReminder], Awaitable[Delivery]]
+Prepare = Callable[[Sequence[DueReminder]], Awaitable[object]]
 
 
 @dataclass
@@ -182,9 +183,14 @@ class ReminderDispatcher:
         nonce_window: timedelta = NONCE_WINDOW,
         keep_deliveries: timedelta = timedelta(days=30),
         pacer: Pacer | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         """`pacer` replaces the one built from `rate_per_second`: share it with `deliver` when a
         delivery can take more than one request (opening a DM channel), so every request is paced.
+
+        `prepare(batch)` runs once per claimed batch before its sends (the Discord sender reads the
+        batch's profiles in one statement there); if it raises, the error is logged and the batch
+        is sent anyway.
 
         `batch` is how many deliveries one claim leases; it is lowered so that a batch is sent
         within half of `claim_lease` at the pacer's rate (a lease must not run out while its
@@ -194,6 +200,7 @@ class ReminderDispatcher:
             raise ValueError("batch, sends_in_flight and max_attempts must be at least 1")
         self._store = store
         self._deliver = deliver
+        self._prepare = prepare
         self._clock = clock
         self._sleep = sleep
         self._pacer = pacer or Pacer(rate_per_second, clock, sleep)
@@ -226,6 +233,13 @@ class ReminderDispatcher:
                 return stats
             stats.claimed += len(fresh)
             seen.update((reminder.user_id, reminder.slot_utc) for reminder in fresh)
+            if self._prepare is not None:
+                try:
+                    await self._prepare(fresh)
+                except Exception as error:
+                    metrics.count_database_error(error)
+                    log.exception("preparing %d reminders failed; sending them anyway", len(fresh))
+                    stats.errors += 1
             await self._send_all(fresh, stats)
 
     async def _send_all(self, due: list[DueReminder], stats: DispatchStats) -> None:

@@ -309,6 +309,34 @@ async def test_sends_in_flight_share_their_sending_and_sent_writes(db, store, cl
     assert len(writes) < 100
 
 
+async def test_prepare_sees_each_claimed_batch_once_before_its_sends(db, store, clock, discord):
+    await add_users(db, range(1, 251), clock())
+    clock.now = SLOT
+    batches: list[list[int]] = []
+
+    async def prepare(batch):
+        assert not {reminder.user_id for reminder in batch} & {r.user_id for _, r in discord.calls}
+        batches.append([reminder.user_id for reminder in batch])
+
+    stats = await dispatcher(store, discord, clock, rate_per_second=None, batch=100, prepare=prepare).run_once()
+    assert stats.sent == 250
+    assert [len(batch) for batch in batches] == [100, 100, 50]
+    assert sorted(user for batch in batches for user in batch) == list(range(1, 251))
+
+
+async def test_a_failing_prepare_is_logged_and_the_batch_still_sent(db, store, clock, discord, caplog):
+    await add_users(db, range(1, 6), clock())
+    clock.now = SLOT
+
+    async def prepare(batch):
+        raise RuntimeError("profiles unavailable")
+
+    stats = await dispatcher(store, discord, clock, prepare=prepare).run_once()
+    assert stats.sent == 5 and stats.errors == 1
+    assert discord.dms_per_user_slot() == {(user, SLOT): 1 for user in range(1, 6)}
+    assert "preparing 5 reminders failed" in caplog.text
+
+
 async def test_several_dispatchers_on_postgresql_send_each_reminder_once(backend, database_url, clock, discord):
     """Three dispatchers (own connection pools, as in three processes) claim concurrently: FOR UPDATE
     SKIP LOCKED plus the claim lease give each delivery to exactly one of them."""

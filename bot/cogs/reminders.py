@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 import aiohttp
@@ -16,6 +17,7 @@ from bot.embeds import message_kwargs
 from bot.proxy import retry_proxy_429
 from bot.reminders import UNDELIVERABLE_ERROR_CODES, Delivery, Pacer, ReminderDispatcher
 from bot.store.reminders import DueReminder
+from bot.store.users import UserProfile
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,13 @@ class DiscordReminderSender:
         self.client = client
         self.app = app
         self.pacer = pacer
+        # The profiles of the batch being sent, read at once by `prepare`; each is used by one DM.
+        self._profiles: dict[int, UserProfile] = {}
+
+    async def prepare(self, batch: Sequence[DueReminder]) -> None:
+        """Reads the batch's profiles in one statement instead of one per DM (the dispatcher's `prepare`)."""
+        self._profiles = {}  # a failed read leaves no profile of an earlier batch behind
+        self._profiles = await self.app.reminders.profiles([reminder.user_id for reminder in batch])
 
     async def _open_channel(self, user_id: int) -> int:
         channel = await retry_proxy_429(lambda: self.client.create_dm(discord.Object(user_id)))
@@ -44,7 +53,8 @@ class DiscordReminderSender:
                 # second request and waits for its own slot.
                 channel_id = await self._open_channel(reminder.user_id)
                 await self.pacer.wait()
-            outgoing = await self.app.compose(reminder.user_id, lambda ctx: reminder_message(ctx, reminder))
+            outgoing = await self.app.compose(reminder.user_id, lambda ctx: reminder_message(ctx, reminder),
+                                              profile=self._profiles.pop(reminder.user_id, None))
             channel = self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
             # A retry after a proxy's 429 reuses the nonce, so Discord still shows one DM.
             await retry_proxy_429(lambda: channel.send(nonce=reminder.nonce, **message_kwargs(outgoing)))
@@ -70,11 +80,13 @@ class RemindersCog(commands.Cog):
         self.send_reminders = send_reminders
         settings = app.settings
         pacer = Pacer(settings.reminder_rate_per_second, app.clock, asyncio.sleep)
+        sender = DiscordReminderSender(client, app, pacer)
         self.dispatcher = ReminderDispatcher(
             app.reminders,
-            DiscordReminderSender(client, app, pacer),
+            sender,
             clock=app.clock,
             pacer=pacer,
+            prepare=sender.prepare,
             grace=settings.reminder_grace,
             claim_lease=settings.reminder_claim_lease,
             sends_in_flight=settings.reminder_sends_in_flight,

@@ -32,7 +32,8 @@ from bot.coach.schedule import (
     upcoming,
 )
 from bot.store.database import Database
-from bot.store.schema import OPEN_DELIVERY_STATES, reminder_deliveries, reminders
+from bot.store.schema import OPEN_DELIVERY_STATES, reminder_deliveries, reminders, users
+from bot.store.users import UserProfile, _profile
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,10 @@ class DueReminder:
 
 R = reminders
 D = reminder_deliveries
+# The states written into the SQL itself, not bound: SQLite uses the partial index
+# `reminder_deliveries_open` only when it can see that a query's WHERE implies the index's, so with
+# bound states every claim scanned and sorted the whole ledger.
+_OPEN = D.c.state.in_(sa.bindparam("open_states", OPEN_DELIVERY_STATES, expanding=True, literal_execute=True))
 
 
 # Statements every command runs, built once (building and keying one costs more than running it).
@@ -140,6 +145,7 @@ class ReminderStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sql = _Statements(db.backend)
 
     # --- schedule ---------------------------------------------------------------------------
 
@@ -322,11 +328,19 @@ class ReminderStore:
             )
             await connection.execute(
                 sa.update(D)
-                .where(D.c.user_id == user_id, D.c.state.in_(OPEN_DELIVERY_STATES))
+                .where(D.c.user_id == user_id, _OPEN)
                 .values(state="undeliverable", updated_at=now)
             )
 
     # --- dispatch ---------------------------------------------------------------------------
+
+    async def profiles(self, user_ids: Sequence[int]) -> dict[int, UserProfile]:
+        """The profiles of `user_ids` in one statement (a claimed batch's, for its DMs), by user id;
+        users without a profile are left out."""
+        if not user_ids:
+            return {}
+        rows = await self._db.rows(self._sql.profiles, self._sql.id_parameters(user_ids))
+        return {row["user_id"]: _profile(row) for row in rows}
 
     async def claim_due(
         self,
@@ -504,7 +518,7 @@ class ReminderStore:
             sa.select(D.c.user_id, D.c.slot_utc, D.c.kind, D.c.state, D.c.attempts, D.c.attempted_at,
                       D.c.next_attempt_utc, R.c.dm_channel_id)
             .select_from(D.outerjoin(R, R.c.user_id == D.c.user_id))
-            .where(D.c.state.in_(OPEN_DELIVERY_STATES), D.c.next_attempt_utc <= now)
+            .where(_OPEN, D.c.next_attempt_utc <= now)
             .order_by(D.c.next_attempt_utc, D.c.user_id)
             .limit(limit)
             .with_for_update(of=D, skip_locked=True)
@@ -537,7 +551,7 @@ class ReminderStore:
                 )
         if due and self._db.backend == "postgresql":
             leased = _iso(now_utc + lease)
-            await connection.execute(sa.update(D).where(_keys_in(due)).values(next_attempt_utc=leased))
+            await connection.execute(self._sql.lease, {**self._sql.key_parameters(due), "leased": leased})
             due = [replace(reminder, claim_token=leased) for reminder in due]
         if closed:
             log.warning("closed %d reminder deliveries left open by an earlier run", len(closed))
@@ -557,25 +571,15 @@ class ReminderStore:
         dispatcher once this one's lease ran out, is left out: do not send it."""
         if not reminders_:
             return set()
-        claimed_by_us = sa.tuple_(D.c.user_id, D.c.slot_utc, D.c.next_attempt_utc).in_(
-            [(reminder.user_id, _iso(reminder.slot_utc), reminder.claim_token) for reminder in reminders_]
-        )
         result = await self._db.write(
-            sa.update(D)
-            .where(claimed_by_us, D.c.state.in_(OPEN_DELIVERY_STATES))
-            .values(state="sending", attempts=D.c.attempts + 1, attempted_at=_iso(now_utc), updated_at=_iso(now_utc))
-            .returning(D.c.user_id, D.c.slot_utc)
+            self._sql.mark_sending, {**self._sql.key_parameters(reminders_), "now": _iso(now_utc)}
         )
         return {(user_id, datetime.fromisoformat(slot)) for user_id, slot in result.all()}
 
     async def mark_sent(self, reminders_: Sequence[DueReminder], now_utc: datetime) -> None:
         """One statement for all of `reminders_`."""
         if reminders_:
-            await self._db.write(
-                sa.update(D)
-                .where(_keys_in(reminders_), D.c.state == "sending")
-                .values(state="sent", error=None, updated_at=_iso(now_utc))
-            )
+            await self._db.write(self._sql.mark_sent, {**self._sql.key_parameters(reminders_), "now": _iso(now_utc)})
 
     async def mark_failed(
         self, reminder: DueReminder, now_utc: datetime, error: str, retry_at: datetime | None
@@ -597,7 +601,7 @@ class ReminderStore:
         moments = sa.union_all(
             sa.select(sa.func.min(R.c.next_due_utc).label("moment")),
             sa.select(sa.func.min(R.c.snooze_due_utc)),
-            sa.select(sa.func.min(D.c.next_attempt_utc)).where(D.c.state.in_(OPEN_DELIVERY_STATES)),
+            sa.select(sa.func.min(D.c.next_attempt_utc)).where(_OPEN),
         ).subquery()
         return _parse(await self._db.scalar(sa.select(sa.func.min(moments.c.moment))))
 
@@ -629,8 +633,50 @@ def _equals(column: sa.Column, value: object) -> sa.ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
-def _keys_in(reminders_: Iterable[DueReminder]) -> sa.ColumnElement[bool]:
-    """The delivery rows of `reminders_`, by primary key (a row-value IN, on both backends)."""
-    return sa.tuple_(D.c.user_id, D.c.slot_utc).in_(
-        [(reminder.user_id, _iso(reminder.slot_utc)) for reminder in reminders_]
-    )
+class _Statements:
+    """The statements run for every batch of DMs, built once per store and executed with
+    parameters: SQLAlchemy then reuses their compiled form (building a statement costs more CPU
+    than SQLite needs to run it). A list of keys is bound as ONE parameter, joined as a table
+    (`UPDATE ... FROM`), so each row is found by its primary key: a row-value `IN (VALUES ...)`
+    made SQLite scan the whole ledger for every mark."""
+
+    def __init__(self, backend: str) -> None:
+        self._backend = backend
+        if backend == "postgresql":
+            keys = sa.func.unnest(
+                sa.bindparam("user_ids", type_=postgresql.ARRAY(sa.BigInteger)),
+                sa.bindparam("slots", type_=postgresql.ARRAY(sa.Text)),
+                sa.bindparam("tokens", type_=postgresql.ARRAY(sa.Text)),
+            ).table_valued("key_user", "key_slot", "key_token").render_derived()
+            ids = sa.func.unnest(sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger))).table_valued("value").render_derived()
+            key = sa.select(keys).subquery("k")
+        else:
+            # `[[user_id, slot, token], ...]` as JSON text, read with json_each.
+            each = sa.func.json_each(sa.bindparam("keys", type_=sa.Text)).table_valued("value")
+            key = sa.select(*(sa.func.json_extract(each.c.value, f"$[{index}]").label(name)
+                              for index, name in enumerate(("key_user", "key_slot", "key_token")))).subquery("k")
+            ids = sa.func.json_each(sa.bindparam("ids", type_=sa.Text)).table_valued("value")
+        same_row = sa.and_(D.c.user_id == key.c.key_user, D.c.slot_utc == key.c.key_slot)
+        now = sa.bindparam("now", type_=sa.Text)
+        self.mark_sending = (
+            sa.update(D)
+            .where(same_row, D.c.next_attempt_utc == key.c.key_token, _OPEN)
+            .values(state="sending", attempts=D.c.attempts + 1, attempted_at=now, updated_at=now)
+            .returning(D.c.user_id, D.c.slot_utc)
+        )
+        self.mark_sent = (
+            sa.update(D).where(same_row, D.c.state == "sending").values(state="sent", error=None, updated_at=now)
+        )
+        self.lease = sa.update(D).where(same_row).values(next_attempt_utc=sa.bindparam("leased", type_=sa.Text))
+        self.profiles = sa.select(users).where(users.c.user_id.in_(sa.select(ids.c.value)))
+
+    def key_parameters(self, reminders_: Iterable[DueReminder]) -> dict[str, object]:
+        """The delivery keys (and claim tokens) of `reminders_` for the statements' `k` table."""
+        keys = [(reminder.user_id, _iso(reminder.slot_utc), reminder.claim_token) for reminder in reminders_]
+        if self._backend == "postgresql":
+            user_ids, slots, tokens = (list(column) for column in zip(*keys, strict=True))
+            return {"user_ids": user_ids, "slots": slots, "tokens": tokens}
+        return {"keys": json.dumps(keys)}
+
+    def id_parameters(self, user_ids: Sequence[int]) -> dict[str, object]:
+        return {"ids": list(user_ids) if self._backend == "postgresql" else json.dumps(list(user_ids))}

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bench.seed import seed_users
+from bench.seed import seed_reminders, seed_users
 from bot.commands.base import Caller
 from bot.store.schema import metadata
 
@@ -69,3 +70,27 @@ async def test_today_and_history_with_a_year_of_logs_use_indexes_only(app, clock
             assert outgoing.reply.tone.value != "error", outgoing.reply.body
     assert len(statements) >= 3
     assert await full_scans(app, statements) == []
+
+
+async def test_a_reminder_batch_finds_its_rows_by_key(app, clock) -> None:
+    """Claiming a batch, reading its profiles and marking it `sending` and `sent` read by index;
+    on SQLite not even a whole-index scan of the ledger (the marks once scanned it per group)."""
+    due = clock().replace(minute=0) + timedelta(hours=1)
+    await seed_users(app.db, range(1, USERS + 1), [], clock())
+    await seed_reminders(app.db, range(1, USERS + 1), due, lambda user_id: 10_000 + user_id)
+    store = app.reminders
+    with captured_statements() as statements:
+        batch = await store.claim_due(due, 20)
+        assert len(batch) == 20
+        assert len(await store.profiles([reminder.user_id for reminder in batch])) == 20
+        assert len(await store.mark_sending(batch, due)) == 20
+        await store.mark_sent(batch, due)
+    assert len(statements) >= 4
+    # SQLite's `SCAN anon_1` reads the claim's own LIMITed subquery, not a table.
+    problems = await full_scans(app, statements)
+    assert [problem for problem in problems if re.search(r"^\s*SCAN (?!anon_)\w+$|Seq Scan", problem, re.M)] == []
+    if app.db.backend == "sqlite":
+        async with app.db.connect() as connection:
+            for statement, parameters in statements[-2:]:  # the marks
+                plan = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)).all()
+                assert not any(row[-1].startswith("SCAN reminder_deliveries") for row in plan), plan

@@ -307,3 +307,25 @@ async def test_a_claim_taken_over_after_its_lease_is_not_marked_by_the_first_cla
     [taken_over] = await store.claim_due(MONDAY_SLOT + CLAIM_LEASE, 10)
     assert await store.mark_sending([slow], MONDAY_SLOT + CLAIM_LEASE) == set()
     assert await store.mark_sending([taken_over], MONDAY_SLOT + CLAIM_LEASE) == {(1, MONDAY_SLOT)}
+
+
+async def test_profiles_reads_a_batch_of_profiles_at_once(db, store):
+    await db.write(sa.update(users).where(users.c.user_id == 2).values(goal="strength", timezone="Europe/Berlin"))
+    profiles = await store.profiles([2, 1, 99])
+    assert sorted(profiles) == [1, 2]  # 99 has no profile
+    assert profiles[2].goal.value == "strength" and profiles[2].timezone == "Europe/Berlin"
+    assert profiles[1].goal is None and profiles[1].user_id == 1
+    assert await store.profiles([]) == {}
+
+
+async def test_marks_touch_only_the_given_deliveries(db, store):
+    """`sending` and `sent` are keyed by (user, slot) and the claim: the other user's delivery of
+    the same slot keeps its state, and `sent` needs `sending` first."""
+    for user_id in (1, 2):
+        await store.set_schedule(user_id, (MON, THU), time(18), "Europe/Berlin", BEFORE)
+    first, second = await store.claim_due(MONDAY_SLOT, 10)
+    assert (first.user_id, second.user_id) == (1, 2)
+    assert await store.mark_sending([first], MONDAY_SLOT) == {(1, MONDAY_SLOT)}
+    await store.mark_sent([first, second], MONDAY_SLOT)
+    assert await store.delivery_state(1, MONDAY_SLOT) == "sent"
+    assert await store.delivery_state(2, MONDAY_SLOT) == "claimed"
