@@ -33,7 +33,7 @@ from bot.coach.schedule import (
 )
 from bot.store.database import Database
 from bot.store.schema import OPEN_DELIVERY_STATES, reminder_deliveries, reminders, users
-from bot.store.users import UserProfile, _profile
+from bot.store.users import UserProfile, profile_of
 
 log = logging.getLogger(__name__)
 
@@ -340,7 +340,7 @@ class ReminderStore:
         if not user_ids:
             return {}
         rows = await self._db.rows(self._sql.profiles, self._sql.id_parameters(user_ids))
-        return {row["user_id"]: _profile(row) for row in rows}
+        return {row["user_id"]: profile_of(row) for row in rows}
 
     async def claim_due(
         self,

@@ -30,7 +30,8 @@ class UserProfile:
 _EDITABLE = {"goal", "experience", "days_per_week", "equipment", "units", "timezone"}
 
 
-def _profile(row) -> UserProfile:
+def profile_of(row) -> UserProfile:
+    """A `users` row (a mapping) as a profile."""
     return UserProfile(
         user_id=row["user_id"],
         goal=Goal(row["goal"]) if row["goal"] else None,
@@ -61,7 +62,7 @@ class UserStore:
 
     async def get(self, user_id: int) -> UserProfile | None:
         row = await self.db.row(_PROFILE, {"user_id": user_id})
-        return _profile(row) if row else None
+        return profile_of(row) if row else None
 
     async def ensure(self, user_id: int, now: datetime) -> UserProfile:
         """The user's profile, creating it with defaults on first contact (a write only then)."""
