@@ -124,11 +124,36 @@ def progress_message(interaction: discord.Interaction) -> Progress:
     return show
 
 
-async def answer_in_time(interaction: discord.Interaction, work: asyncio.Future[Outgoing]) -> None:
-    """Deliver `work`'s reply; if it is not ready in 2 s, defer first so Discord keeps waiting."""
-    done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
-    if not done and not interaction.response.is_done():
-        await interaction.response.defer(ephemeral=True, thinking=interaction.message is None)
+class Acknowledgement:
+    """An interaction's one deferral, whoever asks first: the deadline watchdog or a reply with a chart to draw."""
+
+    def __init__(self, interaction: discord.Interaction) -> None:
+        self.interaction = interaction
+        self._asked = False
+
+    async def defer(self, *, ephemeral: bool) -> None:
+        """"Liftcoach is thinking…" (on a click: the clicked message waits); nothing if already answered."""
+        if self._asked or self.interaction.response.is_done():
+            return
+        self._asked = True  # before the await: the other asker must not send a second deferral
+        await self.interaction.response.defer(ephemeral=ephemeral, thinking=self.interaction.message is None)
+
+
+async def answer_in_time(
+    interaction: discord.Interaction, work: asyncio.Future[Outgoing], acknowledgement: Acknowledgement | None = None
+) -> None:
+    """Deliver `work`'s reply; if it is not ready 2 s after Discord created the interaction, defer
+    first so Discord keeps waiting (it drops an interaction not answered within 3 s).
+
+    The 2 s count from the interaction's own timestamp, not from when this process got to it: a
+    busy event loop may start a command late. A deferral is ephemeral, since the reply's own
+    visibility is not known yet: under such load a public answer shows to its user alone rather
+    than an error reply showing to everyone.
+    """
+    waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    done, _ = await asyncio.wait({work}, timeout=min(DEFER_AFTER_SECONDS, max(0.0, DEFER_AFTER_SECONDS - waited)))
+    if not done:
+        await (acknowledgement or Acknowledgement(interaction)).defer(ephemeral=True)
     await deliver(interaction, await work)
 
 

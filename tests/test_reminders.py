@@ -375,9 +375,9 @@ async def test_undeliverable_pauses_at_once_and_sets_one_notice(db, store, clock
     assert [r.user_id for _, r in discord.calls].count(1) == 1
     assert [r.user_id for _, r in discord.calls].count(2) == 8
     assert (await store.get(1)).paused_reason == "undeliverable"
-    assert await store.pop_pending_notice(1)
-    assert not await store.pop_pending_notice(1)
-    assert not await store.pop_pending_notice(2)
+    assert await store.note_command(1, None, clock())
+    assert not await store.note_command(1, None, clock())
+    assert not await store.note_command(2, None, clock())
 
 
 async def test_retry_backs_off_exponentially_then_gives_up_on_the_slot(db, store, clock, discord):

@@ -3,12 +3,13 @@ the app and render the reply; the reminders cog sends reminder DMs."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
-from bot.client import caller_of, deliver, progress_message
+from bot.client import Acknowledgement, answer_in_time, caller_of, deliver, progress_message
 from bot.commands.base import Upload
 from bot.cooldowns import COOLDOWNS
 from bot.imports.parser import MAX_FILE_BYTES
@@ -28,12 +29,14 @@ def per_user_cooldown(command: str):
 async def run_command(interaction: discord.Interaction, name: str, **options: object) -> None:
     app = interaction.client.app
     plain = {key: getattr(value, "value", value) for key, value in options.items()}
+    acknowledgement = Acknowledgement(interaction)
 
     async def acknowledge(reply: Reply) -> None:
         # "Liftcoach is thinking…" at once; `deliver` then turns it into the reply with the chart.
-        await interaction.response.defer(ephemeral=reply.ephemeral, thinking=True)
+        await acknowledgement.defer(ephemeral=reply.ephemeral)
 
-    await deliver(interaction, await app.run(caller_of(interaction), name, plain, before_render=acknowledge))
+    work = asyncio.ensure_future(app.run(caller_of(interaction), name, plain, before_render=acknowledge))
+    await answer_in_time(interaction, work, acknowledgement)
 
 
 async def run_with_files(interaction: discord.Interaction, name: str, **options: object) -> None:

@@ -156,6 +156,13 @@ async def lift_history(ctx: Context, key: str) -> list[LogEntry]:
                                              lambda moment: local_date(moment, zone))
 
 
+async def lift_histories(ctx: Context, keys: list[str]) -> dict[str, list[LogEntry]]:
+    """`lift_history` of several exercises, read together."""
+    zone = ZoneInfo(ctx.profile.timezone)
+    return await ctx.app.log.recent_sessions_of(ctx.caller.user_id, keys, progression_sessions(ctx),
+                                                lambda moment: local_date(moment, zone))
+
+
 def progression_sessions(ctx: Context) -> int:
     """How many sessions of a lift the progression reads (`PROGRESSION_WINDOW` x its longest look-back)."""
     return PROGRESSION_WINDOW * ctx.app.loading.progression.sessions_without_progress
@@ -166,7 +173,7 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
     equipment = await equipment_profile(ctx)
-    histories = {planned.exercise.key: await lift_history(ctx, planned.exercise.key) for planned in draft.exercises}
+    histories = await lift_histories(ctx, [planned.exercise.key for planned in draft.exercises])
     working: dict[str, float] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:

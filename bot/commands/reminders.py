@@ -208,9 +208,7 @@ async def reminder_skip_reason(ctx: Context, argument: str, interaction: Interac
 
 
 async def on_command(ctx: Context) -> str | None:
-    if ctx.caller.dm_channel_id is not None:
-        await ctx.app.reminders.set_dm_channel(ctx.caller.user_id, ctx.caller.dm_channel_id, ctx.now)
-    if await ctx.app.reminders.pop_pending_notice(ctx.caller.user_id):
+    if await ctx.app.reminders.note_command(ctx.caller.user_id, ctx.caller.dm_channel_id, ctx.now):
         return ctx.text("remind.dms_closed_notice")
     return None
 

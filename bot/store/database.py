@@ -184,17 +184,20 @@ class Database:
         """An INSERT with this dialect's `on_conflict_do_nothing` / `on_conflict_do_update` (same API on both)."""
         return (sqlite.insert if self.backend == "sqlite" else postgresql.insert)(table)
 
-    async def rows(self, statement: sa.Executable) -> list[RowMapping]:
-        async with self._reading() as connection:
-            return list((await connection.execute(statement)).mappings())
+    # Reads take `parameters` for statements built once with `sa.bindparam` (building and keying
+    # a statement costs more than running it on an indexed read).
 
-    async def row(self, statement: sa.Executable) -> RowMapping | None:
+    async def rows(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[RowMapping]:
         async with self._reading() as connection:
-            return (await connection.execute(statement)).mappings().first()
+            return list((await connection.execute(statement, parameters)).mappings())
 
-    async def scalar(self, statement: sa.Executable) -> Any:
+    async def row(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> RowMapping | None:
         async with self._reading() as connection:
-            return (await connection.execute(statement)).scalar()
+            return (await connection.execute(statement, parameters)).mappings().first()
+
+    async def scalar(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> Any:
+        async with self._reading() as connection:
+            return (await connection.execute(statement, parameters)).scalar()
 
     async def write(
         self, statement: sa.Executable, parameters: Sequence[dict[str, Any]] | dict[str, Any] | None = None

@@ -35,14 +35,17 @@ def _read(name: str, value: object) -> object:
     return value
 
 
+_EQUIPMENT = sa.select(*(equipment_profiles.c[name] for name in FIELDS)).where(
+    equipment_profiles.c.user_id == sa.bindparam("user_id")
+)  # built once: /today and /log read it every time
+
+
 class EquipmentStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, user_id: int) -> EquipmentOverrides:
-        row = await self.db.row(
-            sa.select(*(equipment_profiles.c[name] for name in FIELDS)).where(equipment_profiles.c.user_id == user_id)
-        )
+        row = await self.db.row(_EQUIPMENT, {"user_id": user_id})
         return EquipmentOverrides(**{name: _read(name, row[name]) for name in FIELDS}) if row else EquipmentOverrides()
 
     async def update(self, user_id: int, now: datetime, **changes: object) -> EquipmentOverrides:

@@ -127,6 +127,11 @@ R = reminders
 D = reminder_deliveries
 
 
+# Statements every command runs, built once (building and keying one costs more than running it).
+_DM_CHANNEL = sa.select(R.c.dm_channel_id).where(R.c.user_id == sa.bindparam("user_id"))
+_BOOKKEEPING = sa.select(R.c.dm_channel_id, R.c.pending_notice).where(R.c.user_id == sa.bindparam("user_id"))
+
+
 class ReminderStore:
     """Schedules and deliveries. A schedule's `timezone` is a copy of the user's one time zone
     (`users.timezone`, set with /settings): callers pass the profile's zone to `set_schedule`, and
@@ -262,6 +267,25 @@ class ReminderStore:
         """Remember the user's DM channel; writes nothing when it is already the stored one."""
         if await self.get_dm_channel(user_id) == channel_id:
             return
+        await self._store_dm_channel(user_id, channel_id, now_utc)
+
+    async def note_command(self, user_id: int, dm_channel_id: int | None, now_utc: datetime) -> bool:
+        """Every command's bookkeeping, with one read: remember a new DM channel, pop the closed-DMs notice.
+
+        Returns True once after reminders were paused for closed DMs (tell the user now). Writes
+        only when the channel changed or a notice was pending.
+        """
+        row = await self._db.row(_BOOKKEEPING, {"user_id": user_id})
+        if dm_channel_id is not None and (row is None or row["dm_channel_id"] != dm_channel_id):
+            await self._store_dm_channel(user_id, dm_channel_id, now_utc)
+        if row is None or not row["pending_notice"]:
+            return False
+        result = await self._db.write(
+            sa.update(R).where(R.c.user_id == user_id, R.c.pending_notice == 1).values(pending_notice=0)
+        )
+        return result.rowcount > 0
+
+    async def _store_dm_channel(self, user_id: int, channel_id: int, now_utc: datetime) -> None:
         statement = self._db.insert(R).values(user_id=user_id, dm_channel_id=channel_id, updated_at=_iso(now_utc))
         await self._db.write(statement.on_conflict_do_update(
             index_elements=[R.c.user_id],
@@ -275,7 +299,7 @@ class ReminderStore:
         )
 
     async def get_dm_channel(self, user_id: int) -> int | None:
-        return await self._db.scalar(sa.select(R.c.dm_channel_id).where(R.c.user_id == user_id))
+        return await self._db.scalar(_DM_CHANNEL, {"user_id": user_id})
 
     async def pause_undeliverable(self, user_id: int, now_utc: datetime) -> None:
         """DMs are closed: stop at once, cancel what is claimed, and owe the user a notice."""
@@ -292,19 +316,6 @@ class ReminderStore:
                 .where(D.c.user_id == user_id, D.c.state.in_(OPEN_DELIVERY_STATES))
                 .values(state="undeliverable", updated_at=now)
             )
-
-    async def pop_pending_notice(self, user_id: int) -> bool:
-        """True once after reminders were paused for closed DMs (tell the user on their next command).
-
-        Reads first, so the usual case (nothing pending) writes nothing.
-        """
-        pending = await self._db.scalar(sa.select(R.c.pending_notice).where(R.c.user_id == user_id))
-        if not pending:
-            return False
-        result = await self._db.write(
-            sa.update(R).where(R.c.user_id == user_id, R.c.pending_notice == 1).values(pending_notice=0)
-        )
-        return result.rowcount > 0
 
     # --- dispatch ---------------------------------------------------------------------------
 

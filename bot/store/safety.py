@@ -34,13 +34,18 @@ class Screen:
         return self.status is ScreenStatus.NEEDS_CLEARANCE
 
 
+# Built once: every /today reads both.
+_SCREEN = sa.select(readiness_screens).where(readiness_screens.c.user_id == sa.bindparam("user_id"))
+_PAUSES = sa.select(progression_pauses).where(progression_pauses.c.user_id == sa.bindparam("user_id"))
+
+
 class SafetyStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def screen(self, user_id: int) -> Screen | None:
         """None when the screen was never offered to this user."""
-        row = await self.db.row(sa.select(readiness_screens).where(readiness_screens.c.user_id == user_id))
+        row = await self.db.row(_SCREEN, {"user_id": user_id})
         if row is None:
             return None
         answers = tuple(mark == "y" for mark in row["answers"]) if row["answers"] is not None else None
@@ -106,7 +111,7 @@ class SafetyStore:
 
     async def pauses(self, user_id: int) -> dict[str, datetime]:
         """Exercise key -> when its progression was paused."""
-        rows = await self.db.rows(sa.select(progression_pauses).where(progression_pauses.c.user_id == user_id))
+        rows = await self.db.rows(_PAUSES, {"user_id": user_id})
         return {row["exercise"]: datetime.fromisoformat(row["paused_at"]) for row in rows}
 
     async def resume(self, user_id: int, exercise: str) -> bool:

@@ -9,6 +9,10 @@ import sqlalchemy as sa
 from bot.store.database import Database
 from bot.store.schema import exercise_swaps
 
+_SWAPS = sa.select(exercise_swaps.c.replaced, exercise_swaps.c.replacement).where(
+    exercise_swaps.c.user_id == sa.bindparam("user_id")
+)  # built once: /today and /log read it every time
+
 
 class ExerciseSwaps:
     def __init__(self, db: Database) -> None:
@@ -16,9 +20,7 @@ class ExerciseSwaps:
 
     async def all(self, user_id: int) -> dict[str, str]:
         """Replaced exercise key -> the key the user trains instead."""
-        rows = await self.db.rows(
-            sa.select(exercise_swaps.c.replaced, exercise_swaps.c.replacement).where(exercise_swaps.c.user_id == user_id)
-        )
+        rows = await self.db.rows(_SWAPS, {"user_id": user_id})
         return {row["replaced"]: row["replacement"] for row in rows}
 
     async def set(self, user_id: int, replaced: str, replacement: str, now: datetime) -> None:

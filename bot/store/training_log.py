@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
@@ -135,6 +136,45 @@ async def _insert(connection: AsyncConnection, user_id: int, entry: NewEntry, no
     log_id = (await connection.execute(_INSERT, values)).scalar_one()
     return LogEntry(**vars(entry), log_id=log_id, user_id=user_id, logged_at=now, session_id=session_id,
                     action_id=action_id)
+
+
+_NEWEST = ("9999-12-31", 2**62)  # a keyset bound above every row: a lift's first page
+
+
+@functools.lru_cache(maxsize=16)
+def _window_pages(lifts: int) -> sa.Select | sa.CompoundSelect:
+    """The next page of `lifts` exercises' non-warm-up rows, newest first, as one statement.
+
+    Parameters: `user_id`; per lift i, `exercise_i`, `rows_i` and the keyset bound `after_at_i`,
+    `after_id_i` (the page holds rows older than it). Each page stays its own indexed, limited
+    read; built once per number of lifts, since building and keying the union costs more than
+    running it.
+    """
+    pages = []
+    for index in range(lifts):
+        after_at, after_id = sa.bindparam(f"after_at_{index}"), sa.bindparam(f"after_id_{index}")
+        pages.append(
+            sa.select(set_logs)
+            .where(set_logs.c.user_id == sa.bindparam("user_id"),
+                   set_logs.c.exercise == sa.bindparam(f"exercise_{index}"),
+                   set_logs.c.kind != "warmup",
+                   sa.or_(set_logs.c.logged_at < after_at,
+                          sa.and_(set_logs.c.logged_at == after_at, set_logs.c.log_id < after_id)))
+            .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
+            .limit(sa.bindparam(f"rows_{index}", type_=sa.Integer))
+        )
+    if lifts == 1:
+        return pages[0]
+    return sa.union_all(*(sa.select(*page.subquery().c) for page in pages))
+
+
+def _window_parameters(user_id: int, pages: dict[str, int], after: dict[str, tuple[str, int] | None]) -> dict:
+    parameters: dict = {"user_id": user_id}
+    for index, (exercise, rows) in enumerate(pages.items()):
+        after_at, after_id = after[exercise] or _NEWEST
+        parameters |= {f"exercise_{index}": exercise, f"rows_{index}": rows, f"after_at_{index}": after_at,
+                       f"after_id_{index}": after_id}
+    return parameters
 
 
 class TrainingLog:
@@ -320,32 +360,37 @@ class TrainingLog:
     ) -> list[LogEntry]:
         """The entries (warm-ups left out) of the latest `sessions` training days of one exercise, oldest first.
 
-        `day_of(logged_at)` names a training day (the lifter's local date). Rows are read newest
-        first through `set_logs_by_user_exercise`, a page at a time, until one more day shows up
-        than asked for, so the oldest day kept is complete however many rows it has; the cost
-        follows the window, not the length of the log.
+        `day_of(logged_at)` names a training day (the lifter's local date). See `recent_sessions_of`.
         """
-        query = (
-            sa.select(set_logs)
-            .where(set_logs.c.user_id == user_id, set_logs.c.exercise == exercise, set_logs.c.kind != "warmup")
-            .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
-        )
-        page = 8 * sessions  # a session is 1-5 rows of one lift in practice (one per set when imported)
-        while True:
-            rows = await self.db.rows(query.limit(page))
-            kept: list[LogEntry] = []
-            days: set[Hashable] = set()
+        return (await self.recent_sessions_of(user_id, [exercise], sessions, day_of))[exercise]
+
+    async def recent_sessions_of(
+        self, user_id: int, exercises: Collection[str], sessions: int, day_of: Callable[[datetime], Hashable]
+    ) -> dict[str, list[LogEntry]]:
+        """Each exercise's entries (warm-ups left out) of its latest `sessions` training days, oldest first.
+
+        All the exercises are read with one statement: per exercise, a page of its newest rows
+        through `set_logs_by_user_exercise`, joined with UNION ALL. A lift is complete once one
+        more training day shows up than asked for (so its oldest day kept is whole) or its log
+        ends. The first page is one row per day; a lift logged as several rows a day (one per
+        set, as imports write them) is read on from where its page ended, sized by the rows per
+        day seen so far, so the rows read stay near the window whatever the log's length.
+        """
+        windows = {exercise: _Window(sessions) for exercise in dict.fromkeys(exercises)}
+        pages = {exercise: sessions + 1 for exercise in windows}
+        while pages:
+            after = {exercise: windows[exercise].last for exercise in pages}
+            rows = await self.db.rows(_window_pages(len(pages)), _window_parameters(user_id, pages, after))
+            by_exercise: dict[str, list] = {exercise: [] for exercise in pages}
             for row in rows:
-                entry = _entry(row)
-                day = day_of(entry.logged_at)
-                if day not in days:
-                    if len(days) == sessions:
-                        return kept[::-1]
-                    days.add(day)
-                kept.append(entry)
-            if len(rows) < page:
-                return kept[::-1]
-            page *= 4
+                by_exercise[row["exercise"]].append(row)
+            for exercise, page_rows in by_exercise.items():
+                window = windows[exercise]
+                if window.take(page_rows, day_of) or len(page_rows) < pages[exercise]:
+                    del pages[exercise]
+                else:
+                    pages[exercise] = window.next_page()
+        return {exercise: window.kept[::-1] for exercise, window in windows.items()}
 
     async def moments(
         self, user_id: int, *, since: datetime, exercise: str | None = None
@@ -431,3 +476,34 @@ class TrainingLog:
             .order_by(last.desc(), set_logs.c.exercise)
         )
         return [row["exercise"] for row in rows]
+
+
+class _Window:
+    """The rows of one exercise read so far, newest first, and the training days they cover."""
+
+    def __init__(self, sessions: int) -> None:
+        self.sessions = sessions
+        self.kept: list[LogEntry] = []
+        self.days: set[Hashable] = set()
+        self.rows_read = 0
+        self.last: tuple[str, int] | None = None
+
+    def take(self, rows: list, day_of: Callable[[datetime], Hashable]) -> bool:
+        """Add a page (newest first); True once a day older than the window showed up."""
+        for row in rows:
+            entry = _entry(row)
+            day = day_of(entry.logged_at)
+            if day not in self.days:
+                if len(self.days) == self.sessions:
+                    return True
+                self.days.add(day)
+            self.kept.append(entry)
+        self.rows_read += len(rows)
+        if rows:
+            self.last = (rows[-1]["logged_at"], rows[-1]["log_id"])
+        return False
+
+    def next_page(self) -> int:
+        """Rows likely to finish the window: the days still missing at the rows per day seen, plus a quarter."""
+        per_day = self.rows_read / max(1, len(self.days))
+        return max(8, int(per_day * (self.sessions + 1 - len(self.days)) * 1.25) + 1)

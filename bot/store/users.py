@@ -46,12 +46,21 @@ def _profile(row) -> UserProfile:
     )
 
 
+# Statements every command runs, built once (building and keying one costs more than running it).
+_PROFILE = sa.select(users).where(users.c.user_id == sa.bindparam("user_id"))
+_COMPLETED_SINCE = (
+    sa.select(sessions.c.completed_at)
+    .where(sessions.c.user_id == sa.bindparam("user_id"), sessions.c.completed_at >= sa.bindparam("since"))
+    .order_by(sessions.c.completed_at)
+)
+
+
 class UserStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, user_id: int) -> UserProfile | None:
-        row = await self.db.row(sa.select(users).where(users.c.user_id == user_id))
+        row = await self.db.row(_PROFILE, {"user_id": user_id})
         return _profile(row) if row else None
 
     async def ensure(self, user_id: int, now: datetime) -> UserProfile:
@@ -134,9 +143,5 @@ class UserStore:
         return datetime.fromisoformat(last) if last else None
 
     async def completed_session_times(self, user_id: int, since: datetime) -> list[datetime]:
-        rows = await self.db.rows(
-            sa.select(sessions.c.completed_at)
-            .where(sessions.c.user_id == user_id, sessions.c.completed_at >= since.isoformat())
-            .order_by(sessions.c.completed_at)
-        )
+        rows = await self.db.rows(_COMPLETED_SINCE, {"user_id": user_id, "since": since.isoformat()})
         return [datetime.fromisoformat(row["completed_at"]) for row in rows]

@@ -106,3 +106,19 @@ async def test_every_reply_fits_with_a_year_of_history_and_a_100_character_name(
     await discord.slash("undo")
     choices = await discord.autocomplete("log", {"exercise": "zercher"}, focused="exercise")
     assert {"name": LONG_NAME, "value": LONG_NAME} in choices
+
+
+async def test_an_interaction_that_arrives_late_is_deferred_at_once_then_answered(discord: Driver, shared_bot) -> None:
+    """The 3 s Discord allows run from the interaction's creation: one that reached the bot late (gateway
+    lag, a busy event loop) is acknowledged at once, privately, and its answer fills the "thinking" message."""
+    from driver import APPLICATION_COMMAND
+
+    user = discord.fake.default_user
+    payload = discord._interaction(APPLICATION_COMMAND, discord._command_data("help", {}, None, focused=None), user, None)
+    payload["id"] = str(int(payload["id"]) - (2500 << 22))  # a snowflake made 2.5 s ago
+    record = await discord._answered(await discord.fake.dispatch_interaction(payload, name="help", user=user))
+    assert record.response.type == 5 and record.response.ephemeral
+    shown = await record.wait_final(timeout=10)
+    assert not shown.loading and "/today" in main_embed(shown)["description"]
+    # On time, the same command is answered directly.
+    assert (await discord.slash("help")).response.type == 4

@@ -198,6 +198,8 @@ async def test_dm_channel_is_kept_per_user(store):
     assert await store.get(1) is None  # a known channel is not a schedule
     await store.set_schedule(1, (MON,), time(18), "UTC", BEFORE)
     assert (await store.get(1)).dm_channel_id == 42
+    assert not await store.note_command(1, 43, BEFORE), "a command from a new DM channel owes no notice"
+    assert await store.get_dm_channel(1) == 43
     await store.clear_dm_channel(1, BEFORE)
     assert await store.get_dm_channel(1) is None
 
@@ -210,8 +212,8 @@ async def test_pause_undeliverable_and_pending_notice(store):
     settings = await store.get(1)
     assert settings.paused_reason == "undeliverable" and not settings.active and settings.next_due_utc is None
     assert await store.delivery_state(1, MONDAY_SLOT) == "undeliverable"
-    assert await store.pop_pending_notice(1)
-    assert not await store.pop_pending_notice(1)
+    assert await store.note_command(1, None, MONDAY_SLOT)
+    assert not await store.note_command(1, None, MONDAY_SLOT)
     assert await store.snooze(1, MONDAY_SLOT) is None
     # Setting the schedule again resumes.
     assert (await store.set_schedule(1, (MON,), time(18), "Europe/Berlin", MONDAY_SLOT)).active

@@ -46,6 +46,13 @@ async def test_the_latest_sessions_are_whole_local_days_oldest_first(app, clock)
         assert [e.log_id for e in window] == sorted(e.log_id for e in window)
 
     assert await app.log.recent_sessions(ALICE.user_id, SQUAT, 100, local_day) == everything
+    # Several lifts in one read: each gets its own window, however many rows a day it has.
+    lifts = [SQUAT, "barbell-bench-press", "overhead-press"]
+    for sessions in (1, 9, 40):
+        together = await app.log.recent_sessions_of(ALICE.user_id, lifts, sessions, local_day)
+        assert together == {lift: await app.log.recent_sessions(ALICE.user_id, lift, sessions, local_day)
+                            for lift in lifts}
+        assert len(together["barbell-bench-press"]) == min(sessions, 30)
     assert await app.log.recent_sessions(ALICE.user_id, "overhead-press", 5, local_day) == []
 
 
