@@ -104,7 +104,9 @@ class LoggedSet:
 
 # Built once with bound parameters: SQLAlchemy then neither rebuilds the expression nor
 # recomputes its cache key per /log (both were a large share of a /log's CPU).
-_INSERT = sa.insert(set_logs).returning(set_logs.c.log_id)
+# No explicit RETURNING: SQLite then takes the new id from the cursor (one hand-off to aiosqlite's
+# thread fewer than fetching a returned row); PostgreSQL returns it implicitly.
+_INSERT = sa.insert(set_logs)
 _WORK = set_logs.c.kind != "warmup"
 _USER = sa.bindparam("user_id")
 # What /log answers after its insert, in one statement (each one costs several hand-offs to
@@ -133,7 +135,7 @@ async def _insert(connection: AsyncConnection, user_id: int, entry: NewEntry, no
                   action_id: str) -> LogEntry:
     values = {**vars(entry), "entered_unit": entry.entered_unit.value, "deload": int(entry.deload),
               "user_id": user_id, "session_id": session_id, "action_id": action_id, "logged_at": now.isoformat()}
-    log_id = (await connection.execute(_INSERT, values)).scalar_one()
+    [log_id] = (await connection.execute(_INSERT, values)).inserted_primary_key
     return LogEntry(**vars(entry), log_id=log_id, user_id=user_id, logged_at=now, session_id=session_id,
                     action_id=action_id)
 
