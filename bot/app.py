@@ -58,6 +58,8 @@ from bot.store.users import UserProfile, UserStore
 
 log = logging.getLogger(__name__)
 
+# How much lower chart workers run than the bot (Linux nice: 10 weighs 1/10 of a default process).
+CHART_WORKER_NICENESS = 10
 # Characters of a user's input quoted back in an error message.
 QUOTED_VALUE_LIMIT = 100
 # Characters of an undelivered reply repeated when telling the user its change was stored.
@@ -75,14 +77,20 @@ def chart_pool(workers: int) -> ProcessPoolExecutor | None:
         return None
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bot.charts"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_chart_worker_setup,
+                               initargs=(os.getpid(),))
 
 
-def _exit_with(bot_pid: int) -> None:
-    """In a chart worker: exit once the bot's process is gone, even if it was killed (SIGKILL, OOM).
+def _chart_worker_setup(bot_pid: int) -> None:
+    """In a chart worker: yield the CPU to the bot, and exit once the bot's process is gone.
 
-    A pool worker would otherwise wait forever on its task queue, and keep the fork server alive too.
+    A chart is already acknowledged ("thinking…") when it is drawn, while every other command has
+    Discord's 3 s to meet: at a lower priority (`CHART_WORKER_NICENESS`) drawing takes the CPU the
+    event loop leaves, instead of sharing a core with it half and half. Exiting with the bot, even
+    if it was killed (SIGKILL, OOM), matters because a pool worker would otherwise wait forever on
+    its task queue, and keep the fork server alive too.
     """
+    os.nice(CHART_WORKER_NICENESS)
 
     def watch() -> None:
         while True:

@@ -2,10 +2,12 @@
 
 import asyncio
 import logging
+import os
 
 import pytest
 import sqlalchemy as sa
 
+from bot.app import CHART_WORKER_NICENESS
 from bot.coach.vocabulary import Goal
 from bot.commands.base import Caller, Interaction, action_id
 from bot.replies import Tone
@@ -266,6 +268,8 @@ async def test_a_chart_is_announced_before_it_is_drawn_and_drawn_in_another_proc
     assert acknowledged == [b""]  # told before drawing, once
     assert outgoing.reply.attachments[0].data.startswith(b"\x89PNG")
     assert app.renderer is not None and app.renderer._processes  # drawn by the pool's worker, not a thread
+    # The worker yields the CPU to the bot: Discord's 3 s bind every other command, not an acknowledged chart.
+    assert await asyncio.wrap_future(app.renderer.submit(os.nice, 0)) == os.nice(0) + CHART_WORKER_NICENESS
 
 
 async def test_replies_without_a_chart_are_not_announced(app):

@@ -53,17 +53,19 @@ def adherence(
     """Adherence as of `now_utc`; sessions after `now_utc` are ignored."""
     if now_utc.tzinfo is None:
         raise ValueError("now_utc must be timezone-aware")
-    local_days = set()
-    sessions_per_week: Counter[date] = Counter()
+    sessions_per_day: Counter[date] = Counter()
     for moment in completed_utc:
         if moment.tzinfo is None:
             raise ValueError("session times must be timezone-aware")
-        if moment > now_utc:
-            continue
-        local_day = moment.astimezone(zone).date()
-        local_days.add(local_day)
-        sessions_per_week[week_start(local_day)] += 1
-    training_days_in_week = Counter(week_start(day) for day in local_days)
+        if moment <= now_utc:
+            sessions_per_day[moment.astimezone(zone).date()] += 1
+    # Per day first, then per week: two years of sessions are a few hundred days, each placed once.
+    sessions_per_week: Counter[date] = Counter()
+    training_days_in_week: Counter[date] = Counter()
+    for day, count in sessions_per_day.items():
+        week = week_start(day)
+        sessions_per_week[week] += count
+        training_days_in_week[week] += 1
 
     this_week = week_start(now_utc.astimezone(zone).date())
     streak = 0

@@ -195,6 +195,11 @@ class Database:
         async with self._reading() as connection:
             return (await connection.execute(statement, parameters)).mappings().first()
 
+    async def column(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[Any]:
+        """The first column of every row (no row objects: cheaper for a long list of one value)."""
+        async with self._reading() as connection:
+            return list((await connection.execute(statement, parameters)).scalars())
+
     async def scalar(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> Any:
         async with self._reading() as connection:
             return (await connection.execute(statement, parameters)).scalar()

@@ -10,6 +10,7 @@ Times are stored as ISO-8601 UTC text with whole seconds, so text order is time 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -286,11 +287,19 @@ class ReminderStore:
         return result.rowcount > 0
 
     async def _store_dm_channel(self, user_id: int, channel_id: int, now_utc: datetime) -> None:
-        statement = self._db.insert(R).values(user_id=user_id, dm_channel_id=channel_id, updated_at=_iso(now_utc))
-        await self._db.write(statement.on_conflict_do_update(
+        await self._db.write(self._dm_channel_upsert,
+                             {"user_id": user_id, "dm_channel_id": channel_id, "updated_at": _iso(now_utc)})
+
+    @functools.cached_property
+    def _dm_channel_upsert(self) -> sa.Insert:
+        # Built once per store (the dialect's INSERT): every first command from a DM runs it.
+        statement = self._db.insert(R).values(user_id=sa.bindparam("user_id"),
+                                              dm_channel_id=sa.bindparam("dm_channel_id"),
+                                              updated_at=sa.bindparam("updated_at"))
+        return statement.on_conflict_do_update(
             index_elements=[R.c.user_id],
             set_={"dm_channel_id": statement.excluded.dm_channel_id, "updated_at": statement.excluded.updated_at},
-        ))
+        )
 
     async def clear_dm_channel(self, user_id: int, now_utc: datetime) -> None:
         """Discord no longer knows the stored channel: open a new one next time."""

@@ -143,5 +143,5 @@ class UserStore:
         return datetime.fromisoformat(last) if last else None
 
     async def completed_session_times(self, user_id: int, since: datetime) -> list[datetime]:
-        rows = await self.db.rows(_COMPLETED_SINCE, {"user_id": user_id, "since": since.isoformat()})
-        return [datetime.fromisoformat(row["completed_at"]) for row in rows]
+        stamps = await self.db.column(_COMPLETED_SINCE, {"user_id": user_id, "since": since.isoformat()})
+        return [datetime.fromisoformat(stamp) for stamp in stamps]
