@@ -104,6 +104,7 @@ DEFERRED = (discord.InteractionResponseType.deferred_channel_message,
             discord.InteractionResponseType.deferred_message_update)
 # Discord drops an interaction not answered within 3 s; slower work is deferred first.
 DEFER_AFTER_SECONDS = 2.0
+LATE_START_SECONDS = 1.5
 PROGRESS_EVERY_SECONDS = 1.0
 
 
@@ -146,14 +147,20 @@ async def answer_in_time(
     first so Discord keeps waiting (it drops an interaction not answered within 3 s).
 
     The 2 s count from the interaction's own timestamp, not from when this process got to it: a
-    busy event loop may start a command late. A deferral is ephemeral, since the reply's own
-    visibility is not known yet: under such load a public answer shows to its user alone rather
-    than an error reply showing to everyone.
+    busy event loop may start a command late. At most `LATE_START_SECONDS` of that lateness is
+    believed, so a host clock running ahead of Discord's defers only slow replies, not every one.
+    A deferral is ephemeral, since the reply's own visibility is not known yet: under such load a
+    public answer shows to its user alone rather than an error reply showing to everyone.
     """
-    waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    done, _ = await asyncio.wait({work}, timeout=min(DEFER_AFTER_SECONDS, max(0.0, DEFER_AFTER_SECONDS - waited)))
+    late = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    wait = DEFER_AFTER_SECONDS - min(max(0.0, late), LATE_START_SECONDS)
+    done, _ = await asyncio.wait({work}, timeout=wait)
     if not done:
-        await (acknowledgement or Acknowledgement(interaction)).defer(ephemeral=True)
+        try:
+            await (acknowledgement or Acknowledgement(interaction)).defer(ephemeral=True)
+        except DELIVERY_FAILURES as error:
+            # Delivering may still work (or tell the user their change was stored).
+            log.warning("could not defer interaction %s before its deadline: %r", interaction.id, error)
     await deliver(interaction, await work)
 
 

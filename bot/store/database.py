@@ -195,6 +195,11 @@ class Database:
         async with self._reading() as connection:
             return (await connection.execute(statement, parameters)).mappings().first()
 
+    async def tuples(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[tuple]:
+        """Every row as a plain tuple, in the statement's column order (cheaper than `rows` for many rows)."""
+        async with self._reading() as connection:
+            return [tuple(row) for row in await connection.execute(statement, parameters)]
+
     async def column(self, statement: sa.Executable, parameters: dict[str, Any] | None = None) -> list[Any]:
         """The first column of every row (no row objects: cheaper for a long list of one value)."""
         async with self._reading() as connection:

@@ -179,6 +179,27 @@ def _window_parameters(user_id: int, pages: dict[str, int], after: dict[str, tup
     return parameters
 
 
+@functools.cache
+def _moments(of_one_exercise: bool) -> sa.Select:
+    """/history's period: `user_id`, `since` (and `exercise`); built once per shape."""
+    query = sa.select(set_logs.c.logged_at, set_logs.c.session_id).where(
+        set_logs.c.user_id == sa.bindparam("user_id"), set_logs.c.logged_at >= sa.bindparam("since"))
+    if of_one_exercise:
+        query = query.where(set_logs.c.exercise == sa.bindparam("exercise"))
+    return query.order_by(set_logs.c.logged_at, set_logs.c.log_id)
+
+
+@functools.cache
+def _entries_between(of_one_exercise: bool) -> sa.Select:
+    """/history's page: `user_id`, `start`, `end` (and `exercise`); built once per shape."""
+    query = sa.select(set_logs).where(
+        set_logs.c.user_id == sa.bindparam("user_id"), set_logs.c.logged_at >= sa.bindparam("start"),
+        set_logs.c.logged_at < sa.bindparam("end"))
+    if of_one_exercise:
+        query = query.where(set_logs.c.exercise == sa.bindparam("exercise"))
+    return query.order_by(set_logs.c.logged_at, set_logs.c.log_id)
+
+
 class TrainingLog:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -402,25 +423,17 @@ class TrainingLog:
         Two columns instead of whole entries: enough to find a period's sessions and page through
         them without building an entry per set of a year's log.
         """
-        query = sa.select(set_logs.c.logged_at, set_logs.c.session_id).where(
-            set_logs.c.user_id == user_id, set_logs.c.logged_at >= since.isoformat()
-        )
-        if exercise is not None:
-            query = query.where(set_logs.c.exercise == exercise)
-        rows = await self.db.rows(query.order_by(set_logs.c.logged_at, set_logs.c.log_id))
-        return [(datetime.fromisoformat(row["logged_at"]), row["session_id"]) for row in rows]
+        rows = await self.db.tuples(_moments(exercise is not None),
+                                    {"user_id": user_id, "since": since.isoformat(), "exercise": exercise})
+        return [(datetime.fromisoformat(logged_at), session_id) for logged_at, session_id in rows]
 
     async def entries_between(
         self, user_id: int, start: datetime, end: datetime, *, exercise: str | None = None
     ) -> list[LogEntry]:
         """Every entry (warm-ups included) logged in [start, end), oldest first."""
-        query = sa.select(set_logs).where(
-            set_logs.c.user_id == user_id, set_logs.c.logged_at >= start.isoformat(),
-            set_logs.c.logged_at < end.isoformat(),
-        )
-        if exercise is not None:
-            query = query.where(set_logs.c.exercise == exercise)
-        return [_entry(row) for row in await self.db.rows(query.order_by(set_logs.c.logged_at, set_logs.c.log_id))]
+        rows = await self.db.rows(_entries_between(exercise is not None), {
+            "user_id": user_id, "start": start.isoformat(), "end": end.isoformat(), "exercise": exercise})
+        return [_entry(row) for row in rows]
 
     async def best_loads_before(
         self, user_id: int, exercises: Collection[str], before: datetime | None, *, least: bool = False
