@@ -91,7 +91,8 @@ class LoggedSet:
     # Reps -> the heaviest and the lightest load (kg) of the exercise's work sets before this one.
     heaviest_by_reps: dict[int, float]
     lightest_by_reps: dict[int, float]
-    # Exercise -> work sets since the week's start (this set included), and the latest one's ISO time.
+    # Exercise -> work sets since the week's start (this set included unless backfilled to an
+    # earlier week), and the latest one's ISO time.
     week_sets: dict[str, int]
     latest_this_week: dict[str, str]
     last_completed: datetime | None  # the user's latest completed plan session
