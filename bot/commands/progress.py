@@ -7,9 +7,11 @@ outside the command's transaction, by `bot.chart_jobs.draw_progress_chart` in th
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -45,6 +47,14 @@ class ProgressOptions(Options):
     theme: Theme = Theme.DARK
 
 
+DayOf = Callable[[datetime], date]
+
+
+def local_days(zone: ZoneInfo) -> DayOf:
+    """`local_date` in `zone`, remembered per moment: the views ask for each entry's day several times."""
+    return functools.cache(lambda moment: local_date(moment, zone))
+
+
 @dataclass(frozen=True)
 class BestSet:
     day: date
@@ -53,14 +63,14 @@ class BestSet:
     reps: int
 
 
-def best_sets(entries: list[LogEntry], zone: ZoneInfo) -> list[BestSet]:
+def best_sets(entries: list[LogEntry], day_of: DayOf) -> list[BestSet]:
     """Per local training day, the set with the best estimated 1RM (Epley; sets of at most 10 reps,
     where estimates are reliable: Reynolds et al. 2006), oldest day first."""
     best: dict[date, BestSet] = {}
     for entry in entries:
         if entry.weight_kg <= 0 or not is_reliable(entry.reps):
             continue
-        day = local_date(entry.logged_at, zone)
+        day = day_of(entry.logged_at)
         candidate = BestSet(day, estimate_1rm(entry.weight_kg, entry.reps), entry.weight_kg, entry.reps)
         if day not in best or candidate.e1rm_kg > best[day].e1rm_kg:
             best[day] = candidate
@@ -99,7 +109,7 @@ def counts_reps(exercises: dict, key: str) -> bool:
                                     and (exercises[key].has_1rm or not exercises[key].loadable))
 
 
-async def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> list[str]:
+async def main_lifts(ctx: Context, entries: list[LogEntry], day_of: DayOf) -> list[str]:
     """The lifts to chart, at most MAIN_LIFTS: the plan's core lifts the user trained, in the plan's
     order (the planner lists the main lifts first); then other multi-joint lifts, then the rest,
     each by number of sessions (not log rows)."""
@@ -107,7 +117,7 @@ async def main_lifts(ctx: Context, entries: list[LogEntry], zone: ZoneInfo) -> l
     days: dict[str, set[date]] = defaultdict(set)
     for entry in entries:
         if entry.weight_kg > 0 and counts_reps(exercises, entry.exercise):
-            days[entry.exercise].add(local_date(entry.logged_at, zone))
+            days[entry.exercise].add(day_of(entry.logged_at))
     core = await plan_core_lifts(ctx)
 
     def rank(key: str) -> tuple:
@@ -134,7 +144,7 @@ class Log:
 
     history: list[LogEntry]
     window: list[LogEntry]
-    zone: ZoneInfo
+    day_of: DayOf
     weeks: tuple[date, ...]
     names: dict[str, str]
     only: str | None
@@ -148,12 +158,13 @@ def _weeks(first: date, current: date) -> tuple[date, ...]:
 async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     zone = ZoneInfo(ctx.profile.timezone)
     today = local_date(ctx.now, zone)
+    day_of = local_days(zone)
     current_week = week_start(today)
     window_start = current_week - timedelta(weeks=options.weeks - 1)
     only = (await find_exercise(ctx, options.exercise)).key if options.exercise else None
     history = await ctx.app.log.entries(ctx.caller.user_id, exercise=only)
     window = [entry for entry in history
-              if window_start <= local_date(entry.logged_at, zone) <= today and entry.logged_at <= ctx.now]
+              if window_start <= day_of(entry.logged_at) <= today and entry.logged_at <= ctx.now]
     if not window:
         key = "progress.empty_window" if history else "progress.empty_exercise" if only else "progress.empty"
         return Reply(title=ctx.text("progress.title"), ephemeral=True,
@@ -161,11 +172,11 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
                                    exercise=(await exercise_names(ctx)).get(only or "", "")))
 
     # The axis starts at the first week with data, so two weeks of log are not lost in twelve.
-    first_week = week_start(min(local_date(entry.logged_at, zone) for entry in window))
+    first_week = week_start(min(day_of(entry.logged_at) for entry in window))
     weeks = _weeks(first_week, current_week)
     names = await exercise_names(ctx)
     builder = {View.E1RM: _e1rm_view, View.VOLUME: _volume_view, View.SETS: _sets_view}[options.view]
-    drawn = await builder(ctx, Log(history, window, zone, weeks, names, only))
+    drawn = await builder(ctx, Log(history, window, day_of, weeks, names, only))
     if drawn is None:
         return Reply(title=ctx.text("progress.title"), body=ctx.text(f"progress.empty_{options.view.value}"),
                      ephemeral=True)
@@ -206,14 +217,14 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
 
 async def _e1rm_view(ctx: Context, log: Log) -> Drawn | None:
     unit = ctx.profile.units
-    keys = [log.only] if log.only else await main_lifts(ctx, log.window, log.zone)
+    keys = [log.only] if log.only else await main_lifts(ctx, log.window, log.day_of)
     exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
     start = log.weeks[0]
     lifts, summary = [], []
     for key in keys:
         if not counts_reps(exercises, key):
             continue  # a hold or a carry has no one-rep max
-        sessions = best_sets([entry for entry in log.history if entry.exercise == key], log.zone)
+        sessions = best_sets([entry for entry in log.history if entry.exercise == key], log.day_of)
         shown = [session for session in sessions if session.day >= start]
         if not shown:
             continue
@@ -253,7 +264,7 @@ def _week_index(weeks: tuple[date, ...], day: date) -> int:
 
 async def _volume_view(ctx: Context, log: Log) -> Drawn | None:
     unit, weeks, names = ctx.profile.units, log.weeks, log.names
-    keys = [log.only] if log.only else await main_lifts(ctx, log.window, log.zone)
+    keys = [log.only] if log.only else await main_lifts(ctx, log.window, log.day_of)
     other = ctx.text("progress.other")
     totals: dict[str, list[float]] = {names.get(key, key): [0.0] * len(weeks) for key in keys}
     exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
@@ -263,7 +274,7 @@ async def _volume_view(ctx: Context, log: Log) -> Drawn | None:
         name = names.get(entry.exercise, entry.exercise) if entry.exercise in keys else other
         tonnage = from_kg(entry.weight_kg, unit) * entry.reps * entry.sets
         if tonnage:
-            week = _week_index(weeks, local_date(entry.logged_at, log.zone))
+            week = _week_index(weeks, log.day_of(entry.logged_at))
             totals.setdefault(name, [0.0] * len(weeks))[week] += tonnage
     weekly = tuple(WeeklySeries(name, tuple(round(value) for value in values))
                    for name, values in totals.items() if any(values))
@@ -288,7 +299,7 @@ async def _sets_view(ctx: Context, log: Log) -> Drawn | None:
     by_week: list[dict] = [defaultdict(float) for _ in log.weeks]
     for entry in log.window:
         for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
-            by_week[_week_index(log.weeks, local_date(entry.logged_at, log.zone))][muscle] += sets
+            by_week[_week_index(log.weeks, log.day_of(entry.logged_at))][muscle] += sets
     trained = [muscle for muscle in Muscle if any(week.get(muscle) for week in by_week)]
     if not trained:
         return None
