@@ -126,9 +126,9 @@ def week_start_utc(ctx: Context) -> datetime:
     return datetime.combine(monday, time(), zone).astimezone(UTC)
 
 
-async def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise) -> list[str]:
-    logged = await ctx.app.log.sets_by_exercise(ctx.caller.user_id, since=week_start_utc(ctx))
-    totals = muscle_sets(logged, {e.key: e for e in ctx.app.catalogue})
+def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise, week_sets: dict[str, int]) -> list[str]:
+    """This week's sets of the muscles `exercise` trains, from sets per exercise key this week."""
+    totals = muscle_sets(week_sets, {e.key: e for e in ctx.app.catalogue})
     target = None
     if ctx.profile.goal is not None:
         band = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle
@@ -163,7 +163,7 @@ def records_broken(best_by_reps: dict[int, float], weight_kg: float, reps: int, 
     best estimated 1RM (only where a logged load gives one), most reps at a load (or less assistance).
 
     `best_by_reps`: reps -> the heaviest load logged before for that many reps (for an assisted
-    lift the lightest: `TrainingLog.best_load_by_reps`); an estimated 1RM grows with the load at a
+    lift the lightest: `LoggedSet.lightest_by_reps`); an estimated 1RM grows with the load at a
     given rep count, so these loads hold every earlier record.
     """
     if not best_by_reps:
@@ -216,7 +216,6 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     kind = exercise if isinstance(exercise, Exercise) else None
     assisted = kind is not None and kind.assisted
-    best_by_reps = await ctx.app.log.best_load_by_reps(ctx.caller.user_id, exercise.key, least=assisted)
     target, deload, session = None, False, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
@@ -227,13 +226,15 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
             history = await lift_history(ctx, exercise.key)
             progression = progression_for(ctx, request, target, history, await equipment_profile(ctx))
             deload = is_deload_set(progression, target.exercise.as_load(options.weight))
-    [entry] = await ctx.app.log.add(
+    stored = await ctx.app.log.log_set(
         ctx.caller.user_id,
-        [logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
-                rpe=options.rpe, note=options.note, deload=deload,
-                pain=options.pain.value if options.pain not in (None, Pain.NONE) else None)],
+        logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
+               rpe=options.rpe, note=options.note, deload=deload,
+               pain=options.pain.value if options.pain not in (None, Pain.NONE) else None),
         when,
+        week_start=week_start_utc(ctx),
     )
+    entry = stored.entry
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_kind(ctx, kind, weight_kg),
                       exercise=exercise.name)]
     if when != ctx.now:
@@ -252,7 +253,10 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     if target is not None:
         lines.append(rest_line(ctx, target))
     if session is not None:
-        lines.extend(await complete_if_logged(ctx, session, source="logged"))
+        # A set logged now is in this week, so the week's latest sets tell the day's logged exercises.
+        since = session_start(ctx, stored.last_completed)
+        lines.extend(await close_day_if_done(ctx, session, since, stored.logged_since(since), source="logged"))
+    best_by_reps = stored.lightest_by_reps if assisted else stored.heaviest_by_reps
     records = records_broken(best_by_reps, weight_kg, options.reps, assisted=assisted,
                              has_1rm=kind is None or kind.has_1rm)
     sections = []
@@ -269,7 +273,8 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         sections.append(question)
     if records:
         sections.append(Section(name=ctx.text("log.records_title"), value="\n".join(ctx.text(k) for k in records)))
-    sections.append(Section(name=ctx.text("log.week_title"), value="\n".join(await weekly_volume_lines(ctx, exercise))))
+    sections.append(Section(name=ctx.text("log.week_title"),
+                            value="\n".join(weekly_volume_lines(ctx, exercise, stored.week_sets))))
     return Reply(title=ctx.text("log.title"), body="\n".join(lines), sections=tuple(sections), buttons=buttons,
                  tone=tone, ephemeral=True)
 
@@ -288,24 +293,31 @@ def rest_line(ctx: Context, planned: PlannedExercise) -> str:
     return ctx.text("log.rest", rest=duration(planned.rest_seconds), ends=f"<t:{ends}:R>")
 
 
-async def session_start(ctx: Context) -> datetime:
-    """Where today's session began: local midnight, or the last completed session if later."""
+def session_start(ctx: Context, last_completed: datetime | None) -> datetime:
+    """Where today's session began (UTC): local midnight, or the last completed session if later."""
     zone = ZoneInfo(ctx.profile.timezone)
     since = datetime.combine(local_date(ctx.now, zone), time(), zone).astimezone(UTC)
-    completed = await ctx.app.users.last_completed_at(ctx.caller.user_id)
-    return completed if completed is not None and completed > since else since
+    return last_completed if last_completed is not None and last_completed > since else since
 
 
 async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
     """Entries logged today (local time) since the last completed session: today's session so far."""
-    return await ctx.app.log.entries(ctx.caller.user_id, since=await session_start(ctx))
+    since = session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
+    return await ctx.app.log.entries(ctx.caller.user_id, since=since)
 
 
 async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
     """Mark the day done once every prescribed exercise is logged, however it was logged."""
-    assert ctx.profile.goal is not None
-    since = await session_start(ctx)
+    since = session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
     logged_keys = set(await ctx.app.log.sets_by_exercise(ctx.caller.user_id, since))
+    return await close_day_if_done(ctx, session, since, logged_keys, source)
+
+
+async def close_day_if_done(ctx: Context, session: Session, since: datetime, logged_keys: set[str], source: str
+                            ) -> list[str]:
+    """Mark the day done if `logged_keys` (exercises logged since `since`, the session's start) hold
+    every prescribed exercise; else say what is missing, once some are in."""
+    assert ctx.profile.goal is not None
     missing = [p.exercise.name for p in session.exercises if p.exercise.key not in logged_keys]
     if missing:
         if len(missing) < len(session.exercises):

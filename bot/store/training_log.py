@@ -75,6 +75,64 @@ def _entry(row) -> LogEntry:
     return entry
 
 
+@dataclass(frozen=True)
+class LoggedSet:
+    """One set stored by /log, with what its reply reads back (see `TrainingLog.log_set`)."""
+
+    entry: LogEntry
+    # Reps -> the heaviest and the lightest load (kg) of the exercise's work sets before this one.
+    heaviest_by_reps: dict[int, float]
+    lightest_by_reps: dict[int, float]
+    # Exercise -> work sets since the week's start (this set included unless backfilled to an
+    # earlier week), and the latest one's ISO time.
+    week_sets: dict[str, int]
+    latest_this_week: dict[str, str]
+    last_completed: datetime | None  # the user's latest completed plan session
+
+    def logged_since(self, since: datetime) -> set[str]:
+        """Exercises with a work set logged at or after `since`, which must not be before the week's start."""
+        stamp = since.isoformat()  # compared as the database compares these ISO texts
+        return {exercise for exercise, latest in self.latest_this_week.items() if latest >= stamp}
+
+
+# Built once with bound parameters: SQLAlchemy then neither rebuilds the expression nor
+# recomputes its cache key per /log (both were a large share of a /log's CPU).
+# No explicit RETURNING: SQLite then takes the new id from the cursor (one hand-off to aiosqlite's
+# thread fewer than fetching a returned row); PostgreSQL returns it implicitly.
+_INSERT = sa.insert(set_logs)
+_WORK = set_logs.c.kind != "warmup"
+_USER = sa.bindparam("user_id")
+# What /log answers after its insert, in one statement (each one costs several hand-offs to
+# aiosqlite's thread): the records before the new set (`part` 'record': heaviest and lightest
+# load per rep count, through `set_logs_by_user_exercise`), this week's sets per exercise with
+# the latest one's time ('week', through `set_logs_by_user_time`; the day's logged exercises
+# are those whose latest is today), and the latest completed session ('completed').
+_AFTER_LOG = sa.union_all(
+    sa.select(sa.literal_column("'record'").label("part"), set_logs.c.exercise, set_logs.c.reps,
+              sa.func.max(set_logs.c.weight_kg).label("heaviest"), sa.func.min(set_logs.c.weight_kg).label("lightest"),
+              sa.null().label("sets"), sa.null().label("latest"))
+    .where(set_logs.c.user_id == _USER, set_logs.c.exercise == sa.bindparam("exercise"), _WORK,
+           set_logs.c.log_id != sa.bindparam("log_id"))
+    .group_by(set_logs.c.exercise, set_logs.c.reps),
+    sa.select(sa.literal_column("'week'"), set_logs.c.exercise, sa.null(), sa.null(), sa.null(),
+              sa.func.sum(set_logs.c.sets), sa.func.max(set_logs.c.logged_at))
+    .where(set_logs.c.user_id == _USER, set_logs.c.logged_at >= sa.bindparam("week_start"), _WORK)
+    .group_by(set_logs.c.exercise),
+    sa.select(sa.literal_column("'completed'"), sa.null(), sa.null(), sa.null(), sa.null(), sa.null(),
+              sa.func.max(sessions.c.completed_at))
+    .where(sessions.c.user_id == _USER),
+)
+
+
+async def _insert(connection: AsyncConnection, user_id: int, entry: NewEntry, now: datetime, session_id: int | None,
+                  action_id: str) -> LogEntry:
+    values = {**vars(entry), "entered_unit": entry.entered_unit.value, "deload": int(entry.deload),
+              "user_id": user_id, "session_id": session_id, "action_id": action_id, "logged_at": now.isoformat()}
+    [log_id] = (await connection.execute(_INSERT, values)).inserted_primary_key
+    return LogEntry(**vars(entry), log_id=log_id, user_id=user_id, logged_at=now, session_id=session_id,
+                    action_id=action_id)
+
+
 _NEWEST = ("9999-12-31", 2**62)  # a keyset bound above every row: a lift's first page
 
 
@@ -145,19 +203,36 @@ class TrainingLog:
     ) -> list[LogEntry]:
         """One action: every entry shares an action id, so /undo removes them together."""
         action_id = action_id or new_action_id()
-        added = []
         async with self.db.transaction() as connection:
-            for entry in entries:
-                values = {**vars(entry), "entered_unit": entry.entered_unit.value, "deload": int(entry.deload)}
-                result = await connection.execute(
-                    sa.insert(set_logs)
-                    .values(**values, user_id=user_id, session_id=session_id, action_id=action_id,
-                            logged_at=now.isoformat())
-                    .returning(set_logs.c.log_id)
-                )
-                added.append(LogEntry(**vars(entry), log_id=result.scalar_one(), user_id=user_id, logged_at=now,
-                                      session_id=session_id, action_id=action_id))
-        return added
+            return [await _insert(connection, user_id, entry, now, session_id, action_id) for entry in entries]
+
+    async def log_set(self, user_id: int, entry: NewEntry, now: datetime, *, week_start: datetime) -> LoggedSet:
+        """Store one /log entry (an action of its own) and read back, in one more statement, what its
+        reply tells: the records it had to beat, this week's sets and the latest completed session.
+
+        `week_start`: the UTC instant the lifter's week began. Two statements instead of five; the
+        records are read after the insert, leaving the new row out, which is what reading them
+        before it gives.
+        """
+        async with self.db.transaction() as connection:
+            stored = await _insert(connection, user_id, entry, now, None, new_action_id())
+            rows = (await connection.execute(_AFTER_LOG, {
+                "user_id": user_id, "exercise": stored.exercise, "log_id": stored.log_id,
+                "week_start": week_start.isoformat(),
+            })).mappings().all()
+        heaviest: dict[int, float] = {}
+        lightest: dict[int, float] = {}
+        week_sets: dict[str, int] = {}
+        latest: dict[str, str] = {}
+        last_completed = None
+        for row in rows:
+            if row["part"] == "record":
+                heaviest[row["reps"]], lightest[row["reps"]] = row["heaviest"], row["lightest"]
+            elif row["part"] == "week":
+                week_sets[row["exercise"]], latest[row["exercise"]] = int(row["sets"]), row["latest"]
+            elif row["latest"] is not None:
+                last_completed = datetime.fromisoformat(row["latest"])
+        return LoggedSet(stored, heaviest, lightest, week_sets, latest, last_completed)
 
     async def undo_last_action(self, user_id: int) -> UndoneAction | None:
         """Remove the latest action (the newest row written decides, not the date it is logged for).
@@ -390,11 +465,6 @@ class TrainingLog:
             .group_by(set_logs.c.exercise)
         )
         return {row["exercise"]: int(row["sets"]) for row in rows}
-
-    async def best_load_by_reps(self, user_id: int, exercise: str, *, least: bool = False) -> dict[int, float]:
-        """Reps -> the heaviest (`least`: lightest) load (kg) ever logged for that many reps of one
-        exercise: `best_loads_before` over the whole log."""
-        return (await self.best_loads_before(user_id, [exercise], None, least=least)).get(exercise, {})
 
     async def set_pain(self, user_id: int, log_id: int, pain: str | None) -> LogEntry | None:
         """Record the pain reported for one of the user's entries afterwards; None if it is not theirs."""

@@ -9,7 +9,14 @@ from bench.seed import seed_users
 from bot.coach.units import KG_PER_LB
 from bot.coach.vocabulary import Experience, Goal
 from bot.commands.base import Context, Interaction
-from bot.commands.planning import equipment_profile, plan_request, progression_for, progression_sessions, todays_plan
+from bot.commands.planning import (
+    equipment_profile,
+    plan_request,
+    planned_session,
+    progression_for,
+    progression_sessions,
+    todays_plan,
+)
 from bot.replies import Tone
 from tests.helpers import ALICE, press, run, snapshot
 
@@ -117,6 +124,21 @@ async def test_log_as_prescribed_logs_what_it_can_and_the_day_closes_when_all_is
             last = await run(app, "log", exercise=exercise.name, weight=20, reps=8)
     assert "is done" in last.reply.body
     assert (await app.users.get(ALICE.user_id)).rotation_index == 1
+
+
+async def test_a_second_session_the_same_day_counts_only_what_was_logged_after_the_first_closed(app, clock):
+    await run(app, "goal", goal="hypertrophy", days=3)
+    ctx = Context(app, ALICE, await app.users.get(ALICE.user_id), clock())
+    first, following = [[p.exercise.name for p in (await planned_session(ctx, rotation)).exercises] for rotation in (0, 1)]
+    # The next day's lifts logged this morning, before the first session closes, belong to the first.
+    for name in [*following[1:], *first]:
+        clock.advance(minutes=5)
+        last = await run(app, "log", exercise=name, weight=20, reps=8)
+    assert "is done" in last.reply.body
+    clock.advance(hours=1)
+    opened = await run(app, "log", exercise=following[0], weight=20, reps=8)
+    missing = opened.reply.body.split("stays open until you log: ", 1)[1].split(".")[0].split(", ")
+    assert missing == following[1:]
 
 
 async def test_the_log_form_rejects_a_bad_line_and_stores_nothing(app):

@@ -1,6 +1,6 @@
-"""/today and /history over a year of logs read through indexes only: EXPLAIN QUERY PLAN (SQLite), EXPLAIN (PostgreSQL).
+"""/today, /history and /log over a year of logs read through indexes only: EXPLAIN QUERY PLAN (SQLite), EXPLAIN (PostgreSQL).
 
-Every statement the two commands send is captured as sent (SQL and parameters) and explained
+Every statement the commands send is captured as sent (SQL and parameters) and explained
 on the same database. A full table scan shows as `SCAN <table>` on SQLite (`SCAN anon_1` is a
 subquery's limited rows); on PostgreSQL, with
 sequential scans switched off, a `Seq Scan` remains only where no index can serve the query.
@@ -94,3 +94,14 @@ async def test_a_reminder_batch_finds_its_rows_by_key(app, clock) -> None:
             for statement, parameters in statements[-2:]:  # the marks
                 plan = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)).all()
                 assert not any(row[-1].startswith("SCAN reminder_deliveries") for row in plan), plan
+
+
+async def test_log_with_a_year_of_logs_uses_indexes_only(app, clock) -> None:
+    await seed_users(app.db, range(1, USERS + 1), list(range(1, ACTIVE_USERS + 1)), clock())
+    caller = Caller(user_id=1, name="lifter")
+    with captured_statements() as statements:
+        for exercise in ("squat", "bench", "deadlift", "barbell row", "overhead press"):
+            outgoing = await app.run(caller, "log", {"exercise": exercise, "weight": 60, "reps": 8})
+            assert outgoing.reply.tone.value != "error", outgoing.reply.body
+    assert any("'record'" in statement for statement, _ in statements)  # the read-back after the insert
+    assert await full_scans(app, statements) == []

@@ -1,11 +1,11 @@
-"""The training log's windowed reads: the latest sessions of a lift, and the records, whatever the log's length."""
+"""The training log's windowed reads (the latest sessions of a lift) and /log's read-back of records and the week."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.coach.vocabulary import Unit
+from bot.coach.vocabulary import Goal, Unit
 from bot.store.training_log import NewEntry
 from tests.helpers import ALICE
 
@@ -56,9 +56,38 @@ async def test_the_latest_sessions_are_whole_local_days_oldest_first(app, clock)
     assert await app.log.recent_sessions(ALICE.user_id, "overhead-press", 5, local_day) == []
 
 
-async def test_the_heaviest_load_by_reps_holds_every_record(app, clock):
+async def test_a_logged_set_reads_back_what_the_whole_log_gives(app, clock):
+    """`log_set`'s one read after its insert: records before the set, the week's sets, the day's
+    exercises and the last completion, each equal to the same figure computed from the whole log."""
+    now = clock()  # a Monday, 09:00 UTC
+    week_start = now - timedelta(hours=9)
+    await _log(app, now - timedelta(days=8), _squat(130, 3))  # last week: a record, not this week's set
+    await _log(app, now - timedelta(days=1), _squat(100, 5), _squat(110, 5), _squat(90, 10),
+               _squat(200, 1, kind="warmup"))
+    await _log(app, week_start + timedelta(hours=1), _squat(120, 2),
+               NewEntry(exercise="barbell-bench-press", weight_kg=60, entered_unit=Unit.KG, reps=5, sets=3),
+               NewEntry(exercise="assisted-dip", weight_kg=20, entered_unit=Unit.KG, reps=8, kind="warmup"))
+    completed = week_start + timedelta(hours=2)
+    await app.users.complete_session(ALICE.user_id, 0, "Full body A", Goal.HYPERTROPHY, completed, source="logged")
+    before = await app.log.entries(ALICE.user_id, exercise=SQUAT)
+
+    stored = await app.log.log_set(ALICE.user_id, _squat(125, 2), now, week_start=week_start)
+
+    assert stored.entry == (await app.log.entries(ALICE.user_id, exercise=SQUAT))[-1]
+    assert stored.heaviest_by_reps == {3: 130, 5: 110, 10: 90, 2: 120}
+    for reps in stored.heaviest_by_reps:
+        loads = [e.weight_kg for e in before if e.reps == reps]
+        assert (stored.heaviest_by_reps[reps], stored.lightest_by_reps[reps]) == (max(loads), min(loads))
+    assert stored.week_sets == await app.log.sets_by_exercise(ALICE.user_id, week_start) == {
+        SQUAT: 2, "barbell-bench-press": 3}
+    for since in (week_start, completed, now, now + timedelta(seconds=1)):
+        assert stored.logged_since(since) == set(await app.log.sets_by_exercise(ALICE.user_id, since))
+    assert stored.last_completed == await app.users.last_completed_at(ALICE.user_id) == completed
+
+
+async def test_a_first_set_has_no_records_and_no_completed_session(app, clock):
     now = clock()
-    await _log(app, now, _squat(100, 5), _squat(110, 5), _squat(90, 10), _squat(200, 1, kind="warmup"))
-    await _log(app, now + timedelta(days=1), _squat(120, 2))
-    assert await app.log.best_load_by_reps(ALICE.user_id, SQUAT) == {5: 110, 10: 90, 2: 120}
-    assert await app.log.best_load_by_reps(ALICE.user_id, "overhead-press") == {}
+    await app.users.ensure(ALICE.user_id, now)
+    stored = await app.log.log_set(ALICE.user_id, _squat(100), now, week_start=now - timedelta(hours=9))
+    assert (stored.heaviest_by_reps, stored.lightest_by_reps, stored.last_completed) == ({}, {}, None)
+    assert stored.week_sets == {SQUAT: 1} and stored.logged_since(now) == {SQUAT}
