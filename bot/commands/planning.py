@@ -151,9 +151,7 @@ def progression_for(
 
 async def lift_history(ctx: Context, key: str) -> list[LogEntry]:
     """The lifter's latest training days of one exercise (local days) that progression reads, oldest first."""
-    zone = ZoneInfo(ctx.profile.timezone)
-    return await ctx.app.log.recent_sessions(ctx.caller.user_id, key, progression_sessions(ctx),
-                                             lambda moment: local_date(moment, zone))
+    return (await lift_histories(ctx, [key]))[key]
 
 
 async def lift_histories(ctx: Context, keys: list[str]) -> dict[str, list[LogEntry]]:

@@ -60,6 +60,8 @@ def new_action_id() -> str:
 _UNITS = {unit.value: unit for unit in Unit}
 _ENTRY_FIELDS = tuple(entry_field.name for entry_field in fields(LogEntry))
 _new_object = object.__new__
+_WORK = set_logs.c.kind != "warmup"  # warm-ups never count as work
+_USER = sa.bindparam("user_id")  # the user of a statement built once
 
 
 def _entry(row) -> LogEntry:
@@ -100,8 +102,6 @@ class LoggedSet:
 # No explicit RETURNING: SQLite then takes the new id from the cursor (one hand-off to aiosqlite's
 # thread fewer than fetching a returned row); PostgreSQL returns it implicitly.
 _INSERT = sa.insert(set_logs)
-_WORK = set_logs.c.kind != "warmup"
-_USER = sa.bindparam("user_id")
 # What /log answers after its insert, in one statement (each one costs several hand-offs to
 # aiosqlite's thread): the records before the new set (`part` 'record': heaviest and lightest
 # load per rep count, through `set_logs_by_user_exercise`), this week's sets per exercise with
@@ -150,9 +150,9 @@ def _window_pages(lifts: int) -> sa.Select | sa.CompoundSelect:
         after_at, after_id = sa.bindparam(f"after_at_{index}"), sa.bindparam(f"after_id_{index}")
         pages.append(
             sa.select(set_logs)
-            .where(set_logs.c.user_id == sa.bindparam("user_id"),
+            .where(set_logs.c.user_id == _USER,
                    set_logs.c.exercise == sa.bindparam(f"exercise_{index}"),
-                   set_logs.c.kind != "warmup",
+                   _WORK,
                    sa.or_(set_logs.c.logged_at < after_at,
                           sa.and_(set_logs.c.logged_at == after_at, set_logs.c.log_id < after_id)))
             .order_by(set_logs.c.logged_at.desc(), set_logs.c.log_id.desc())
@@ -176,7 +176,7 @@ def _window_parameters(user_id: int, pages: dict[str, int], after: dict[str, tup
 def _moments(of_one_exercise: bool) -> sa.Select:
     """/history's period: `user_id`, `since` (and `exercise`); built once per shape."""
     query = sa.select(set_logs.c.logged_at, set_logs.c.session_id).where(
-        set_logs.c.user_id == sa.bindparam("user_id"), set_logs.c.logged_at >= sa.bindparam("since"))
+        set_logs.c.user_id == _USER, set_logs.c.logged_at >= sa.bindparam("since"))
     if of_one_exercise:
         query = query.where(set_logs.c.exercise == sa.bindparam("exercise"))
     return query.order_by(set_logs.c.logged_at, set_logs.c.log_id)
@@ -186,7 +186,7 @@ def _moments(of_one_exercise: bool) -> sa.Select:
 def _entries_between(of_one_exercise: bool) -> sa.Select:
     """/history's page: `user_id`, `start`, `end` (and `exercise`); built once per shape."""
     query = sa.select(set_logs).where(
-        set_logs.c.user_id == sa.bindparam("user_id"), set_logs.c.logged_at >= sa.bindparam("start"),
+        set_logs.c.user_id == _USER, set_logs.c.logged_at >= sa.bindparam("start"),
         set_logs.c.logged_at < sa.bindparam("end"))
     if of_one_exercise:
         query = query.where(set_logs.c.exercise == sa.bindparam("exercise"))
@@ -362,7 +362,7 @@ class TrainingLog:
         """Oldest first (or newest first); warm-ups only when asked, since nothing but history shows them."""
         query = sa.select(set_logs).where(set_logs.c.user_id == user_id)
         if not warmups:
-            query = query.where(set_logs.c.kind != "warmup")
+            query = query.where(_WORK)
         if exercise is not None:
             query = query.where(set_logs.c.exercise == exercise)
         if since is not None:
@@ -371,21 +371,12 @@ class TrainingLog:
         query = query.order_by(*(column.desc() for column in order) if newest_first else order)
         return [_entry(row) for row in await self.db.rows(query)]
 
-    async def recent_sessions(
-        self, user_id: int, exercise: str, sessions: int, day_of: Callable[[datetime], Hashable]
-    ) -> list[LogEntry]:
-        """The entries (warm-ups left out) of the latest `sessions` training days of one exercise, oldest first.
-
-        `day_of(logged_at)` names a training day (the lifter's local date). See `recent_sessions_of`.
-        """
-        return (await self.recent_sessions_of(user_id, [exercise], sessions, day_of))[exercise]
-
     async def recent_sessions_of(
         self, user_id: int, exercises: Collection[str], sessions: int, day_of: Callable[[datetime], Hashable]
     ) -> dict[str, list[LogEntry]]:
         """Each exercise's entries (warm-ups left out) of its latest `sessions` training days, oldest first.
 
-        All the exercises are read with one statement: per exercise, a page of its newest rows
+        `day_of(logged_at)` names a training day (the lifter's local date). All the exercises are read with one statement: per exercise, a page of its newest rows
         through `set_logs_by_user_exercise`, joined with UNION ALL. A lift is complete once one
         more training day shows up than asked for (so its oldest day kept is whole) or its log
         ends. The first page is one row per day; a lift logged as several rows a day (one per
@@ -429,10 +420,9 @@ class TrainingLog:
         return [_entry(row) for row in rows]
 
     async def best_loads_before(
-        self, user_id: int, exercises: Collection[str], before: datetime | None, *, least: bool = False
+        self, user_id: int, exercises: Collection[str], before: datetime, *, least: bool = False
     ) -> dict[str, dict[int, float]]:
-        """Exercise -> reps -> the heaviest load (kg) logged for that many reps before `before` (work sets;
-        None: ever).
+        """Exercise -> reps -> the heaviest load (kg) logged for that many reps before `before` (work sets).
 
         The records an entry after `before` has to beat: the heaviest load, the best estimated 1RM
         (it rises with the load at a given rep count) and the most reps at or above a load.
@@ -446,11 +436,9 @@ class TrainingLog:
         query = (
             sa.select(set_logs.c.exercise, set_logs.c.reps, best_of(set_logs.c.weight_kg).label("heaviest"))
             .where(set_logs.c.user_id == user_id, set_logs.c.exercise.in_(sorted(exercises)),
-                   set_logs.c.kind != "warmup")
+                   set_logs.c.logged_at < before.isoformat(), _WORK)
             .group_by(set_logs.c.exercise, set_logs.c.reps)
         )
-        if before is not None:
-            query = query.where(set_logs.c.logged_at < before.isoformat())
         best: dict[str, dict[int, float]] = {}
         for row in await self.db.rows(query):
             best.setdefault(row["exercise"], {})[row["reps"]] = row["heaviest"]
@@ -460,8 +448,7 @@ class TrainingLog:
         """Exercise -> sets logged since `since` (work sets, not warm-ups), counted inside the database."""
         rows = await self.db.rows(
             sa.select(set_logs.c.exercise, sa.func.sum(set_logs.c.sets).label("sets"))
-            .where(set_logs.c.user_id == user_id, set_logs.c.logged_at >= since.isoformat(),
-                   set_logs.c.kind != "warmup")
+            .where(set_logs.c.user_id == user_id, set_logs.c.logged_at >= since.isoformat(), _WORK)
             .group_by(set_logs.c.exercise)
         )
         return {row["exercise"]: int(row["sets"]) for row in rows}

@@ -36,24 +36,27 @@ async def test_the_latest_sessions_are_whole_local_days_oldest_first(app, clock)
     def local_day(moment: datetime):
         return moment.astimezone(zone).date()
 
+    async def recent_sessions(lift: str, sessions: int):
+        return (await app.log.recent_sessions_of(ALICE.user_id, [lift], sessions, local_day))[lift]
+
     everything = await app.log.entries(ALICE.user_id, exercise=SQUAT)
     # A window of one day reads fewer rows per page than that day holds: the page grows until it is whole.
     for sessions in (1, 2, 9, 21):
-        window = await app.log.recent_sessions(ALICE.user_id, SQUAT, sessions, local_day)
+        window = await recent_sessions(SQUAT, sessions)
         days = sorted({local_day(e.logged_at) for e in everything})[-sessions:]
         assert window == [e for e in everything if local_day(e.logged_at) in days]
         assert all(e.kind != "warmup" and e.exercise == SQUAT for e in window)
         assert [e.log_id for e in window] == sorted(e.log_id for e in window)
 
-    assert await app.log.recent_sessions(ALICE.user_id, SQUAT, 100, local_day) == everything
+    assert await recent_sessions(SQUAT, 100) == everything
     # Several lifts in one read: each gets its own window, however many rows a day it has.
     lifts = [SQUAT, "barbell-bench-press", "overhead-press"]
     for sessions in (1, 9, 40):
         together = await app.log.recent_sessions_of(ALICE.user_id, lifts, sessions, local_day)
-        assert together == {lift: await app.log.recent_sessions(ALICE.user_id, lift, sessions, local_day)
+        assert together == {lift: await recent_sessions(lift, sessions)
                             for lift in lifts}
         assert len(together["barbell-bench-press"]) == min(sessions, 30)
-    assert await app.log.recent_sessions(ALICE.user_id, "overhead-press", 5, local_day) == []
+    assert await recent_sessions("overhead-press", 5) == []
 
 
 async def test_a_logged_set_reads_back_what_the_whole_log_gives(app, clock):
