@@ -14,6 +14,13 @@ from bot.console import ConsoleSession, console_user_id, parse_line, run_console
 KNOWN = ["goal", "today", "remind set", "remind off", "log"]
 
 
+async def transcript(app, script: str) -> str:
+    """What `sam` sees after typing `script` (one command or answer per line) into the console."""
+    output = io.StringIO()
+    await run_console(app, "sam", io.StringIO(script), output)
+    return output.getvalue()
+
+
 @pytest.mark.parametrize(
     ("line", "parsed"),
     [
@@ -36,10 +43,7 @@ def test_console_users_get_stable_negative_ids():
 
 
 async def test_strength_novice_three_days_prints_the_strength_table_session(app):
-    output = io.StringIO()
-    script = io.StringIO("/goal goal:strength experience:novice days:3\n/today\n")
-    await run_console(app, "sam", script, output)
-    text = output.getvalue()
+    text = await transcript(app, "/goal goal:strength experience:novice days:3\n/today\n")
     rules = app.rules.level(Goal.STRENGTH, Experience.NOVICE)
     assert f"{span(rules.reps.low, rules.reps.high)} reps" in text
     assert f"{span(rules.intensity_pct.low, rules.intensity_pct.high)}% 1RM" in text
@@ -54,8 +58,7 @@ async def test_strength_novice_three_days_prints_the_strength_table_session(app)
 
 
 async def test_buttons_menus_and_forms_work_in_the_console(app):
-    output = io.StringIO()
-    script = io.StringIO(
+    text = await transcript(app, (
         "/today\n"
         "/select hypertrophy\n"
         "/today\n"
@@ -65,9 +68,7 @@ async def test_buttons_menus_and_forms_work_in_the_console(app):
         "\n"  # no pain to report: the optional second field left empty
         "/history\n"
         "/click 9\n"
-    )
-    await run_console(app, "sam", script, output)
-    text = output.getvalue()
+    ))
     assert "What are you training for?" in text
     assert "Logged 3 entries" in text
     assert "Barbell bench press 50 kg 10/10/9" in text
@@ -114,23 +115,19 @@ def test_the_real_entry_point_runs_console_mode_without_a_token(tmp_path, databa
 
 async def test_choices_ignore_case_in_the_console(app):
     """Why: console mode refused `goal:STRENGTH`."""
-    output = io.StringIO()
-    await run_console(app, "sam", io.StringIO("/goal goal:STRENGTH experience:Novice\n/compare first:Hypertrophy\n"),
-                      output)
-    text = output.getvalue()
+    text = await transcript(app, "/goal goal:STRENGTH experience:Novice\n/compare first:Hypertrophy\n")
     assert "== Strength (maximal force) · novice ==" in text
     assert "== Hypertrophy (muscle size) vs Strength (maximal force) ==" in text
     assert "must be one of" not in text
+
+
 async def test_import_steps_are_typed_commands_in_the_console(app, tmp_path):
     fixtures = os.path.join(os.path.dirname(__file__), "imports", "fixtures")
-    output = io.StringIO()
-    script = io.StringIO(
+    text = await transcript(app, (
         f"/import file:{fixtures}/strong_s1.csv\n/click 1\n"  # the unit question: lb
         f"/import file:{tmp_path}/missing.csv\n"
         f"/import file:{fixtures}/fitnotes.csv\n/click 2\n/select dumbbell-shoulder-press\n/click 1\n"
-    )
-    await run_console(app, "sam", script, output)
-    text = output.getvalue()
+    ))
     assert "... Reading `strong_s1.csv`..." in text
     assert "[1] lb: 315 → 142.9 kg  [2] kg: 315 kg  [3] Cancel" in text
     assert "Loads in lb." in text
@@ -141,14 +138,11 @@ async def test_import_steps_are_typed_commands_in_the_console(app, tmp_path):
 
 
 async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(app, clock):
-    output = io.StringIO()
-    script = io.StringIO(
+    text = await transcript(app, (
         "/goal goal:strength days:3\n"
         "/log exercise:squat weight:80 reps:5 sets:2 rpe:8 note:felt good\n"
         "/today\n/history\n"
-    )
-    await run_console(app, "sam", script, output)
-    text = output.getvalue()
+    ))
     assert "Rest 3 min: next set " in text and "<t:" not in text, "the countdown reads as a time"
     assert "Plates per side: 25 + 5 (on a 20 kg bar)" in text
     assert "Warm-up: 20 kg × 8" in text
@@ -159,15 +153,12 @@ async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(ap
 
 async def test_the_console_shows_added_load_assistance_and_owned_kettlebells(app, clock):
     """Issue 8 kinds in the console: the same replies as Discord."""
-    output = io.StringIO()
-    script = io.StringIO(
+    text = await transcript(app, (
         "/goal goal:hypertrophy days:3\n"
         "/log exercise:weighted dip weight:5 reps:8 sets:3\n"
         "/log exercise:assisted dip weight:25 reps:10 sets:2\n"
         "/equipment kettlebells:8,16,24\n/history\n"
-    )
-    await run_console(app, "sam", script, output)
-    text = output.getvalue()
+    ))
     assert "3 × 8 at +5 kg: Weighted dip." in text and "2 × 10 at −25 kg assistance: Assisted dip." in text
     assert "kettlebells 8, 16, 24 kg" in text
     log = text.split("== Your training log ==")[1]
