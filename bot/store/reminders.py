@@ -496,13 +496,8 @@ class ReminderStore:
         await connection.execute(sa.update(R).where(snoozed).values(snooze_due_utc=None, updated_at=now))
 
     def _id_list(self, users: list[int]) -> sa.Subquery:
-        """`users` as a one-column table (`user_id`) bound as ONE parameter, so a statement covers
-        any number of users: a bigint array on PostgreSQL, a JSON array on SQLite."""
-        if self._db.backend == "postgresql":
-            array = sa.literal(users, postgresql.ARRAY(sa.BigInteger))
-            return sa.select(sa.func.unnest(array).label("user_id")).subquery()
-        values = sa.func.json_each(sa.literal(json.dumps(users), sa.Text)).table_valued("value")
-        return sa.select(values.c.value.label("user_id")).subquery()
+        backend = self._db.backend
+        return _user_id_table(backend, sa.literal(_user_ids_value(backend, users), _user_ids_type(backend)))
 
     async def _open_deliveries(
         self,
@@ -633,6 +628,24 @@ def _equals(column: sa.Column, value: object) -> sa.ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
+def _user_id_table(backend: str, ids: sa.ColumnElement) -> sa.Subquery:
+    """A one-column table (`user_id`) of the user ids in ONE value `ids` (bound or literal), so a
+    statement covers any number of users: a bigint array on PostgreSQL, a JSON array on SQLite."""
+    if backend == "postgresql":
+        return sa.select(sa.func.unnest(ids).label("user_id")).subquery()
+    values = sa.func.json_each(ids).table_valued("value")
+    return sa.select(values.c.value.label("user_id")).subquery()
+
+
+def _user_ids_type(backend: str) -> sa.types.TypeEngine:
+    return postgresql.ARRAY(sa.BigInteger) if backend == "postgresql" else sa.Text()
+
+
+def _user_ids_value(backend: str, user_ids: Sequence[int]) -> object:
+    """`user_ids` as the one value `_user_id_table` reads."""
+    return list(user_ids) if backend == "postgresql" else json.dumps(list(user_ids))
+
+
 class _Statements:
     """The statements run for every batch of DMs, built once per store and executed with
     parameters: SQLAlchemy then reuses their compiled form (building a statement costs more CPU
@@ -648,14 +661,12 @@ class _Statements:
                 sa.bindparam("slots", type_=postgresql.ARRAY(sa.Text)),
                 sa.bindparam("tokens", type_=postgresql.ARRAY(sa.Text)),
             ).table_valued("key_user", "key_slot", "key_token").render_derived()
-            ids = sa.func.unnest(sa.bindparam("ids", type_=postgresql.ARRAY(sa.BigInteger))).table_valued("value").render_derived()
             key = sa.select(keys).subquery("k")
         else:
             # `[[user_id, slot, token], ...]` as JSON text, read with json_each.
             each = sa.func.json_each(sa.bindparam("keys", type_=sa.Text)).table_valued("value")
             key = sa.select(*(sa.func.json_extract(each.c.value, f"$[{index}]").label(name)
                               for index, name in enumerate(("key_user", "key_slot", "key_token")))).subquery("k")
-            ids = sa.func.json_each(sa.bindparam("ids", type_=sa.Text)).table_valued("value")
         same_row = sa.and_(D.c.user_id == key.c.key_user, D.c.slot_utc == key.c.key_slot)
         now = sa.bindparam("now", type_=sa.Text)
         self.mark_sending = (
@@ -668,7 +679,8 @@ class _Statements:
             sa.update(D).where(same_row, D.c.state == "sending").values(state="sent", error=None, updated_at=now)
         )
         self.lease = sa.update(D).where(same_row).values(next_attempt_utc=sa.bindparam("leased", type_=sa.Text))
-        self.profiles = sa.select(users).where(users.c.user_id.in_(sa.select(ids.c.value)))
+        ids = _user_id_table(backend, sa.bindparam("ids", type_=_user_ids_type(backend)))
+        self.profiles = sa.select(users).where(users.c.user_id.in_(sa.select(ids.c.user_id)))
 
     def key_parameters(self, reminders_: Iterable[DueReminder]) -> dict[str, object]:
         """The delivery keys (and claim tokens) of `reminders_` for the statements' `k` table."""
@@ -679,4 +691,4 @@ class _Statements:
         return {"keys": json.dumps(keys)}
 
     def id_parameters(self, user_ids: Sequence[int]) -> dict[str, object]:
-        return {"ids": list(user_ids) if self._backend == "postgresql" else json.dumps(list(user_ids))}
+        return {"ids": _user_ids_value(self._backend, user_ids)}
