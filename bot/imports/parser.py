@@ -39,6 +39,8 @@ FILE_SUFFIXES = (".csv", ".txt")
 MAX_LOAD_KG = 500.0
 MAX_REPS = 100
 MAX_NOTE_LENGTH = 200
+# The longest exercise name `/log` takes: a longer one could be named in no reply or option.
+MAX_NAME_LENGTH = 100
 # A date-only row (FitNotes) is placed at noon local time, so it stays on its day in any zone nearby.
 DATE_ONLY_TIME = time(12, 0)
 
@@ -72,6 +74,7 @@ class SkipReason(StrEnum):
     NO_EXERCISE = "no_exercise"
     IMPLAUSIBLE = "implausible"
     RAGGED = "ragged"
+    LONG_NAME = "long_name"
 
 
 @dataclass(frozen=True)
@@ -389,6 +392,9 @@ def parse_export(
         exercise = " ".join(get(Field.EXERCISE).split())
         if not exercise:
             tally.skip(SkipReason.NO_EXERCISE, line)
+            continue
+        if len(exercise) > MAX_NAME_LENGTH:
+            tally.skip(SkipReason.LONG_NAME, line)
             continue
 
         raw_date = get(Field.DATE)

@@ -205,3 +205,14 @@ def test_the_liftcoach_format_written_by_export_reads_back_the_same():
     assert parsed.source is Source.LIFTCOACH and parsed.units() == {Unit.KG}
     assert [(s.exercise_key, s.weight, s.reps, s.kind.value, s.rpe, s.note, s.performed_at) for s in parsed.sets] == [
         (r.exercise_key, r.weight, r.reps, r.kind, r.rpe, r.note, r.performed_at) for r in rows]
+
+
+def test_rows_whose_exercise_name_is_longer_than_log_takes_are_skipped():
+    # A 5,000-character name became an exercise no reply could show (the review step and /progress
+    # failed with an error id); /log takes at most 100 characters.
+    data = (b"Date,Exercise Name,Weight,Reps\n2024-01-01 10:00:00,Squat,100,5\n"
+            b"2024-01-01 10:00:00," + b"A" * 101 + b",100,5\n2024-01-01 10:00:00," + b"B" * 100 + b",100,5\n")
+    parsed = parse_export(data, zone=BERLIN, unit=Unit.KG)
+    assert skipped(parsed) == {"long_name": 1}
+    assert parsed.skipped[SkipReason.LONG_NAME].first_line == 3
+    assert sorted(parsed.exercise_names()) == ["B" * 100, "Squat"]
