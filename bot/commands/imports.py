@@ -301,8 +301,10 @@ async def confirm(ctx: Context, argument: str, interaction: Interaction) -> Repl
     names = await _resolved(ctx, pending, parsed)
     keys = {name: key or custom_key(name) for name, key in names.items()}
     user_id = ctx.caller.user_id
+    # A name kept as the user's own in an earlier import resolves to that exercise: make only new ones.
+    own = {exercise.key for exercise in await ctx.app.custom_exercises.all(user_id)}
     for name, key in keys.items():
-        if key.startswith("custom-") and key == custom_key(name):
+        if key.startswith("custom-") and key == custom_key(name) and key not in own:
             await ctx.app.custom_exercises.add(user_id, name, ctx.now)
     fallback = parsed.file_unit or Unit.KG
     rows = []

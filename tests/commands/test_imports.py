@@ -67,6 +67,22 @@ async def test_an_overlapping_export_adds_only_the_new_sets(app):
     assert len(await app.log.entries(ALICE.user_id)) == 5
 
 
+async def test_a_later_export_keeps_one_exercise_per_name_of_your_own(app):
+    # Importing a newer export of the same app made a second "Chest Dip (Assisted)" (key ...-2) each
+    # time, with no sets: the name resolved to the exercise made the first time, which was made again.
+    await import_and_confirm(app, "strong_s3.csv")
+    longer = (FIXTURES / "strong_s3.csv").read_bytes() + (
+        b'\n"3";"2023-01-14 19:00:00";"Workout #3";"2000";"Chest Dip (Assisted)";"1";"0.0";"9";"";"";"";"";""\n')
+    preview = await run(app, "import", file=Upload(filename="strong-later.csv", data=longer))
+    done = await app.interact(ALICE, action_of(preview, "import-confirm"))
+    assert done.reply.tone is Tone.SUCCESS and "Imported 1 sets" in done.reply.body, done.reply.body
+    [dip] = await app.custom_exercises.all(ALICE.user_id)
+    assert (dip.key, dip.name) == ("custom-chest-dip-assisted", "Chest Dip (Assisted)")
+    entries = await app.log.entries(ALICE.user_id)
+    assert [(e.exercise, e.reps) for e in entries if e.exercise.startswith("custom-")] == [
+        ("custom-chest-dip-assisted", 8), ("custom-chest-dip-assisted", 9)]
+
+
 async def test_review_maps_a_name_and_the_choice_is_remembered_next_time(app):
     preview = await run(app, "import", file=upload("fitnotes.csv"))
     assert "`Barbell Squat`" not in str(preview.reply.sections), "FitNotes' name is in the alias table"
