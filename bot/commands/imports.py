@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+from datetime import date
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -42,14 +43,15 @@ class ImportOptions(Options):
 
 
 @lru_cache(maxsize=4)
-def _parse_cached(data: bytes, zone: str, source: Source, unit: Unit | None) -> ParsedExport:
+def _parse_cached(data: bytes, zone: str, source: Source, unit: Unit | None, today: date) -> ParsedExport:
     # Each step of one import reads the same file again; keep the last few parses.
-    return parse_export(data, zone=ZoneInfo(zone), source=source, unit=unit)
+    return parse_export(data, zone=ZoneInfo(zone), source=source, unit=unit, today=today)
 
 
 async def _parse(ctx: Context, pending: PendingImport) -> ParsedExport:
+    today = local_date(ctx.now, ZoneInfo(ctx.profile.timezone))
     return await asyncio.to_thread(_parse_cached, pending.data, ctx.profile.timezone, Source(pending.source),
-                                   pending.unit)
+                                   pending.unit, today)
 
 
 def content_hash(data: bytes) -> str:

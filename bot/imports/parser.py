@@ -75,6 +75,7 @@ class SkipReason(StrEnum):
     IMPLAUSIBLE = "implausible"
     RAGGED = "ragged"
     LONG_NAME = "long_name"
+    FUTURE = "future"
 
 
 @dataclass(frozen=True)
@@ -338,8 +339,10 @@ def parse_export(
     zone: tzinfo,
     source: Source = Source.AUTO,
     unit: Unit | None = None,
+    today: date | None = None,
 ) -> ParsedExport:
-    """Parse a whole file. `unit` is used for loads the file gives no unit for (the user's answer).
+    """Parse a whole file. `unit` is used for loads the file gives no unit for (the user's answer);
+    rows dated after `today` (the user's date in `zone`) are left out.
 
     Raises ImportFileError for a binary, empty or oversized file, a header matching nothing, an
     unreadable date or number (naming the line), or a file with no set in it.
@@ -401,6 +404,9 @@ def parse_export(
         performed_at = dates.get(raw_date)
         if performed_at is None:
             performed_at = dates[raw_date] = parse_date(raw_date, zone, line)
+        if today is not None and performed_at.astimezone(zone).date() > today:
+            tally.skip(SkipReason.FUTURE, line)
+            continue
         if Field.WORKOUT_NUMBER in positions:
             session_key = get(Field.WORKOUT_NUMBER).strip()
         elif source is Source.LIFTCOACH:

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -216,3 +216,13 @@ def test_rows_whose_exercise_name_is_longer_than_log_takes_are_skipped():
     assert skipped(parsed) == {"long_name": 1}
     assert parsed.skipped[SkipReason.LONG_NAME].first_line == 3
     assert sorted(parsed.exercise_names()) == ["B" * 100, "Squat"]
+
+
+def test_rows_dated_after_today_are_skipped():
+    # A phone with a wrong clock dated sets in 2099; they showed in /history as the latest session.
+    data = (b"Date,Exercise,Category,Weight,Weight Unit,Reps\n2026-11-23,Squat,Legs,100,kgs,5\n"
+            b"2026-11-24,Squat,Legs,100,kgs,5\n2099-01-01,Squat,Legs,100,kgs,5\n")
+    parsed = parse_export(data, zone=BERLIN, today=date(2026, 11, 23))
+    assert skipped(parsed) == {"future": 2}
+    assert parsed.skipped[SkipReason.FUTURE].first_line == 3
+    assert [s.performed_at.astimezone(BERLIN).date() for s in parsed.sets] == [date(2026, 11, 23)]
