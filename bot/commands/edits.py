@@ -78,7 +78,7 @@ async def choose_day(ctx: Context, argument: str, interaction: Interaction) -> R
     names = await _names(ctx)
     label = day.strftime(DAY_FORMAT)
     shown = entries[:MENU_OPTIONS]
-    body = ctx.text("edits.day", day=label, count=len(entries))
+    body = ctx.text("edits.day", day=label, sets=ctx.plural("count.sets", len(entries)))
     if len(entries) > len(shown):
         body += "\n" + ctx.text("edits.day_more", shown=len(shown))
     return Reply(
@@ -190,7 +190,8 @@ async def delete_day(ctx: Context, argument: str, interaction: Interaction) -> R
     deleted = await ctx.app.log.delete(ctx.caller.user_id, between=_day_span(ctx, day))
     if not deleted.entries:
         raise UserError("edits.errors.gone")
-    body = ctx.text("edits.day_deleted", day=day.strftime(DAY_FORMAT), count=len(deleted.entries))
+    body = ctx.text("edits.day_deleted", day=day.strftime(DAY_FORMAT),
+                    sets=ctx.plural("count.sets", len(deleted.entries)))
     if deleted.reopened_day:
         body += "\n" + ctx.text("edits.reopened", day=deleted.reopened_day)
     return Reply(title=ctx.text("edits.title"), body=body, tone=Tone.SUCCESS, ephemeral=True, update_source=True)

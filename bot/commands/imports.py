@@ -71,7 +71,7 @@ async def _already_imported(ctx: Context, data: bytes) -> Reply | None:
         return None
     return Reply(
         title=ctx.text("imports.title"),
-        body=ctx.text("imports.already", filename=batch.filename, sets=batch.sets_added,
+        body=ctx.text("imports.already", filename=batch.filename, sets=ctx.plural("count.sets", batch.sets_added),
                       day=local_date(batch.created_at, ZoneInfo(ctx.profile.timezone)).isoformat()),
         ephemeral=True,
         update_source=True,
@@ -172,21 +172,24 @@ async def preview(ctx: Context, pending: PendingImport, parsed: ParsedExport) ->
     sections = [Section(
         name=ctx.text("imports.preview_found"),
         value=ctx.text(
-            "imports.preview_counts", sets=len(parsed.sets), working=parsed.working_sets, warmups=parsed.warmups,
-            sessions=len(parsed.sessions), first=local_date(parsed.first_day, zone).isoformat(),
-            last=local_date(parsed.last_day, zone).isoformat(), unit=unit_text,
+            "imports.preview_counts", sets=ctx.plural("count.sets", len(parsed.sets)),
+            working=ctx.plural("count.working_sets", parsed.working_sets),
+            warmups=ctx.plural("count.warmup_sets", parsed.warmups),
+            sessions=ctx.plural("count.sessions", len(parsed.sessions)),
+            first=local_date(parsed.first_day, zone).isoformat(), last=local_date(parsed.last_day, zone).isoformat(),
+            unit=unit_text,
         ),
     )]
     if parsed.skipped:
         lines = [
-            ctx.text("imports.skipped_line", count=entry.count, reason=ctx.text(f"imports.skipped.{reason.value}"),
+            ctx.text("imports.skipped_line", rows=ctx.plural(f"imports.skipped.{reason.value}", entry.count),
                      line=entry.first_line)
             for reason, entry in sorted(parsed.skipped.items(), key=lambda item: -item[1].count)
         ]
         sections.append(Section(name=ctx.text("imports.preview_skipped"), value="\n".join(lines)[:1024]))
     notes = []
     if parsed.repaired_rows:
-        notes.append(ctx.text("imports.repaired", count=parsed.repaired_rows))
+        notes.append(ctx.plural("imports.repaired", parsed.repaired_rows))
     if parsed.by_position:
         notes.append(ctx.text("imports.by_position"))
     matched = len(names) - len(unknown)
@@ -197,16 +200,17 @@ async def preview(ctx: Context, pending: PendingImport, parsed: ParsedExport) ->
         exercises.append(ctx.text("imports.names_unknown", count=len(unknown), names=listed,
                                   more=ctx.text("imports.names_more", count=more) if more > 0 else ""))
     sections.append(Section(name=ctx.text("imports.preview_names"), value="\n".join(exercises)[:1024]))
-    buttons = [Button(label=ctx.text("imports.confirm", sets=len(parsed.sets)), action=ctx.action("import-confirm"),
+    confirm_label = ctx.text("imports.confirm", sets=ctx.plural("count.sets", len(parsed.sets)))
+    buttons = [Button(label=confirm_label, action=ctx.action("import-confirm"),
                       style=ButtonStyle.SUCCESS)]
     if unknown:
-        buttons.append(Button(label=ctx.text("imports.review", count=len(unknown)),
+        buttons.append(Button(label=ctx.text("imports.review", names=ctx.plural("count.names", len(unknown))),
                               action=ctx.action("import-review", "0"), style=ButtonStyle.PRIMARY))
     buttons.append(Button(label=ctx.text("buttons.cancel"), action=ctx.action("import-cancel")))
     return Reply(
         title=ctx.text("imports.preview_title", filename=pending.filename),
         body="\n".join([ctx.text("imports.preview_body", source=ctx.text(f"imports.source.{parsed.source.value}"),
-                                 rows=parsed.rows_read), *notes]),
+                                 rows=ctx.plural("count.rows", parsed.rows_read)), *notes]),
         sections=tuple(sections),
         buttons=tuple(buttons),
         ephemeral=True,
@@ -246,7 +250,8 @@ async def review(ctx: Context, argument: str, interaction: Interaction) -> Reply
     counts = parsed.exercise_names()
     return Reply(
         title=ctx.text("imports.review_title"),
-        body=ctx.text("imports.review_name", name=name, sets=counts[name], left=len(unknown)),
+        body=ctx.text("imports.review_name", name=name, sets=ctx.plural("count.sets", counts[name]),
+                      left=ctx.plural("count.names", len(unknown))),
         menu=Menu(action=ctx.action("import-map", str(len(unknown))), placeholder=ctx.text("imports.review_placeholder"),
                   choices=tuple(_suggestions(ctx, name))),
         buttons=(
@@ -325,11 +330,12 @@ async def confirm(ctx: Context, argument: str, interaction: Interaction) -> Repl
         source=parsed.source.value, mappings=mappings, now=ctx.now,
     )
     zone = ZoneInfo(ctx.profile.timezone)
-    lines = [ctx.text("imports.done", sets=added, sessions=len(parsed.sessions),
+    lines = [ctx.text("imports.done", sets=ctx.plural("count.sets", added),
+                      sessions=ctx.plural("count.sessions", len(parsed.sessions)),
                       first=local_date(parsed.first_day, zone).isoformat(),
                       last=local_date(parsed.last_day, zone).isoformat())]
     if added < len(rows):
-        lines.append(ctx.text("imports.done_existing", count=len(rows) - added))
+        lines.append(ctx.plural("imports.done_existing", len(rows) - added))
     lines.append(ctx.text("imports.done_next"))
     return Reply(
         title=ctx.text("imports.done_title"),

@@ -54,7 +54,8 @@ async def export(ctx: Context, options: NoOptions) -> Reply:
     stamp = ctx.now.strftime("%Y%m%d")
     return Reply(
         title=ctx.text("export.title"),
-        body=ctx.text("export.body", entries=len(entries), sets=sum(e.sets for e in entries),
+        body=ctx.text("export.body", entries=ctx.plural("count.entries", len(entries)),
+                      sets=ctx.plural("count.sets", sum(e.sets for e in entries)),
                       unit=ctx.profile.units.value),
         attachments=(
             Attachment(filename=f"liftcoach-{stamp}.json", description=ctx.text("export.json_description"),

@@ -352,7 +352,7 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
     undone = await ctx.app.log.undo_last_action(ctx.caller.user_id)
     if undone is None:
         raise UserError("errors.nothing_to_undo")
-    sets = sum(entry.sets for entry in undone.entries)
+    sets = ctx.plural("count.sets", sum(entry.sets for entry in undone.entries))
     if undone.imported_from is not None:
         body = ctx.text("undo.import", filename=undone.imported_from, sets=sets)
     elif undone.reopened_day is not None:

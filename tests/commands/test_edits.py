@@ -33,7 +33,7 @@ async def test_history_offers_each_shown_day_then_its_sets(app, clock):
     history = await run(app, "history")
     assert [c.label for c in history.reply.menu.choices] == ["Tue 24 Nov 2026", "Mon 23 Nov 2026"]
     day = await open_day(app, 1)
-    assert day.reply.body == "Mon 23 Nov 2026: 1 sets. Pick one to edit or delete, or delete the whole day."
+    assert day.reply.body == "Mon 23 Nov 2026: 1 set. Pick one to edit or delete, or delete the whole day."
     assert [c.label for c in day.reply.menu.choices] == ["Barbell back squat: 1 × 5 at 100 kg"]
     assert [b.label for b in day.reply.buttons] == ["Delete all of Mon 23 Nov 2026"]
 

@@ -30,7 +30,7 @@ async def test_nothing_is_stored_until_confirm_and_cancel_drops_the_file(app):
     assert asked.reply.title == "Kilograms or pounds?"
     assert "reads **315**: is that 315 lb (= 142.9 kg) or 315 kg?" in asked.reply.body
     preview = await app.interact(ALICE, action_of(asked, "import-unit", ":lb"))
-    assert "9 sets (8 working sets, 1 warm-up sets) in 2 sessions" in preview.reply.sections[0].value
+    assert "9 sets (8 working sets, 1 warm-up set) in 2 sessions" in preview.reply.sections[0].value
     assert (await snapshot(app))["set_logs"] == before["set_logs"]
     cancelled = await app.interact(ALICE, action_of(preview, "import-cancel"))
     assert cancelled.reply.body == "Import cancelled. Nothing was stored."
@@ -63,7 +63,7 @@ async def test_an_overlapping_export_adds_only_the_new_sets(app):
     longer = (FIXTURES / "fitnotes.csv").read_bytes() + b"2025-05-06,Barbell Squat,Legs,85.0,kgs,5,,,\n"
     preview = await run(app, "import", file=Upload(filename="fitnotes-later.csv", data=longer))
     done = await app.interact(ALICE, action_of(preview, "import-confirm"))
-    assert "Imported 1 sets" in done.reply.body and "4 sets were already in your log" in done.reply.body
+    assert "Imported 1 set from" in done.reply.body and "4 sets were already in your log" in done.reply.body
     assert len(await app.log.entries(ALICE.user_id)) == 5
 
 
@@ -75,12 +75,29 @@ async def test_a_later_export_keeps_one_exercise_per_name_of_your_own(app):
         b'\n"3";"2023-01-14 19:00:00";"Workout #3";"2000";"Chest Dip (Assisted)";"1";"0.0";"9";"";"";"";"";""\n')
     preview = await run(app, "import", file=Upload(filename="strong-later.csv", data=longer))
     done = await app.interact(ALICE, action_of(preview, "import-confirm"))
-    assert done.reply.tone is Tone.SUCCESS and "Imported 1 sets" in done.reply.body, done.reply.body
+    assert done.reply.tone is Tone.SUCCESS and "Imported 1 set from" in done.reply.body, done.reply.body
     [dip] = await app.custom_exercises.all(ALICE.user_id)
     assert (dip.key, dip.name) == ("custom-chest-dip-assisted", "Chest Dip (Assisted)")
     entries = await app.log.entries(ALICE.user_id)
     assert [(e.exercise, e.reps) for e in entries if e.exercise.startswith("custom-")] == [
         ("custom-chest-dip-assisted", 8), ("custom-chest-dip-assisted", 9)]
+
+
+async def test_counted_words_agree_with_their_number(app):
+    # Every count read "1 sets", "1 rows read", "Review 1 names", "1 rows over 100 reps".
+    data = b"Date,Exercise,Category,Weight,Weight Unit,Reps\n2025-04-29,Zercher Thing,Legs,60,kgs,5\n" \
+           b"2025-04-29,Squat,Legs,60,kgs,500\n"
+    preview = await run(app, "import", file=Upload(filename="one.csv", data=data))
+    assert preview.reply.body.startswith("A FitNotes export: 2 rows read.")
+    assert preview.reply.sections[0].value.startswith("1 set (1 working set, 0 warm-up sets) in 1 session,")
+    assert preview.reply.sections[1].value == "1 row over 100 reps or 500 kg (first on line 3)"
+    assert [b.label for b in preview.reply.buttons] == ["Import 1 set", "Review 1 name", "Cancel"]
+    review = await app.interact(ALICE, action_of(preview, "import-review"))
+    assert review.reply.body.startswith("**Zercher Thing** (1 set; 1 name left).")
+    done = await app.interact(ALICE, action_of(preview, "import-confirm"))
+    assert done.reply.body.startswith("Imported 1 set from 1 session, 2025-04-29 to 2025-04-29.")
+    undone = await run(app, "undo")
+    assert undone.reply.body == "Undid the import of `one.csv`: removed 1 set. You can import the file again."
 
 
 async def test_review_maps_a_name_and_the_choice_is_remembered_next_time(app):

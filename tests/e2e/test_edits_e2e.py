@@ -44,7 +44,7 @@ async def test_history_menu_edits_then_deletes_a_set_then_a_whole_day(discord: D
     assert main_embed(deleted.original)["description"].startswith("Deleted: Barbell back squat")
 
     whole = await discord.click(day, action_ids(day.original)["day-delete"])
-    assert main_embed(whole.original)["description"] == f"Deleted 1 sets logged on {today}."
+    assert main_embed(whole.original)["description"] == f"Deleted 1 set logged on {today}."
     assert "Nothing logged" in main_embed(await discord.slash("history"))["description"]
 
 
