@@ -93,7 +93,9 @@ def record_ids(
 
     `earlier`: what was logged before `history` starts, as exercise -> reps -> heaviest load in kg
     (`TrainingLog.best_loads_before`; the lightest for assisted exercises); an estimated 1RM grows
-    with the load at a given rep count, so that holds every earlier record.
+    with the load at a given rep count, so that holds every earlier record. Only a set of at most
+    10 reps can claim an e1RM record, but every set raises the bar: 30 kg × 10 after 30 kg × 12 is
+    no record.
     """
     marked: dict[int, str] = {}
     best_load: dict[str, float] = {}
@@ -101,14 +103,14 @@ def record_ids(
     for key, loads in (earlier or {}).items():
         best_load[key] = max(-load if assisted(key) else load for load in loads.values())
         best_e1rm[key] = max((estimate_1rm(load, reps) for reps, load in loads.items()
-                              if load > 0 and is_reliable(reps) and counts_reps(key)), default=0.0)
+                              if load > 0 and counts_reps(key)), default=0.0)
     for entry in sorted(history, key=lambda e: (e.logged_at, e.log_id)):
         key = entry.exercise
-        reliable = entry.weight_kg > 0 and is_reliable(entry.reps) and counts_reps(key)
-        e1rm = estimate_1rm(entry.weight_kg, entry.reps) if reliable else 0.0
+        measured = entry.weight_kg > 0 and counts_reps(key)
+        e1rm = estimate_1rm(entry.weight_kg, entry.reps) if measured else 0.0
         load = -entry.weight_kg if assisted(key) else entry.weight_kg
         if key in best_load:
-            if e1rm > best_e1rm[key] + 1e-9:
+            if is_reliable(entry.reps) and e1rm > best_e1rm[key] + 1e-9:
                 marked[entry.log_id] = "history.record_e1rm"
             elif load > best_load[key] + 1e-9:
                 marked[entry.log_id] = "history.record_least_assistance" if assisted(key) else "history.record_heaviest"

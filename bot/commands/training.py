@@ -180,8 +180,8 @@ def records_broken(best_by_reps: dict[int, float], weight_kg: float, reps: int, 
     if weight_kg > max(best_by_reps.values()):
         broken.append("log.record_heaviest")
     if weight_kg > 0 and has_1rm and is_reliable(reps):
-        best = max((estimate_1rm(load, count) for count, load in best_by_reps.items()
-                    if load > 0 and is_reliable(count)), default=0.0)
+        # Sets over 10 reps claim no e1RM record but set the bar: 30 kg × 10 after 30 kg × 15 is none.
+        best = max((estimate_1rm(load, count) for count, load in best_by_reps.items() if load > 0), default=0.0)
         if estimate_1rm(weight_kg, reps) > best:
             broken.append("log.record_e1rm")
     at_load = [count for count, load in best_by_reps.items() if load >= weight_kg]

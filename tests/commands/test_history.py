@@ -51,6 +51,19 @@ async def test_the_first_entry_of_an_exercise_is_no_record(app):
     assert "🏆" not in session.value
 
 
+async def test_fewer_reps_at_the_same_load_after_a_long_set_is_no_record(app, clock):
+    # 30 kg × 12, 11, 10 showed "e1RM record" on the 10: sets over 10 reps estimate no 1RM worth
+    # claiming, but they still set the bar a later set has to beat.
+    await run(app, "log", exercise="bench", weight=30, reps=12)
+    await run(app, "log", exercise="bench", weight=30, reps=10)
+    clock.advance(days=2)
+    await run(app, "log", exercise="bench", weight=30, reps=9)
+    await run(app, "log", exercise="bench", weight=40, reps=8)
+    newest, oldest = (await run(app, "history")).reply.sections
+    assert "🏆" not in oldest.value
+    assert newest.value.endswith("· 🏆 e1RM record")
+
+
 async def test_records_count_entries_before_the_days_shown(app, clock):
     await run(app, "log", exercise="squat", weight=120, reps=5)
     clock.advance(days=40)

@@ -43,6 +43,15 @@ async def test_log_stores_kilograms_and_reports_e1rm_records_and_weekly_sets(app
     assert entry.weight_kg == 80 and entry.entered_unit.value == "kg"
 
 
+async def test_fewer_reps_at_the_same_load_after_a_long_set_is_no_record(app):
+    # 30 kg × 15 then 30 kg × 10 said "Best estimated 1RM on this exercise" for the weaker set.
+    await run(app, "log", exercise="bench", weight=30, reps=15)
+    weaker = await run(app, "log", exercise="bench", weight=30, reps=10)
+    assert "Best estimated 1RM" not in str(weaker.reply.sections)
+    stronger = await run(app, "log", exercise="bench", weight=35, reps=10)
+    assert "Best estimated 1RM" in str(stronger.reply.sections)
+
+
 async def test_pounds_are_stored_as_kilograms_and_switching_units_changes_no_data(app):
     await run(app, "settings", units="lb")
     await run(app, "log", exercise="squat", weight=225, reps=5)
