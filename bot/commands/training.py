@@ -105,6 +105,12 @@ def show_exact(ctx: Context, kg: float) -> str:
     return format_load(round(from_kg(kg, unit), 2), unit)
 
 
+def show_estimate(ctx: Context, kg: float) -> str:
+    """An estimated 1RM to 0.1 in the user's unit (rounded after converting, so 30 lb × 15 reads 45 lb)."""
+    unit = ctx.profile.units
+    return format_load(round(from_kg(kg, unit), 1), unit)
+
+
 def show_kind(ctx: Context, exercise: Exercise | None, kg: float) -> str:
     """A stored weight as typed, in the words of the exercise's kind ("+10 kg", "−20 kg assistance")."""
     unit = ctx.profile.units
@@ -247,7 +253,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     if weight_kg > 0 and (kind is None or kind.has_1rm):
         e1rm = estimate_1rm(weight_kg, options.reps)
         key = "log.e1rm" if is_reliable(options.reps) else "log.e1rm_rough"
-        lines.append(ctx.text(key, e1rm=show_exact(ctx, round(e1rm, 1)), limit=ACCURATE_REP_LIMIT))
+        lines.append(ctx.text(key, e1rm=show_estimate(ctx, e1rm), limit=ACCURATE_REP_LIMIT))
     if deload:
         lines.append(ctx.text("log.deload_recorded"))
     if target is not None:
@@ -387,7 +393,7 @@ async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
         for row in rpe_load_table(e1rm, rpe_reps)
     ]
     formula = ctx.text(f"onerm.formula.{options.formula.value}")
-    body = [ctx.text("onerm.estimate", e1rm=show_exact(ctx, round(e1rm, 1)), formula=formula,
+    body = [ctx.text("onerm.estimate", e1rm=show_estimate(ctx, e1rm), formula=formula,
                      weight=show_exact(ctx, weight_kg), reps=options.reps)]
     if not is_reliable(options.reps):
         body.append(ctx.text("onerm.warning", limit=ACCURATE_REP_LIMIT))

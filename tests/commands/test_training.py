@@ -65,6 +65,16 @@ async def test_pounds_are_stored_as_kilograms_and_switching_units_changes_no_dat
     assert "102.06 kg" in str(history.reply.sections)
 
 
+async def test_estimated_1rm_in_pounds_is_rounded_in_pounds(app):
+    # 30 lb × 15 said "about 44.97 lb" and /1rm 100 lb × 5 "116.63 lb" (Epley: 45 and 116.67): the
+    # estimate was rounded to 0.1 kg before it was turned into pounds.
+    await run(app, "settings", units="lb")
+    logged = await run(app, "log", exercise="bench", weight=30, reps=15)
+    assert "Estimated 1RM: about 45 lb." in logged.reply.body
+    estimated = await run(app, "1rm", weight=100, reps=5)
+    assert "**116.7 lb**" in estimated.reply.body
+
+
 async def test_undo_removes_only_the_latest_entry(app):
     await run(app, "log", exercise="squat", weight=100, reps=5)
     await run(app, "log", exercise="deadlift", weight=140, reps=3)
