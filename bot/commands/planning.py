@@ -70,6 +70,8 @@ def load_text(ctx: Context, exercise: Exercise | None, value: float, unit: Unit)
         return ctx.text("loads.bodyweight")
     if exercise is not None and exercise.added_load:
         return ctx.text("loads.added", load=format_load(value, unit)) if value > 0 else ctx.text("loads.bodyweight")
+    if exercise is not None and not exercise.loadable and not value:
+        return ctx.text("loads.bodyweight")
     return format_load(value, unit)
 
 

@@ -75,6 +75,17 @@ async def test_estimated_1rm_in_pounds_is_rounded_in_pounds(app):
     assert "**116.7 lb**" in estimated.reply.body
 
 
+async def test_a_bodyweight_exercise_logged_without_load_reads_bodyweight(app):
+    # /log said "1 × 5 at 0 kg: Pull-up." while /history said "Pull-up bodyweight 1×5".
+    logged = await run(app, "log", exercise="pull-up", weight=0, reps=5)
+    assert logged.reply.body.startswith("1 × 5 at bodyweight: Pull-up.")
+    vested = await run(app, "log", exercise="pull-up", weight=10, reps=5)
+    assert vested.reply.body.startswith("1 × 5 at 10 kg: Pull-up.")
+    await run(app, "undo")
+    undone = await run(app, "undo")
+    assert undone.reply.body == "Removed 1 × 5 at bodyweight: Pull-up."
+
+
 async def test_undo_removes_only_the_latest_entry(app):
     await run(app, "log", exercise="squat", weight=100, reps=5)
     await run(app, "log", exercise="deadlift", weight=140, reps=3)
