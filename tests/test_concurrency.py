@@ -6,8 +6,9 @@ import asyncio
 
 import sqlalchemy as sa
 
+from bot.commands.base import Upload
 from bot.replies import Tone
-from tests.helpers import ALICE, run
+from tests.helpers import ALICE, action_of, run
 
 
 async def test_twenty_concurrent_commands_from_one_user_leave_consistent_state(app):
@@ -39,3 +40,30 @@ async def test_twenty_concurrent_commands_from_one_user_leave_consistent_state(a
             assert (await connection.execute(sa.text("PRAGMA integrity_check"))).scalar_one() == "ok"
     assert profile.rotation_index == sessions == 1
     assert profile.units.value == "lb"
+
+
+async def test_a_double_click_on_log_as_prescribed_logs_the_day_once(app):
+    # Both clicks read "nothing logged yet" before either stored, so the whole day was logged twice.
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    for section in today.reply.sections:
+        if ". " in section.name:
+            await run(app, "log", exercise=section.name.split(". ", 1)[1], weight=40, reps=5, date="yesterday")
+    before = len(await app.log.entries(ALICE.user_id))
+    today = await run(app, "today")
+    log_plan = action_of(today, "log-plan")
+    first, second = await asyncio.gather(app.interact(ALICE, log_plan), app.interact(ALICE, log_plan))
+    assert sorted(r.reply.tone.value for r in (first, second)) == ["error", "success"]
+    exercises = sum(". " in section.name for section in today.reply.sections)
+    assert len(await app.log.entries(ALICE.user_id)) - before == exercises
+
+
+async def test_a_double_click_on_import_imports_the_file_once(app):
+    # The second click failed with an error id: it made the file's own exercise a second time.
+    data = b"Date,Exercise,Category,Weight,Weight Unit,Reps\n2025-04-29,Zercher Thing,Legs,60,kgs,5\n"
+    preview = await run(app, "import", file=Upload(filename="z.csv", data=data))
+    confirm = action_of(preview, "import-confirm")
+    results = await asyncio.gather(app.interact(ALICE, confirm), app.interact(ALICE, confirm))
+    assert [r.reply.tone for r in results].count(Tone.SUCCESS) == 1
+    assert all("error id" not in r.reply.body for r in results), [r.reply.body for r in results]
+    assert len(await app.log.entries(ALICE.user_id)) == 1

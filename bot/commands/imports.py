@@ -297,6 +297,8 @@ def import_key(parsed: ParsedExport, item: ImportedSet) -> str:
 
 
 async def confirm(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    # A double click: the second waits here for the first, then finds the file imported.
+    await ctx.app.users.hold(ctx.caller.user_id)
     pending = await _pending(ctx)
     done = await _already_imported(ctx, pending.data)
     if done is not None:

@@ -459,6 +459,9 @@ async def log_as_prescribed(ctx: Context, argument: str, interaction: Interactio
     Exercises without a known load, or already logged today, are left for /log or the form.
     """
     rotation = _rotation(ctx, argument)
+    # A double click: the second waits here for the first, then finds its sets logged.
+    await ctx.app.users.hold(ctx.caller.user_id)
+    ctx.profile = await ctx.app.users.get(ctx.caller.user_id)
     if ctx.profile.rotation_index != rotation:
         session = await planned_session(ctx, rotation)
         raise UserError("errors.session_already_logged", day=session.day_label)

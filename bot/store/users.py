@@ -79,6 +79,15 @@ class UserStore:
         assert profile is not None
         return profile
 
+    async def hold(self, user_id: int) -> None:
+        """Take the user's row for the rest of the command's write transaction.
+
+        A second command of the same user that holds it waits until this one is stored and then
+        reads what it stored: for writes that depend on earlier reads and cannot guard themselves
+        with a WHERE clause (a double click on "Log as prescribed" or on Import).
+        """
+        await self.db.write(sa.update(users).where(users.c.user_id == user_id).values(updated_at=users.c.updated_at))
+
     async def update(self, user_id: int, now: datetime, **changes: object) -> UserProfile:
         unknown = changes.keys() - _EDITABLE
         if unknown:
