@@ -161,6 +161,7 @@ class Reason(StrEnum):
     EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
     BELOW_RANGE = "progression.hold.below_range"
+    FEWER_SETS = "progression.hold.fewer_sets"
     AFTER_DELOAD = "progression.hold.after_deload"
     DELOAD_NO_PROGRESS = "progression.deload.no_progress"
     DELOAD_FAILS = "progression.deload.fails"
@@ -228,6 +229,8 @@ def next_working_load(
     if flat >= rules.sessions_without_progress:
         return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, flat)
     summary = _summary(last)
+    if fails and not last.completed_sets:
+        return Progression(last.load, Decision.HOLD, Reason.FEWER_SETS, {**summary, "planned": last.prescribed_sets})
     if fails:
         return Progression(last.load, Decision.HOLD, Reason.BELOW_RANGE, {**summary, "low": last.target_low})
     if last.succeeded(MAX_RPE) and not last.succeeded(target.target_rpe):

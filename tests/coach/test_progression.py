@@ -91,6 +91,15 @@ def test_three_failed_sessions_bring_one_deload_then_the_working_load_returns():
     assert again.decision is Decision.HOLD and again.load == 100  # the count restarted: no compounding
 
 
+def test_fewer_sets_than_planned_hold_the_load_and_say_so():
+    # One /log of 60 kg × 5 (sets default 1) for a 3 × 4-6 plan read "held: last time 1×5, below 4 reps".
+    held = decide([session(0, 60, reps=(5,))])
+    assert (held.decision, held.load, held.reason) == (Decision.HOLD, 60, Reason.FEWER_SETS)
+    assert held.facts["planned"] == 3
+    short = decide([session(0, 60, reps=(5, 3, 3))])
+    assert short.reason is Reason.BELOW_RANGE
+
+
 def test_a_deload_never_drops_below_80_percent_of_the_best_working_load_or_the_empty_bar():
     fails = [session(week, 22.5, reps=(3, 3, 3)) for week in range(3)]
     assert decide(fails).load == 20  # never below the empty bar
