@@ -376,8 +376,10 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
         lines.append(ctx.text("today.deload_note"))
     if any(progression.decision is Decision.CAUTIOUS for progression in plan.progressions.values()):
         lines.append(ctx.text("today.cautious_note", limit=ctx.app.loading.progression.reliable_reps))
-    return session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions,
-                         extra_buttons=buttons)
+    reply = session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions,
+                          extra_buttons=buttons)
+    # /today is a public message in a server; the health check and reported pain are nobody else's business.
+    return reply.model_copy(update={"ephemeral": True}) if safety else reply
 
 
 async def today_button(ctx: Context, argument: str, interaction: Interaction) -> Reply:
