@@ -451,7 +451,8 @@ def parse_export(
         positions_in_session[session_key] += 1
 
     if not raw_sets:
-        raise ImportFileError("no_sets", rows=len(rows))
+        only_future = set(tally.counts) == {SkipReason.FUTURE}
+        raise ImportFileError("future" if only_future else "no_sets", rows=len(rows))
     # Oldest session first, whatever the file's order (Hevy writes newest first).
     ordered = sorted(sessions.values(), key=lambda s: s.started_at)
     index_of = {s.key: index for index, s in enumerate(ordered)}

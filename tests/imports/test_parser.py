@@ -226,3 +226,6 @@ def test_rows_dated_after_today_are_skipped():
     assert skipped(parsed) == {"future": 2}
     assert parsed.skipped[SkipReason.FUTURE].first_line == 3
     assert [s.performed_at.astimezone(BERLIN).date() for s in parsed.sets] == [date(2026, 11, 23)]
+    with pytest.raises(ImportFileError) as only_future:
+        parse_export(data.replace(b"2026-11-23", b"2026-11-25"), zone=BERLIN, today=date(2026, 11, 23))
+    assert only_future.value.problem == "future" and "after today" in rendered(only_future.value)
