@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,8 @@ MAX_LOAD_OPTION = 1100
 # Below this, /1rm's tables round to zero at plate increments.
 MIN_ONE_RM_LOAD = 5
 MAX_NOTE_LENGTH = 200
+# Sets of one exercise in one /log, or in one log form.
+MAX_SETS = 20
 GENERIC_BARBELL_INCREMENT_KG = 2.5
 
 
@@ -50,7 +53,7 @@ class LogOptions(Options):
     exercise: str = Field(min_length=1, max_length=100)
     weight: float = Field(ge=0, le=MAX_LOAD_OPTION)
     reps: int = Field(ge=1, le=100)
-    sets: int = Field(default=1, ge=1, le=20)
+    sets: int = Field(default=1, ge=1, le=MAX_SETS)
     rpe: float | None = Field(default=None, ge=1, le=10)
     note: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE_LENGTH)
     custom: bool = False
@@ -525,6 +528,7 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
     planned_by_key = {p.exercise.key: p for p in session.exercises}
     pains = await _form_pain(ctx, interaction.form.get("pain", ""))
     entries = []
+    per_exercise: Counter[str] = Counter()
     for number_, line in enumerate(interaction.form.get("sets", "").splitlines(), start=1):
         if not line.strip():
             continue
@@ -546,6 +550,9 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
                                    exercise.as_load(typed) if isinstance(exercise, Exercise) else typed)
             entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload,
                                   pain=None if pain is Pain.NONE else pain.value))
+            per_exercise[exercise.key] += 1
+            if per_exercise[exercise.key] > MAX_SETS:
+                raise UserError("errors.form_too_many_sets", exercise=exercise.name, limit=MAX_SETS)
     if not entries:
         raise UserError("errors.form_empty")
     reply = await _finish_session(ctx, session, entries, source="logged-by-form")

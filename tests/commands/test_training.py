@@ -180,6 +180,19 @@ async def test_the_log_form_rejects_a_bad_line_and_stores_nothing(app):
     assert await snapshot(app) == before
 
 
+async def test_the_log_form_takes_at_most_twenty_sets_of_an_exercise(app):
+    # /log refuses sets:21, but the form logged "60 x 5, 5, 5, ..." 300 times as one session.
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    before = await snapshot(app)
+    sets = "Barbell back squat: 60 x " + ", ".join(["5"] * 15) + "\nBarbell back squat: 60 x " + ", ".join(["5"] * 6)
+    refused = await press(app, today, "buttons.log_form", sets=sets)
+    assert refused.reply.tone is Tone.ERROR and "20 sets of Barbell back squat" in refused.reply.body
+    assert await snapshot(app) == before
+    twenty = await press(app, today, "buttons.log_form", sets="Barbell back squat: 60 x " + ", ".join(["5"] * 20))
+    assert twenty.reply.tone is Tone.SUCCESS
+
+
 async def _follow_for_weeks(app, clock, goal, perform, weeks=8):
     """A user who runs /today three times a week and logs what `perform` says they did."""
     await run(app, "goal", goal=goal, days=3, experience="intermediate")
