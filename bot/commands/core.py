@@ -265,6 +265,8 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
         return ctx.text("today.prescription_weighted", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS and planned.exercise.loadable:
         return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS and planned.exercise.equipment is Gear.BAND:
+        return ctx.text("today.prescription_band", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS:
         return ctx.text("today.prescription_bodyweight", reps=span(planned.reps_low, planned.reps_high), **values)
     amount = ctx.app.loading.measures

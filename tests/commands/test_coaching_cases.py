@@ -128,6 +128,16 @@ async def test_bodyweight_moves_carries_and_planks_are_not_prescribed_as_barbell
     assert seen == {"bodyweight", "metres", "seconds"}
 
 
+async def test_band_exercises_are_prescribed_as_band_work_not_bodyweight(app):
+    """Why: "Band overhead press: 1 × 8–12 reps · bodyweight", while the band is the resistance."""
+    await run(app, "goal", goal="health", days=2, equipment="bodyweight")
+    today = await run(app, "today")
+    bands = [s for s in today.reply.sections if s.name.split(". ", 1)[1].startswith("Band ")]
+    assert bands, [s.name for s in today.reply.sections]
+    for band in bands:
+        assert " · band · " in band.value.split("\n")[0] and "bodyweight" not in band.value.split("\n")[0]
+
+
 async def test_strength_assistance_lifts_get_eight_to_twelve_reps(app):
     """Why: curls and leg extensions got 3-5 reps at 85-90 % in strength plans (NSCA caps at 8RM)."""
     await run(app, "goal", goal="strength", experience="intermediate", days=4)
