@@ -162,6 +162,7 @@ class Reason(StrEnum):
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
     BELOW_RANGE = "progression.hold.below_range"
     FEWER_SETS = "progression.hold.fewer_sets"
+    AT_DELOAD_FLOOR = "progression.hold.at_deload_floor"
     AFTER_DELOAD = "progression.hold.after_deload"
     DELOAD_NO_PROGRESS = "progression.deload.no_progress"
     DELOAD_FAILS = "progression.deload.fails"
@@ -351,6 +352,11 @@ def _deload(
     if load < best * rules.deload_floor - _TOLERANCE:
         load = grid.up(best * rules.deload_floor)
     load = grid.floor(min(load, last.load))
+    if load >= last.load - _TOLERANCE:
+        # Already at the floor: a "lighter session" at the same load would be no deload at all.
+        floor = f"{rules.deload_floor * 100:g}%"
+        return Progression(last.load, Decision.HOLD, Reason.AT_DELOAD_FLOOR,
+                           {"sessions": sessions, "weight": last.load, "floor": floor})
     return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
 
 

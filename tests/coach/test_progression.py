@@ -100,6 +100,15 @@ def test_fewer_sets_than_planned_hold_the_load_and_say_so():
     assert short.reason is Reason.BELOW_RANGE
 
 
+def test_a_stall_already_at_the_deload_floor_is_held_not_called_a_lighter_session():
+    # 75 kg once, then 60 kg without progress read "Load 60 kg · deload: no progress in 7 sessions.
+    # One lighter session, then back to 60 kg": 80 % of the best is 60, so nothing lighter was allowed.
+    stalled = [session(0, 75)] + [session(week, 60, reps=(5, 5, 5)) for week in range(1, 8)]
+    held = decide(stalled)
+    assert (held.decision, held.load, held.reason) == (Decision.HOLD, 60, Reason.AT_DELOAD_FLOOR)
+    assert held.facts == {"sessions": 7, "weight": 60, "floor": "80%"}
+
+
 def test_a_deload_never_drops_below_80_percent_of_the_best_working_load_or_the_empty_bar():
     fails = [session(week, 22.5, reps=(3, 3, 3)) for week in range(3)]
     assert decide(fails).load == 20  # never below the empty bar
