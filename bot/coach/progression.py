@@ -18,9 +18,10 @@ training-science.md. The rules:
 - A rise is the smallest achievable step (next plate pair, dumbbell, stack plate or bell).
   That is never more than `max_rise` (10 %, §8) unless that step is itself the smallest.
 - Stalls are counted in sessions of this exercise, never in days: `fails_before_deload`
-  sessions in a row below the range, or `sessions_without_progress` sessions without a new
-  best (heavier load, or a higher RPE-anchored e1RM), bring one deload session: the load cut
-  by `deload_cut`, never below `deload_floor` of the best working load nor the empty bar.
+  sessions in a row short of the plan (sets or reps), or `sessions_without_progress` sessions
+  without a new best (heavier load, or a higher RPE-anchored e1RM), bring one deload session:
+  the load cut by `deload_cut`, never below `deload_floor` of the best working load nor the
+  empty bar (when that leaves nothing lighter, the load is held instead).
   The deload is recorded with the logged sets (`SessionResult.deload`), which restarts the
   count; the next session returns to the working load. Deloads never compound.
 - With no history, or a new rep range (a new goal), the load comes from an estimated 1RM at
