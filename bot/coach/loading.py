@@ -72,6 +72,8 @@ class ProgressionRules(_Frozen):
     fails_before_deload_source: Source
     sessions_without_progress: Annotated[int, Field(ge=3, le=12)]
     sessions_without_progress_source: Source
+    break_days: Annotated[int, Field(ge=8, le=60)]
+    break_days_source: Source
     deload_cut: Annotated[float, Field(gt=0, le=0.2)]
     deload_cut_source: Source
     deload_floor: Annotated[float, Field(ge=0.5, lt=1)]

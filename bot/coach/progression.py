@@ -23,6 +23,9 @@ training-science.md. The rules:
   by `deload_cut`, never below `deload_floor` of the best working load nor the empty bar.
   The deload is recorded with the logged sets (`SessionResult.deload`), which restarts the
   count; the next session returns to the working load. Deloads never compound.
+- Back after a break (`break_days` or more since the lift's last session): the first session
+  back is that same one lighter session, then the working load returns, instead of a rise
+  earned before the time off.
 - With no history, or a new rep range (a new goal), the load comes from an estimated 1RM at
   the light end of the goal's %1RM band, but only from reliable sets: at most
   `reliable_reps` reps, or RPE-anchored sets of at most `rpe_anchored_reps` (§4, §3.2).
@@ -164,6 +167,7 @@ class Reason(StrEnum):
     AFTER_DELOAD = "progression.hold.after_deload"
     DELOAD_NO_PROGRESS = "progression.deload.no_progress"
     DELOAD_FAILS = "progression.deload.fails"
+    DELOAD_BREAK = "progression.deload.break"
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ class Progression:
     """`load` is None when nothing reliable is known: coach by effort.
 
     `facts` fill the reason's sentence: `step`, `weight` and `e1rm` are loads in the user's
-    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions` are plain numbers or text.
+    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions`, `days` are plain numbers or text.
     """
 
     load: float | None
@@ -191,8 +195,13 @@ def next_working_load(
     grid: LoadGrid,
     target: Target,
     rules: ProgressionRules,
+    *,
+    today: date | None = None,
 ) -> Progression:
-    """The load for the next session of one exercise, and why (`history` in any order)."""
+    """The load for the next session of one exercise, and why (`history` in any order).
+
+    `today` is the lifter's local date; without it no break is detected.
+    """
     logged = sorted(history, key=lambda session: session.date)
     working = [session for session in logged if not session.deload]
     if not working:
@@ -205,6 +214,9 @@ def next_working_load(
             return _new_range_without_body_mass(last, grid, target)
         return _start(working, grid, target, rules, Reason.REP_RANGE_CHANGED)
 
+    days_off = (today - logged[-1].date).days if today is not None else 0
+    if days_off >= rules.break_days and not (grid.added and last.load <= grid.lowest + _TOLERANCE):
+        return _deload(working, grid, rules, Reason.DELOAD_BREAK, days=days_off)
     deloads = [session for session in logged if session.deload]
     since_deload = [s for s in working if not deloads or s.date > deloads[-1].date]
     if deloads and not since_deload:
@@ -224,9 +236,9 @@ def next_working_load(
     fails = _trailing(since_deload, lambda session: session.fell_short)
     flat = _sessions_without_progress(working, since_deload)
     if fails >= rules.fails_before_deload:
-        return _deload(working, grid, rules, Reason.DELOAD_FAILS, fails)
+        return _deload(working, grid, rules, Reason.DELOAD_FAILS, sessions=fails)
     if flat >= rules.sessions_without_progress:
-        return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, flat)
+        return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, sessions=flat)
     summary = _summary(last)
     if fails:
         return Progression(last.load, Decision.HOLD, Reason.BELOW_RANGE, {**summary, "low": last.target_low})
@@ -333,14 +345,15 @@ def _new_range_without_body_mass(last: SessionResult, grid: LoadGrid, target: Ta
 
 
 def _deload(
-    working: Sequence[SessionResult], grid: LoadGrid, rules: ProgressionRules, reason: Reason, sessions: int
+    working: Sequence[SessionResult], grid: LoadGrid, rules: ProgressionRules, reason: Reason, **facts: int
 ) -> Progression:
+    """One lighter session below the last working load; `facts` say why (`sessions` or `days`)."""
     last = working[-1]
     if grid.assisted:
         # One lighter session is one stack step more assistance (a cut of "10 %" of an
         # assistance has no meaning without the body mass it is taken from).
         load = grid.down(last.load - grid_resolution(grid) * 2)
-        return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
+        return Progression(load, Decision.DELOAD, reason, {**facts, "weight": last.load})
     best = max(session.load for session in working)
     load = grid.nearest(last.load * (1 - rules.deload_cut))
     if load >= last.load:
@@ -348,7 +361,7 @@ def _deload(
     if load < best * rules.deload_floor - _TOLERANCE:
         load = grid.up(best * rules.deload_floor)
     load = grid.floor(min(load, last.load))
-    return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
+    return Progression(load, Decision.DELOAD, reason, {**facts, "weight": last.load})
 
 
 def grid_resolution(grid: LoadGrid) -> float:

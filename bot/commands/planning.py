@@ -146,6 +146,7 @@ def progression_for(
         grid,
         target,
         ctx.app.loading.progression,
+        today=local_date(ctx.now, zone),
     )
 
 

@@ -32,8 +32,8 @@ def session(week: int, load: float, reps=(6, 6, 6), target=(4, 6), rpe=None, del
     return SessionResult(MONDAY + timedelta(weeks=week, days=day), load, tuple(reps), *target, 3, rpes, deload)
 
 
-def decide(history, goal=Goal.STRENGTH, experience=Experience.NOVICE, grid=BARBELL_KG, target=STRENGTH):
-    return next_working_load(history, goal, experience, grid, target, RULES)
+def decide(history, goal=Goal.STRENGTH, experience=Experience.NOVICE, grid=BARBELL_KG, target=STRENGTH, today=None):
+    return next_working_load(history, goal, experience, grid, target, RULES, today=today)
 
 
 def test_a_novice_who_does_the_plan_at_the_prescribed_rir_gets_the_smallest_step():
@@ -89,6 +89,18 @@ def test_three_failed_sessions_bring_one_deload_then_the_working_load_returns():
     assert (after.decision, after.load) == (Decision.RETURN, 100)
     again = decide([*fails, session(3, 90, rpe=6, deload=True), session(4, 100, reps=(3, 3, 3), rpe=10)])
     assert again.decision is Decision.HOLD and again.load == 100  # the count restarted: no compounding
+
+
+def test_the_first_session_after_a_break_is_one_lighter_session_then_the_working_load_returns():
+    trained = [session(week, 100, rpe=8) for week in range(3)]
+    on_time = decide(trained, today=trained[-1].date + timedelta(days=RULES.break_days - 1))
+    assert (on_time.decision, on_time.load) == (Decision.INCREASE, 102.5)
+    back = decide(trained, today=trained[-1].date + timedelta(weeks=9))
+    assert (back.decision, back.reason, back.load) == (Decision.DELOAD, Reason.DELOAD_BREAK, 90)
+    assert back.facts["days"] == 63 and back.facts["weight"] == 100
+    eased_in = [*trained, session(11, 90, rpe=7, deload=True)]
+    after = decide(eased_in, today=eased_in[-1].date + timedelta(days=2))
+    assert (after.decision, after.load) == (Decision.RETURN, 100)
 
 
 def test_a_deload_never_drops_below_80_percent_of_the_best_working_load_or_the_empty_bar():
@@ -169,6 +181,17 @@ def test_a_new_rep_range_keeps_added_load_or_assistance_for_fewer_reps_and_eases
     assert (more.load, more.reason) == (0, Reason.NEW_RANGE_EASIER)
     eased = pulls(ASSISTED_KG, session(0, -20, target=(4, 6)), target=PULL)
     assert (eased.load, eased.reason) == (-25, Reason.NEW_RANGE_EASIER)
+
+
+def test_after_a_break_an_assisted_lift_takes_a_step_more_assistance_and_bodyweight_stays_bodyweight():
+    assisted = [session(0, -20, reps=(10, 10, 10), target=(8, 12), rpe=8)]
+    back = next_working_load(assisted, Goal.HYPERTROPHY, Experience.INTERMEDIATE, ASSISTED_KG, PULL, RULES,
+                             today=MONDAY + timedelta(weeks=6))
+    assert (back.decision, back.load) == (Decision.DELOAD, -25)
+    bodyweight = [session(0, 0, reps=(10, 10, 10), target=(8, 12), rpe=8)]
+    held = next_working_load(bodyweight, Goal.HYPERTROPHY, Experience.INTERMEDIATE, WEIGHTED_KG, PULL, RULES,
+                             today=MONDAY + timedelta(weeks=6))
+    assert (held.decision, held.load) == (Decision.HOLD, 0)
 
 
 def test_the_heaviest_kettlebell_owned_is_held_not_raised_by_nothing():

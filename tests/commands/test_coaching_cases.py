@@ -387,3 +387,20 @@ async def test_machine_loads_rise_by_the_lifters_own_stack_step(app, clock):
     assert load_of(await run(app, "today"), name) == 45
     await run(app, "equipment", machine_step=2.5)
     assert load_of(await run(app, "today"), name) == 42.5
+
+
+async def test_a_lifter_back_after_nine_weeks_off_gets_one_lighter_session_not_a_new_best(app, clock):
+    """Review: after nine weeks away, /today raised the squat to 110 kg, a load never lifted, as if no
+    time had passed; the first session back is one lighter session, recorded, then the working load."""
+    await run(app, "goal", goal="strength", days=3)
+    for load in (100, 102.5, 105, 107.5):
+        await run(app, "log", exercise="squat", weight=load, reps=6, sets=2, rpe=8)
+        clock.advance(days=3)
+    clock.advance(weeks=9)
+    today = await run(app, "today")
+    assert load_of(today, "Barbell back squat") == 97.5  # 107.5 less 10 %, on the plates
+    assert "days since you last did this lift" in section(today, "Barbell back squat")
+    logged = await run(app, "log", exercise="squat", weight=97.5, reps=6, sets=2, rpe=7)
+    assert "deload" in logged.reply.body
+    clock.advance(days=2)
+    assert load_of(await run(app, "today"), "Barbell back squat") == 107.5
