@@ -19,7 +19,8 @@ training-science.md. The rules:
   That is never more than `max_rise` (10 %, §8) unless that step is itself the smallest.
 - Stalls are counted in sessions of this exercise, never in days: `fails_before_deload`
   sessions in a row below the range, or `sessions_without_progress` sessions without a new
-  best (heavier load, or a higher RPE-anchored e1RM), bring one deload session: the load cut
+  best (heavier load, or a higher RPE-anchored e1RM; for weighted and assisted lifts more reps
+  per set at that load or a harder one), bring one deload session: the load cut
   by `deload_cut`, never below `deload_floor` of the best working load nor the empty bar.
   The deload is recorded with the logged sets (`SessionResult.deload`), which restarts the
   count; the next session returns to the working load. Deloads never compound.
@@ -234,7 +235,7 @@ def next_working_load(
         )
 
     fails = _trailing(since_deload, lambda session: session.fell_short)
-    flat = _sessions_without_progress(working, since_deload)
+    flat = _sessions_without_progress(working, since_deload, by_reps=grid.added or grid.assisted)
     if fails >= rules.fails_before_deload:
         return _deload(working, grid, rules, Reason.DELOAD_FAILS, sessions=fails)
     if flat >= rules.sessions_without_progress:
@@ -377,16 +378,32 @@ def _trailing(sessions: Sequence[SessionResult], test) -> int:
     return count
 
 
-def _sessions_without_progress(working: Sequence[SessionResult], since_deload: Sequence[SessionResult]) -> int:
-    """Sessions since the last one that set a new best (load or RPE-anchored e1RM)."""
-    best_load, best_performance = float("-inf"), float("-inf")
-    last_progress = -1
-    for index, session in enumerate(working):
-        if session.load > best_load + _TOLERANCE or session.performance > best_performance * (1 + 1e-9) + _TOLERANCE:
-            last_progress = index
-        best_load = max(best_load, session.load)
-        best_performance = max(best_performance, session.performance)
+def _sessions_without_progress(
+    working: Sequence[SessionResult], since_deload: Sequence[SessionResult], *, by_reps: bool
+) -> int:
+    """Sessions since the last one that set a new best (`_progressed`)."""
+    last_progress = max(
+        (index for index, session in enumerate(working) if _progressed(session, working[:index], by_reps)),
+        default=-1,
+    )
     return min(len(working) - 1 - last_progress, len(since_deload))
+
+
+def _progressed(session: SessionResult, earlier: Sequence[SessionResult], by_reps: bool) -> bool:
+    """A new best: a heavier load than ever, or a higher RPE-anchored e1RM. With `by_reps` (weighted
+    and assisted lifts: no e1RM without the body mass) more reps per set than ever at this load or
+    a harder one, so reps built at a new load count as progress (§8 double progression)."""
+    if not earlier or session.load > max(other.load for other in earlier) + _TOLERANCE:
+        return True
+    if by_reps:
+        harder = [_mean_reps(other) for other in earlier if other.load >= session.load - _TOLERANCE]
+        return _mean_reps(session) > max(harder, default=0.0) + _TOLERANCE
+    best = max(other.performance for other in earlier)
+    return session.performance > best * (1 + 1e-9) + _TOLERANCE
+
+
+def _mean_reps(session: SessionResult) -> float:
+    return sum(session.reps) / len(session.reps) if session.reps else 0.0
 
 
 def _summary(session: SessionResult) -> dict[str, object]:

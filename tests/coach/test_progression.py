@@ -173,6 +173,23 @@ def test_an_assisted_deload_is_one_step_more_assistance_and_the_load_returns():
     assert (back.decision, back.load) == (Decision.RETURN, -20)
 
 
+def test_more_reps_at_less_assistance_or_more_added_load_is_progress_not_a_stall():
+    # Reps at a harder load were measured against the reps of an easier one (12 at -15 kg), so
+    # 9 -> 10 -> 11 reps at -10 kg counted as six sessions without progress: a deload.
+    assisted = [session(0, -15, reps=(12,) * 4, target=(6, 12), rpe=7.5)]
+    assisted += [session(week, -10, reps=(reps,) * 4, target=(6, 12), rpe=8.5)
+                 for week, reps in enumerate((9, 10, 10, 10, 11, 11, 11), start=1)]
+    held = pulls(ASSISTED_KG, *assisted, target=Target(6, 12, 1, 70))
+    assert (held.decision, held.reason, held.load) == (Decision.HOLD, Reason.BUILDING_REPS, -10)
+    weighted = [session(0, 0, reps=(12, 12, 12), target=(8, 12), rpe=8)]
+    weighted += [session(week, 1.25, reps=reps, target=(8, 12), rpe=8)
+                 for week, reps in enumerate(((8, 8, 7), (8, 8, 8), (9, 8, 8), (9, 9, 8), (9, 9, 9), (10, 9, 9),
+                                              (10, 9, 9)), start=1)]
+    assert pulls(WEIGHTED_KG, *weighted).decision is Decision.HOLD
+    stalled = weighted[:2] + [session(week, 1.25, reps=(8, 8, 8), target=(8, 12), rpe=8) for week in range(2, 9)]
+    assert pulls(WEIGHTED_KG, *stalled).reason is Reason.DELOAD_NO_PROGRESS
+
+
 def test_a_new_rep_range_keeps_added_load_or_assistance_for_fewer_reps_and_eases_for_more():
     last = session(0, 10, reps=(12, 12, 12), target=(8, 12), rpe=8)
     fewer = pulls(WEIGHTED_KG, last, goal=Goal.STRENGTH, target=STRENGTH)
