@@ -161,6 +161,7 @@ class Reason(StrEnum):
     EASIER_THAN_TARGET = "progression.increase.easier_than_target"
     HARDER_VARIATION = "progression.increase.harder_variation"
     ADD_LOAD = "progression.increase.add_load"
+    STRONGER_BAND = "progression.increase.stronger_band"
     BUILDING_REPS = "progression.hold.building_reps"
     EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
@@ -256,13 +257,16 @@ def next_working_load(
     )
 
 
-def reps_progression(history: Sequence[SessionResult], target: Target, has_harder: bool) -> Progression | None:
-    """Unloaded moves progress by reps, then to a harder variation (or added load); None if unlogged."""
+def reps_progression(
+    history: Sequence[SessionResult], target: Target, has_harder: bool, *, band: bool = False
+) -> Progression | None:
+    """Unloaded moves progress by reps, then to a harder variation (a band move: a stronger band;
+    otherwise added load); None if unlogged."""
     if not history:
         return None
     last = max(history, key=lambda session: session.date)
     if last.succeeded(target.target_rpe):
-        reason = Reason.HARDER_VARIATION if has_harder else Reason.ADD_LOAD
+        reason = Reason.HARDER_VARIATION if has_harder else Reason.STRONGER_BAND if band else Reason.ADD_LOAD
         return Progression(None, Decision.INCREASE, reason, {**_summary(last), "top": target.reps_high})
     reached = sum(1 for reps in last.reps if reps >= target.reps_high)
     return Progression(

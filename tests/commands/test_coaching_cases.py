@@ -404,3 +404,23 @@ async def test_a_lifter_back_after_nine_weeks_off_gets_one_lighter_session_not_a
     assert "deload" in logged.reply.body
     clock.advance(days=2)
     assert load_of(await run(app, "today"), "Barbell back squat") == 107.5
+
+
+async def test_a_band_exercise_reads_as_a_band_and_progresses_to_a_stronger_band(app, clock):
+    """Review: a dumbbell lifter's band leg extension read "3 × 6–12 reps · bodyweight", and at the
+    top of the range "add a little load (a vest or a dumbbell)": a band is neither."""
+    await run(app, "goal", goal="hypertrophy", experience="intermediate", days=4, equipment="dumbbells")
+    for _ in range(4):
+        today = await run(app, "today")
+        bands = [s.name.split(". ", 1)[1] for s in today.reply.sections
+                 if app.catalogue.find(s.name.split(". ", 1)[1]).equipment.value == "band"]
+        if bands:
+            break
+        await press(app, today, "buttons.done")
+    name = bands[0]
+    first_line = section(today, name).split("\n")[0]
+    assert " · band · " in first_line and "bodyweight" not in section(today, name)
+    await run(app, "log", exercise=name, weight=0, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    line = section(await run(app, "today"), name)
+    assert "stronger band" in line and "vest" not in line
