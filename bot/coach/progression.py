@@ -166,6 +166,7 @@ class Reason(StrEnum):
     EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
     BELOW_RANGE = "progression.hold.below_range"
+    BELOW_RANGE_EASIER = "progression.hold.below_range_easier"
     AFTER_DELOAD = "progression.hold.after_deload"
     DELOAD_NO_PROGRESS = "progression.deload.no_progress"
     DELOAD_FAILS = "progression.deload.fails"
@@ -229,6 +230,8 @@ def next_working_load(
         return increase
     if grid.added and last.load <= grid.lowest + _TOLERANCE:
         # Bodyweight alone: reps build to the top of the range; nothing lighter to deload to.
+        if last.fell_short:
+            return _below_range_easier(last, last.load)
         reached = sum(1 for reps in last.reps if reps >= last.target_high)
         return Progression(
             last.load, Decision.HOLD, Reason.BUILDING_REPS,
@@ -265,6 +268,8 @@ def reps_progression(
     if not history:
         return None
     last = max(history, key=lambda session: session.date)
+    if last.fell_short:
+        return _below_range_easier(last, None)
     if last.succeeded(target.target_rpe):
         reason = Reason.HARDER_VARIATION if has_harder else Reason.STRONGER_BAND if band else Reason.ADD_LOAD
         return Progression(None, Decision.INCREASE, reason, {**_summary(last), "top": target.reps_high})
@@ -273,6 +278,13 @@ def reps_progression(
         None, Decision.HOLD, Reason.BUILDING_REPS,
         {**_summary(last), "reached": reached, "top": target.reps_high, "count": len(last.reps)},
     )
+
+
+def _below_range_easier(last: SessionResult, load: float | None) -> Progression:
+    """Bodyweight alone is below the range: no lighter load exists, so an easier variation does
+    the job a deload would (§8: reps within the range before anything harder)."""
+    return Progression(load, Decision.HOLD, Reason.BELOW_RANGE_EASIER,
+                       {**_summary(last), "low": last.target_low})
 
 
 def reliable_estimate(

@@ -13,6 +13,7 @@ from bot.coach.progression import (
     Target,
     anchored_e1rm,
     next_working_load,
+    reps_progression,
 )
 from bot.coach.vocabulary import Experience, Goal, Unit
 
@@ -188,6 +189,16 @@ def test_more_reps_at_less_assistance_or_more_added_load_is_progress_not_a_stall
     assert pulls(WEIGHTED_KG, *weighted).decision is Decision.HOLD
     stalled = weighted[:2] + [session(week, 1.25, reps=(8, 8, 8), target=(8, 12), rpe=8) for week in range(2, 9)]
     assert pulls(WEIGHTED_KG, *stalled).reason is Reason.DELOAD_NO_PROGRESS
+
+
+def test_bodyweight_reps_below_the_range_point_to_an_easier_variation():
+    # A lifter with 1-3 pull-ups against 6-12 was told "held: 0 of 3 sets reached 12" for ten weeks.
+    few = session(0, 0, reps=(3, 2, 2), target=(6, 12), rpe=10)
+    weighted = pulls(WEIGHTED_KG, few, target=Target(6, 12, 1, 70))
+    assert (weighted.load, weighted.reason, weighted.facts["low"]) == (0, Reason.BELOW_RANGE_EASIER, 6)
+    assert reps_progression([few], Target(6, 12, 1, 70), has_harder=True).reason is Reason.BELOW_RANGE_EASIER
+    inside = session(0, 0, reps=(8, 7, 6), target=(6, 12), rpe=9)
+    assert pulls(WEIGHTED_KG, inside, target=Target(6, 12, 1, 70)).reason is Reason.BUILDING_REPS
 
 
 def test_a_new_rep_range_keeps_added_load_or_assistance_for_fewer_reps_and_eases_for_more():
