@@ -103,6 +103,8 @@ class AssistanceRules(_Frozen):
     pct_low: Annotated[float, Field(ge=50, le=85)]
     pct_high: Annotated[float, Field(ge=50, le=85)]
     pct_source: Source
+    rest_seconds: Annotated[int, Field(ge=30, le=180)]
+    rest_seconds_source: Source
 
 
 class Measures(_Frozen):

@@ -291,9 +291,10 @@ class Planner:
         reps = (int(level.reps.low), int(level.reps.high))
         pct = (float(level.intensity_pct.low), float(level.intensity_pct.high))
         if request.goal is Goal.STRENGTH and exercise.kind is Kind.ISOLATION and self._assistance is not None:
-            # NSCA: assistance lifts in strength programs no heavier than an 8RM.
+            # NSCA: assistance lifts in strength programs no heavier than an 8RM; ACSM 2009: 1-2 min rest.
             reps = (self._assistance.reps_low, self._assistance.reps_high)
             pct = (self._assistance.pct_low, self._assistance.pct_high)
+            rest = self._assistance.rest_seconds
         return PlannedExercise(
             exercise=exercise,
             sets=sets,

@@ -177,6 +177,23 @@ def test_strength_assistance_lifts_stay_at_eight_to_twelve_reps(catalogue, ruleb
     assert kinds[Kind.COMPOUND] == (4, 6)
 
 
+@pytest.mark.parametrize("experience", list(Experience))
+def test_strength_assistance_lifts_rest_one_to_two_minutes(catalogue, rulebook, experience) -> None:
+    # ACSM 2009 (training-science.md §1.4, §6): >=2-3 min for core lifts, 1-2 min for assistance;
+    # intermediate and advanced strength plans gave a calf raise or leg curl 3 min.
+    from bot.coach.loading import load_loading
+
+    planner = Planner(rulebook, catalogue, load_loading().assistance)
+    days = 5 if experience is Experience.ADVANCED else 4
+    week = planner.week(request(Goal.STRENGTH, experience, days=days))
+    rests = {planned.exercise.kind: set() for s in week for planned in s.exercises}
+    for s in week:
+        for planned in s.exercises:
+            rests[planned.exercise.kind].add(planned.rest_seconds)
+    assert rests[Kind.ISOLATION] and all(60 <= rest <= 120 for rest in rests[Kind.ISOLATION])
+    assert all(rest >= 120 for rest in rests[Kind.COMPOUND])
+
+
 def test_a_swap_replaces_the_exercise_if_it_fits_pattern_and_equipment(planner: Planner) -> None:
     swapped = planner.session(request(swaps={"barbell-back-squat": "leg-press"}))
     keys = [planned.exercise.key for planned in swapped.exercises]
