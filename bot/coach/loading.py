@@ -86,6 +86,8 @@ class ProgressionRules(_Frozen):
     warmup_ramp_source: Source
     warmup_reps: tuple[Annotated[int, Field(ge=1, le=15)], ...] = Field(min_length=1)
     warmup_reps_source: Source
+    warmup_min_jump: Annotated[float, Field(ge=0, lt=0.5)]
+    warmup_min_jump_source: Source
 
     @model_validator(mode="after")
     def _ramp(self) -> ProgressionRules:
@@ -247,11 +249,13 @@ class WarmupSet:
 
 
 def warmup_ramp(working: float, grid: LoadGrid, rules: ProgressionRules) -> tuple[WarmupSet, ...]:
-    """Lighter sets before the first core lift: the empty bar, then rising shares of `working`."""
+    """Lighter sets before the first core lift: the empty bar, then rising shares of `working`;
+    a set less than `warmup_min_jump` of `working` above the one before is left out."""
     ramp: list[WarmupSet] = []
     for share, reps in zip(rules.warmup_ramp, rules.warmup_reps, strict=True):
         load = grid.down(working * share) if share else grid.lowest
-        if load >= working - _EPSILON or (ramp and load <= ramp[-1].load + _EPSILON):
+        too_close = bool(ramp) and load < ramp[-1].load + rules.warmup_min_jump * working - _EPSILON
+        if load >= working - _EPSILON or too_close:
             continue
         ramp.append(WarmupSet(load, reps))
     return tuple(ramp)

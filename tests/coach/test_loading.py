@@ -54,6 +54,14 @@ def test_the_warm_up_ramps_from_the_empty_bar_to_below_the_working_load():
     assert warmup_ramp(20, grid, LOADING.progression) == ()
 
 
+@pytest.mark.parametrize(("unit", "working", "expected"), [(Unit.KG, 57.5, [20, 32.5, 45]), (Unit.LB, 145, [45, 85, 115])])
+def test_no_warm_up_set_is_a_token_step_above_the_one_before(unit, working, expected):
+    # Review: a 57.5 kg bench warmed up with "20 kg × 8, 22.5 kg × 5, ...", a 145 lb squat with
+    # "45 lb × 8, 55 lb × 5, ...": a set one plate pair above the empty bar warms nothing up.
+    grid = grid_for(Gear.BARBELL, LOADING.equipment[unit])
+    assert [step.load for step in warmup_ramp(working, grid, LOADING.progression)] == expected
+
+
 @pytest.mark.parametrize("unit", list(Unit))
 def test_every_kind_of_equipment_makes_only_loads_on_its_own_steps(unit):
     """Issue 8 real loading: barbell (bar + plate pairs), dumbbell (per hand, rack step), machine and
