@@ -424,3 +424,16 @@ async def test_a_band_exercise_reads_as_a_band_and_progresses_to_a_stronger_band
     clock.advance(days=7)
     line = section(await run(app, "today"), name)
     assert "stronger band" in line and "vest" not in line
+
+
+async def test_weekly_sets_show_a_target_only_for_muscles_the_plan_budgets(app):
+    """Review: a hypertrophy novice who logged every prescribed calf raise read "calves: 2 of 10–16
+    a week": the plan gives calves, arms and core no weekly target (planner: reported, not
+    constrained), so the line told a lifter who did the plan that they fell short."""
+    await run(app, "goal", goal="hypertrophy", days=2)
+    calves = await run(app, "log", exercise="standing calf raise", weight=25, reps=10, sets=2, rpe=8)
+    volume = next(s.value for s in calves.reply.sections if s.name == app.prompts.text("log.week_title"))
+    assert volume == "calves: 2"
+    squat = await run(app, "log", exercise="squat", weight=60, reps=10, sets=3, rpe=8)
+    volume = next(s.value for s in squat.reply.sections if s.name == app.prompts.text("log.week_title"))
+    assert volume == "quads: 3 of 10–16 a week"
