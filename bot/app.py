@@ -43,7 +43,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.imports.names import NameResolver, load_aliases
 from bot.prompts import Prompts
-from bot.replies import Outgoing, Reply, Tone
+from bot.replies import Button, ButtonStyle, Outgoing, Reply, Tone
 from bot.reply_limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_TEXT_LIMIT, shorten
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import Database
@@ -402,6 +402,18 @@ class Liftcoach:
                 ephemeral=True,
             ),
             notices=(),
+        )
+
+    def form_too_late(self, outgoing: Outgoing, action: str) -> Outgoing:
+        """For a transport that acknowledged a click before its form was ready (Discord opens a form
+        only as an interaction's first answer): a button carrying the clicked `action` again, whose
+        click gets the form as its first answer."""
+        label = self.prompts.text("errors.form_late_button")
+        return self._outgoing(
+            Reply(body=self.prompts.text("errors.form_late", button=label),
+                  buttons=(Button(label=label, action=action, style=ButtonStyle.PRIMARY),),
+                  tone=Tone.WARNING, ephemeral=True),
+            notices=outgoing.notices,
         )
 
 

@@ -58,6 +58,11 @@ async def _respond(interaction: discord.Interaction, outgoing: Outgoing) -> None
         action, title, inputs = build_modal_payload(outgoing)
         await interaction.response.send_modal(ActionModal(action, title, inputs))
         return
+    if reply.form is not None:
+        # Deferred before the form was ready: offer the click again instead of an empty message.
+        app: Liftcoach = interaction.client.app
+        outgoing = app.form_too_late(outgoing, interaction.data["custom_id"])
+        reply = outgoing.reply
     kwargs = message_kwargs(outgoing)
     deferred = interaction.response.type in DEFERRED
     if reply.update_source and interaction.message is not None and not interaction.response.is_done():

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.coach.units import format_load, from_kg, to_kg
+from bot.coach.catalogue import Exercise, Measure
+from bot.coach.units import from_kg, to_kg
 from bot.commands.base import Context, Interaction, id_argument
 from bot.commands.formatting import number
+from bot.commands.training import show_kind
 from bot.errors import UserError
 from bot.imports.parser import MAX_LOAD_KG, MAX_NOTE_LENGTH
 from bot.replies import Button, ButtonStyle, Choice, Form, Menu, Reply, TextInput, Tone
@@ -46,9 +48,15 @@ async def _names(ctx: Context) -> dict[str, str]:
 
 
 def _describe(ctx: Context, entry: LogEntry, names: dict[str, str]) -> str:
-    unit = ctx.profile.units
+    """"Assisted pull-up: 3 × 8 at −20 kg assistance", "Plank: 1 × 45 s at bodyweight": the load in the
+    words of the exercise's kind, and seconds or metres for holds and carries, as /history shows them."""
+    exercise = ctx.app.catalogue.find(entry.exercise)
+    load = show_kind(ctx, exercise, entry.weight_kg) if entry.weight_kg > 0 else ctx.text("history.bodyweight")
+    reps = str(entry.reps)
+    if exercise is not None and exercise.measure is not Measure.REPS:
+        reps += ctx.text(f"history.unit_{exercise.measure.value}")
     text = ctx.text("edits.set_line", exercise=names.get(entry.exercise, entry.exercise), sets=entry.sets,
-                    reps=entry.reps, load=format_load(round(from_kg(entry.weight_kg, unit), 2), unit))
+                    reps=reps, load=load)
     if entry.kind == "warmup":
         text += ctx.text("history.warmup")
     return text
@@ -130,16 +138,30 @@ def _set_view(ctx: Context, entry: LogEntry, body: str, tone: Tone = Tone.INFO) 
     )
 
 
+def _weight_label(ctx: Context, exercise: Exercise | None) -> str:
+    """The weight field in the words of the exercise's kind: an assisted lift's stored weight is its
+    assistance, a weighted dip's the load added to bodyweight."""
+    kind = "assisted" if exercise and exercise.assisted else "added" if exercise and exercise.added_load else "load"
+    return ctx.text(f"edits.form_weight_{kind}", unit=ctx.profile.units.value)
+
+
+def _reps_label(ctx: Context, exercise: Exercise | None) -> str:
+    """Reps, or the seconds of a hold and the metres of a carry (stored in the same column)."""
+    measure = exercise.measure if exercise is not None else Measure.REPS
+    return ctx.text(f"edits.form_{measure.value}")
+
+
 async def edit_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     entry = await _entry(ctx, argument)
     unit = ctx.profile.units
+    exercise = ctx.app.catalogue.find(entry.exercise)
     return Reply(form=Form(
         action=ctx.action("set-save", str(entry.log_id)),
         title=ctx.text("edits.form_title"),
         inputs=(
-            TextInput(key="weight", label=ctx.text("edits.form_weight", unit=unit.value),
+            TextInput(key="weight", label=_weight_label(ctx, exercise),
                       default=number(round(from_kg(entry.weight_kg, unit), 2)), max_length=10),
-            TextInput(key="reps", label=ctx.text("edits.form_reps"), default=str(entry.reps), max_length=3),
+            TextInput(key="reps", label=_reps_label(ctx, exercise), default=str(entry.reps), max_length=3),
             TextInput(key="rpe", label=ctx.text("edits.form_rpe"), default=number(entry.rpe) if entry.rpe else "",
                       required=False, max_length=4),
             TextInput(key="note", label=ctx.text("edits.form_note"), default=entry.note or "", required=False,
@@ -161,11 +183,13 @@ def _number(text: str, field: str, low: float, high: float) -> float:
 async def save_edit(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     entry = await _entry(ctx, argument)
     form, unit = interaction.form, ctx.profile.units
-    weight_kg = to_kg(_number(form.get("weight", ""), ctx.text("edits.form_weight", unit=unit.value), 0,
+    exercise = ctx.app.catalogue.find(entry.exercise)
+    weight_kg = to_kg(_number(form.get("weight", ""), _weight_label(ctx, exercise), 0,
                               round(from_kg(MAX_LOAD_KG, unit), 1)), unit)
-    reps = _number(form.get("reps", ""), ctx.text("edits.form_reps"), 1, 100)
+    reps_label = _reps_label(ctx, exercise)
+    reps = _number(form.get("reps", ""), reps_label, 1, 100)
     if not reps.is_integer():
-        raise UserError("edits.errors.number", field=ctx.text("edits.form_reps"), value=form.get("reps", ""))
+        raise UserError("edits.errors.whole", field=reps_label, value=form.get("reps", "").strip()[:20])
     rpe_text = form.get("rpe", "").strip()
     rpe = _number(rpe_text, ctx.text("edits.form_rpe"), 1, 10) if rpe_text else None
     note = form.get("note", "").strip()[:MAX_NOTE_LENGTH] or None

@@ -62,6 +62,25 @@ async def test_edit_changes_weight_reps_rpe_and_note_in_the_users_unit(app):
     assert "someone else's" in other.reply.body
 
 
+async def test_editing_an_assisted_lift_or_a_hold_speaks_of_assistance_and_seconds(app):
+    await run(app, "log", exercise="assisted pull-up", weight=20, reps=8)
+    chosen = await open_set(app)
+    assert chosen.reply.body.endswith("Assisted pull-up: 1 × 8 at −20 kg assistance")
+    form = (await app.interact(ALICE, action_of(chosen, "set-edit"))).reply.form
+    assert [(i.label, i.default) for i in form.inputs[:2]] == [("Assistance (kg)", "20"), ("Reps", "8")]
+    saved = await app.interact(ALICE, form.action, Interaction(form={"weight": "15", "reps": "8"}))
+    assert saved.reply.body == "Saved: Assisted pull-up: 1 × 8 at −15 kg assistance."
+
+    app.clock.advance(days=1)
+    await run(app, "log", exercise="plank", weight=0, reps=45)
+    chosen = await open_set(app)
+    assert chosen.reply.body.endswith("Plank: 1 × 45 s at bodyweight")
+    form = (await app.interact(ALICE, action_of(chosen, "set-edit"))).reply.form
+    assert [i.label for i in form.inputs[:2]] == ["Weight (kg)", "Seconds"]
+    refused = await app.interact(ALICE, form.action, Interaction(form={"weight": "0", "reps": "4.5"}))
+    assert refused.reply.body == "Seconds: `4.5` is not a whole number. Nothing was changed."
+
+
 async def test_deleting_the_last_set_of_a_logged_session_reopens_that_day(app):
     today = await log_a_whole_day_as_prescribed(app)
     assert (await app.users.get(ALICE.user_id)).rotation_index == 1

@@ -7,6 +7,7 @@ of 10,000 users are covered at unit level (`tests/coach/test_schedule.py`, `test
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
@@ -141,6 +142,39 @@ async def test_a_reminder_for_the_next_minute_arrives_and_its_buttons_work_acros
     assert main_embed(reason)["title"] == "Take care of yourself"
     assert "see a doctor or physiotherapist" in main_embed(reason)["description"]
     assert discord.dms(user) == [dm], "the restart sent no second reminder for the slot"
+
+
+async def test_a_form_not_ready_before_the_deadline_comes_as_a_button_that_opens_it(
+    fake_discord: FakeDiscord, bot: BotHarness, discord: Driver
+) -> None:
+    """Discord opens a form only as an interaction's first answer. The first click of a user who has
+    not seen the safety notice stores that it was shown; with another writer holding SQLite, the
+    click is deferred at 2 s, and its form comes as a button that opens it with the next click."""
+    if not bot.database_url.startswith("sqlite"):
+        pytest.skip("holds SQLite's write lock from outside the bot")
+    import sqlite3
+
+    user = discord.user("late-form")
+    await seed_reminders(bot, [user], {user.id: fake_discord.dm_channel_id(user)})
+    await start_at(bot, SLOT - timedelta(seconds=1))
+    [dm] = await discord.wait_for_dms(user, timeout=60)
+
+    holder = sqlite3.connect(bot.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        skip = await discord.click(dm, action_ids(dm)["rem-skip"], user=user)
+        assert skip.response.type == 6 and 1.8 < skip.latency < 3.0
+        await asyncio.sleep(0.3)
+    finally:
+        holder.rollback()
+        holder.close()
+    await skip.wait_final(timeout=10)
+    [late] = skip.followups
+    assert late.raw["flags"] & 64, "ephemeral"
+    assert "took too long to prepare" in main_embed(late)["description"]
+    assert button_labels(late) == ["Open the form"]
+    again = await discord.click(late, action_ids(late)["rem-skip"], user=user)
+    assert again.response.type == 9, "the form opens"
 
 
 async def test_closed_dms_pause_reminders_after_one_attempt_and_the_next_command_says_so(
