@@ -437,3 +437,15 @@ async def test_weekly_sets_show_a_target_only_for_muscles_the_plan_budgets(app):
     squat = await run(app, "log", exercise="squat", weight=60, reps=10, sets=3, rpe=8)
     volume = next(s.value for s in squat.reply.sections if s.name == app.prompts.text("log.week_title"))
     assert volume == "quads: 3 of 10–16 a week"
+
+
+async def test_a_hold_is_not_prescribed_in_reps_in_reserve(app):
+    """Review: a plank read "2 × 20–45 s hold · RIR 2–4": reps in reserve mean nothing for a hold."""
+    await run(app, "goal", goal="endurance", days=6, equipment="bodyweight")
+    for _ in range(6):
+        today = await run(app, "today")
+        if any(app.catalogue.find(s.name.split(". ", 1)[1]).pattern.value == "core" for s in today.reply.sections):
+            break
+        await press(app, today, "buttons.done")
+    first_line = section(await swap_in(app, "core", "plank"), "Plank").split("\n")[0]
+    assert " s hold" in first_line and "RIR" not in first_line and "good form" in first_line
