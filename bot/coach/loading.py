@@ -249,10 +249,13 @@ class WarmupSet:
 
 
 def warmup_ramp(working: float, grid: LoadGrid, rules: ProgressionRules) -> tuple[WarmupSet, ...]:
-    """Lighter sets before the first core lift: the empty bar, then rising shares of `working`;
-    a set less than `warmup_min_jump` of `working` above the one before is left out."""
+    """Lighter sets before the first core lift: the empty bar (barbells only: the lightest dumbbell or
+    stack plate warms nothing up), then rising shares of `working`; a set less than `warmup_min_jump`
+    of `working` above the one before is left out."""
     ramp: list[WarmupSet] = []
     for share, reps in zip(rules.warmup_ramp, rules.warmup_reps, strict=True):
+        if not share and not grid.barbell:
+            continue
         load = grid.down(working * share) if share else grid.lowest
         too_close = bool(ramp) and load < ramp[-1].load + rules.warmup_min_jump * working - _EPSILON
         if load >= working - _EPSILON or too_close:
