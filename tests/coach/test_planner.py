@@ -239,3 +239,17 @@ def test_calves_are_trained_every_week(planner: Planner, goal: Goal, experience:
     2-day hypertrophy week (where a calf raise takes the place of a single-joint lift)."""
     week = planner.week(request(goal, experience, days=days, equipment=equipment))
     assert any(Muscle.CALVES in planned.exercise.primary for session in week for planned in session.exercises)
+
+
+@pytest.mark.parametrize(("goal", "experience", "days", "equipment"),
+                         [combination for combination in COMBINATIONS if combination[0] is not Goal.STRENGTH])
+def test_calves_are_trained_on_a_day_that_trains_the_legs(planner: Planner, goal: Goal, experience: Experience,
+                                                          days: int, equipment: Equipment) -> None:
+    """Review: every 4-6 day week put its one calf raise on the upper or push day (bench, row, press,
+    calf raise), the shortest day, while the lower and legs days train the legs. (Strength weeks
+    excepted: their three-lift leg days would fall below the 60 % multi-joint share with it.)"""
+    legs = {Muscle.QUADS, Muscle.HAMSTRINGS, Muscle.GLUTES}
+    for session in planner.week(request(goal, experience, days=days, equipment=equipment)):
+        exercises = [planned.exercise for planned in session.exercises]
+        if any(Muscle.CALVES in exercise.primary for exercise in exercises):
+            assert any(set(exercise.primary) & legs for exercise in exercises), (session.day_label, exercises)
