@@ -78,6 +78,8 @@ class ProgressionRules(_Frozen):
     deload_cut_source: Source
     deload_floor: Annotated[float, Field(ge=0.5, lt=1)]
     deload_floor_source: Source
+    deload_extra_rir: Annotated[int, Field(ge=1, le=4)]
+    deload_extra_rir_source: Source
     reliable_reps: Annotated[int, Field(ge=1, le=12)]
     reliable_reps_source: Source
     rpe_anchored_reps: Annotated[int, Field(ge=1, le=12)]

@@ -21,7 +21,9 @@ training-science.md. The rules:
   sessions in a row below the range, or `sessions_without_progress` sessions without a new
   best (heavier load, or a higher RPE-anchored e1RM; for weighted and assisted lifts more reps
   per set at that load or a harder one), bring one deload session: the load cut
-  by `deload_cut`, never below `deload_floor` of the best working load nor the empty bar.
+  by `deload_cut`, never below `deload_floor` of the best working load nor the empty bar; when
+  no achievable load lies in between, the load stays and every set stops `deload_extra_rir`
+  reps earlier (§9: a deload cuts load or effort).
   The deload is recorded with the logged sets (`SessionResult.deload`), which restarts the
   count; the next session returns to the working load. Deloads never compound.
 - Back after a break (`break_days` or more since the lift's last session): the first session
@@ -178,7 +180,8 @@ class Progression:
     """`load` is None when nothing reliable is known: coach by effort.
 
     `facts` fill the reason's sentence: `step`, `weight` and `e1rm` are loads in the user's
-    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions`, `days` are plain numbers or text.
+    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions`, `days`, `extra_rir` are plain
+    numbers or text.
     """
 
     load: float | None
@@ -378,6 +381,10 @@ def _deload(
     if load < best * rules.deload_floor - _TOLERANCE:
         load = grid.up(best * rules.deload_floor)
     load = grid.floor(min(load, last.load))
+    if load >= last.load - _TOLERANCE:
+        # Nothing lighter within the floor (the empty bar, far-apart bells): a deload by effort (§9).
+        return Progression(load, Decision.DELOAD, reason,
+                           {**facts, "weight": last.load, "extra_rir": rules.deload_extra_rir})
     return Progression(load, Decision.DELOAD, reason, {**facts, "weight": last.load})
 
 

@@ -245,6 +245,9 @@ def why_line(ctx: Context, progression: Progression, unit: Unit, exercise: Exerc
     if progression.reason in (Reason.HARDER_VARIATION, Reason.GRADUATE):
         exercise = ctx.app.catalogue.find(harder) if (harder := facts.get("harder")) else None
         facts["harder"] = exercise.name if exercise else ""
+    if progression.is_deload:
+        facts["plan"] = ctx.text("progression.deload.same_load" if "extra_rir" in facts else "progression.deload.lighter",
+                                 **facts)
     if "sets" in facts:
         rpe = facts.pop("rpe", None)
         facts["effort"] = ctx.text("progression.at_rpe", rpe=rpe) if rpe is not None else ctx.text("progression.as_planned")

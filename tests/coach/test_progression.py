@@ -222,6 +222,19 @@ def test_after_a_break_an_assisted_lift_takes_a_step_more_assistance_and_bodywei
     assert (held.decision, held.load) == (Decision.HOLD, 0)
 
 
+def test_a_deload_with_no_lighter_load_within_the_floor_keeps_the_load_and_adds_reps_in_reserve():
+    # Review: bells 8/12/16 kg: "deload: 3 sessions in a row below the range. One lighter session,
+    # then back to 16 kg" with 16 kg prescribed (12 kg is below 80 %); the empty bar the same.
+    own = grid_for(Gear.KETTLEBELL, LOADING.profile(Unit.KG, kettlebell_sizes=(8.0, 12.0, 16.0)))
+    fails = [session(week, 16, reps=(5, 5, 5), target=(8, 12)) for week in range(3)]
+    same = pulls(own, *fails)
+    assert (same.decision, same.load, same.facts["extra_rir"]) == (Decision.DELOAD, 16, RULES.deload_extra_rir)
+    bar = decide([session(week, 20, reps=(2, 2, 2)) for week in range(3)])
+    assert (bar.load, bar.facts["extra_rir"]) == (20, RULES.deload_extra_rir)
+    lighter = decide([session(week, 100, reps=(3, 3, 3)) for week in range(3)])
+    assert lighter.load == 90 and "extra_rir" not in lighter.facts
+
+
 def test_the_heaviest_kettlebell_owned_is_held_not_raised_by_nothing():
     own = grid_for(Gear.KETTLEBELL, LOADING.profile(Unit.KG, kettlebell_sizes=(8.0, 12.0, 16.0)))
     assert pulls(own, session(0, 8, reps=(12, 12, 12), target=(8, 12))).load == 12

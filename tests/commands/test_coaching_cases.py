@@ -449,3 +449,17 @@ async def test_a_hold_is_not_prescribed_in_reps_in_reserve(app):
         await press(app, today, "buttons.done")
     first_line = section(await swap_in(app, "core", "plank"), "Plank").split("\n")[0]
     assert " s hold" in first_line and "RIR" not in first_line and "good form" in first_line
+
+
+async def test_a_deload_at_the_empty_bar_says_to_keep_the_bar_and_stop_earlier(app, clock):
+    """Review: three failed sessions at the empty bar read "One lighter session, then back to 20 kg"
+    with 20 kg prescribed: nothing is lighter, so the deload is by effort (more reps in reserve)."""
+    await run(app, "goal", goal="strength", days=3)
+    for _ in range(3):
+        clock.advance(days=7)
+        await run(app, "log", exercise="squat", weight=20, reps=2, sets=2, rpe=10)
+    clock.advance(days=7)
+    today = await run(app, "today")
+    squat = section(today, "Barbell back squat")
+    assert load_of(today, "Barbell back squat") == 20 and "lighter session" not in squat
+    assert "keep 20 kg and stop every set 2 reps earlier than usual" in squat
