@@ -292,9 +292,9 @@ def _below_range_easier(last: SessionResult, load: float | None) -> Progression:
 
 def reliable_estimate(
     sessions: Sequence[SessionResult], rules: ProgressionRules
-) -> tuple[float, float, int] | None:
-    """(e1RM, load, reps) of the best reliable set in `sessions`, or None (§4, §3.2)."""
-    best: tuple[float, float, int] | None = None
+) -> tuple[float, float, int, float | None] | None:
+    """(e1RM, load, reps, RPE or None) of the best reliable set in `sessions`, or None (§4, §3.2)."""
+    best: tuple[float, float, int, float | None] | None = None
     for session in sessions:
         if session.load <= 0:
             continue
@@ -304,7 +304,7 @@ def reliable_estimate(
                 continue
             e1rm = anchored_e1rm(session.load, reps, rpe)
             if best is None or e1rm > best[0]:
-                best = (e1rm, session.load, reps)
+                best = (e1rm, session.load, reps, rpe)
     return best
 
 
@@ -315,9 +315,13 @@ def _start(
     estimate = reliable_estimate(recent, rules)
     if estimate is None:
         return Progression(None, Decision.CAUTIOUS, Reason.CAUTIOUS, {"limit": rules.reliable_reps})
-    e1rm, load, reps = estimate
+    e1rm, load, reps, rpe = estimate
     start = grid.floor(grid.down(e1rm * target.pct_low / 100))
-    return Progression(start, Decision.START, reason, {"weight": load, "reps": reps, "e1rm": round(e1rm)})
+    facts: dict[str, object] = {"weight": load, "reps": reps, "e1rm": round(e1rm)}
+    if rpe is not None and reps_in_reserve(rpe) > 0:
+        # The anchored e1RM counts the reps in reserve, so it is higher than /log's Epley: say so.
+        facts.update(rpe=_number(rpe), rir=_number(reps_in_reserve(rpe)))
+    return Progression(start, Decision.START, reason, facts)
 
 
 def _increase(

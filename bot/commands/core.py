@@ -245,6 +245,8 @@ def why_line(ctx: Context, progression: Progression, unit: Unit, exercise: Exerc
     if progression.reason in (Reason.HARDER_VARIATION, Reason.GRADUATE):
         exercise = ctx.app.catalogue.find(harder) if (harder := facts.get("harder")) else None
         facts["harder"] = exercise.name if exercise else ""
+    if progression.reason is Reason.REP_RANGE_CHANGED and "rir" in facts:
+        return ctx.text("progression.start.rep_range_changed_rpe", **facts)
     if progression.is_deload:
         facts["plan"] = ctx.text("progression.deload.same_load" if "extra_rir" in facts else "progression.deload.lighter",
                                  **facts)

@@ -333,7 +333,7 @@ async def test_the_why_lines_read_in_the_lifters_words(app, clock):
     assert "_Why: +2.5 kg: 2×6 at RPE 7 last time_" in section(await run(app, "today"), "Barbell back squat")
     await run(app, "goal", goal="hypertrophy")
     # RPE 7 = 3 in reserve: 100 kg × (6 + 3) gives an e1RM of 130 kg (Epley, §3-§4).
-    assert "_Why: new rep range: from your 100 kg × 6 (e1RM 130 kg)_" in section(
+    assert "_Why: new rep range: from your 100 kg × 6 at RPE 7 (e1RM 130 kg, counting its 3 reps in reserve)_" in section(
         await run(app, "today"), "Barbell back squat")
     await run(app, "log", exercise="squat", weight=80, reps=12, sets=2, rpe=8)
     await run(app, "log", exercise="squat", weight=80, reps=10, sets=1, rpe=8)
@@ -463,3 +463,16 @@ async def test_a_deload_at_the_empty_bar_says_to_keep_the_bar_and_stop_earlier(a
     squat = section(today, "Barbell back squat")
     assert load_of(today, "Barbell back squat") == 20 and "lighter session" not in squat
     assert "keep 20 kg and stop every set 2 reps earlier than usual" in squat
+
+
+async def test_a_goal_switch_names_the_rpe_its_e1rm_counts(app, clock):
+    """Review: /log said "Estimated 1RM: 101.3 kg (Epley)" for 80 kg × 8 at RPE 8; after a switch to
+    strength, /today said "from your 80 kg × 8 (e1RM 107)": two e1RMs for one set, the second
+    counting the 2 reps in reserve without saying so."""
+    await run(app, "goal", goal="hypertrophy", days=3)
+    logged = await run(app, "log", exercise="bench", weight=80, reps=8, sets=3, rpe=8)
+    assert "101.3 kg" in logged.reply.body
+    await run(app, "goal", goal="strength")
+    clock.advance(days=2)
+    why = section(await run(app, "today"), "Barbell bench press")
+    assert "from your 80 kg × 8 at RPE 8 (e1RM 107 kg, counting its 2 reps in reserve)" in why
