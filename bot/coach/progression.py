@@ -148,7 +148,6 @@ class Decision(StrEnum):
 class Reason(StrEnum):
     """Keys of the "why" sentences in prompts/ (the `facts` fill their placeholders)."""
 
-    START_FROM_E1RM = "progression.start.from_e1rm"
     BODYWEIGHT_FIRST = "progression.start.bodyweight_first"
     NEW_RANGE_KEPT = "progression.start.new_range_kept"
     NEW_RANGE_EASIER = "progression.start.new_range_easier"
