@@ -72,10 +72,14 @@ class ProgressionRules(_Frozen):
     fails_before_deload_source: Source
     sessions_without_progress: Annotated[int, Field(ge=3, le=12)]
     sessions_without_progress_source: Source
+    break_days: Annotated[int, Field(ge=8, le=60)]
+    break_days_source: Source
     deload_cut: Annotated[float, Field(gt=0, le=0.2)]
     deload_cut_source: Source
     deload_floor: Annotated[float, Field(ge=0.5, lt=1)]
     deload_floor_source: Source
+    deload_extra_rir: Annotated[int, Field(ge=1, le=4)]
+    deload_extra_rir_source: Source
     reliable_reps: Annotated[int, Field(ge=1, le=12)]
     reliable_reps_source: Source
     rpe_anchored_reps: Annotated[int, Field(ge=1, le=12)]
@@ -84,6 +88,8 @@ class ProgressionRules(_Frozen):
     warmup_ramp_source: Source
     warmup_reps: tuple[Annotated[int, Field(ge=1, le=15)], ...] = Field(min_length=1)
     warmup_reps_source: Source
+    warmup_min_jump: Annotated[float, Field(ge=0, lt=0.5)]
+    warmup_min_jump_source: Source
 
     @model_validator(mode="after")
     def _ramp(self) -> ProgressionRules:
@@ -101,6 +107,8 @@ class AssistanceRules(_Frozen):
     pct_low: Annotated[float, Field(ge=50, le=85)]
     pct_high: Annotated[float, Field(ge=50, le=85)]
     pct_source: Source
+    rest_seconds: Annotated[int, Field(ge=30, le=180)]
+    rest_seconds_source: Source
 
 
 class Measures(_Frozen):
@@ -243,11 +251,16 @@ class WarmupSet:
 
 
 def warmup_ramp(working: float, grid: LoadGrid, rules: ProgressionRules) -> tuple[WarmupSet, ...]:
-    """Lighter sets before the first core lift: the empty bar, then rising shares of `working`."""
+    """Lighter sets before the first core lift: the empty bar (barbells only: the lightest dumbbell or
+    stack plate warms nothing up), then rising shares of `working`; a set less than `warmup_min_jump`
+    of `working` above the one before is left out."""
     ramp: list[WarmupSet] = []
     for share, reps in zip(rules.warmup_ramp, rules.warmup_reps, strict=True):
+        if not share and not grid.barbell:
+            continue
         load = grid.down(working * share) if share else grid.lowest
-        if load >= working - _EPSILON or (ramp and load <= ramp[-1].load + _EPSILON):
+        too_close = bool(ramp) and load < ramp[-1].load + rules.warmup_min_jump * working - _EPSILON
+        if load >= working - _EPSILON or too_close:
             continue
         ramp.append(WarmupSet(load, reps))
     return tuple(ramp)

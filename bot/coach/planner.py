@@ -291,9 +291,10 @@ class Planner:
         reps = (int(level.reps.low), int(level.reps.high))
         pct = (float(level.intensity_pct.low), float(level.intensity_pct.high))
         if request.goal is Goal.STRENGTH and exercise.kind is Kind.ISOLATION and self._assistance is not None:
-            # NSCA: assistance lifts in strength programs no heavier than an 8RM.
+            # NSCA: assistance lifts in strength programs no heavier than an 8RM; ACSM 2009: 1-2 min rest.
             reps = (self._assistance.reps_low, self._assistance.reps_high)
             pct = (self._assistance.pct_low, self._assistance.pct_high)
+            rest = self._assistance.rest_seconds
         return PlannedExercise(
             exercise=exercise,
             sets=sets,
@@ -352,11 +353,15 @@ def _practise_main_lifts(template: DayTemplate) -> DayTemplate:
     )
 
 
+# A calf raise belongs with the leg work, not on a bench-and-row day.
+_LEG_MUSCLES = frozenset({Muscle.QUADS, Muscle.HAMSTRINGS, Muscle.GLUTES})
+
+
 def _add_calves(days: list[list[Exercise]], sets: list[list[int]], available: list[Exercise], level: LevelRules) -> None:
     """Calves are a major muscle group too (WHO/ACSM: all major muscle groups, §10): when the
     compound lifts leave them untrained, add one calf raise to the shortest day that has room,
-    or, when every day is full, put it in place of the last single-joint lift whose week still
-    meets every rule without it (sets re-allocated)."""
+    a day that trains the legs first, or, when every day is full, put it in place of the last
+    single-joint lift whose week still meets every rule without it (sets re-allocated)."""
     if any(Muscle.CALVES in exercise.primary for day in days for exercise in day):
         return
     calf = next((exercise for exercise in available if exercise.pattern is P.CALF_RAISE), None)
@@ -366,12 +371,15 @@ def _add_calves(days: list[list[Exercise]], sets: list[list[int]], available: li
         index for index, day in enumerate(days)
         if len(day) < level.selection.exercises_per_session.high and _keeps_compound_share(day, calf, level)
     ]
+    def trains_legs(position: int) -> bool:
+        return any(set(exercise.primary) & _LEG_MUSCLES for exercise in days[position])
+
     if room:
-        index = min(room, key=lambda position: (len(days[position]), position))
+        index = min(room, key=lambda position: (not trains_legs(position), len(days[position]), position))
         days[index].append(calf)
         sets[index].append(int(level.sets.low))
         return
-    for index in sorted(range(len(days)), key=lambda position: (len(days[position]), position)):
+    for index in sorted(range(len(days)), key=lambda position: (not trains_legs(position), len(days[position]), position)):
         for position in reversed(range(len(days[index]))):
             if days[index][position].kind is not Kind.ISOLATION:
                 continue

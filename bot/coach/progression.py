@@ -19,11 +19,16 @@ training-science.md. The rules:
   That is never more than `max_rise` (10 %, §8) unless that step is itself the smallest.
 - Stalls are counted in sessions of this exercise, never in days: `fails_before_deload`
   sessions in a row short of the plan (sets or reps), or `sessions_without_progress` sessions
-  without a new best (heavier load, or a higher RPE-anchored e1RM), bring one deload session:
-  the load cut by `deload_cut`, never below `deload_floor` of the best working load nor the
-  empty bar (when that leaves nothing lighter, the load is held instead).
+  without a new best (heavier load, or a higher RPE-anchored e1RM; for weighted and assisted
+  lifts more reps per set at that load or a harder one), bring one deload session: the load cut
+  by `deload_cut`, never below `deload_floor` of the best working load nor the empty bar; when
+  no achievable load lies in between, the load stays and every set stops `deload_extra_rir`
+  reps earlier (§9: a deload cuts load or effort).
   The deload is recorded with the logged sets (`SessionResult.deload`), which restarts the
   count; the next session returns to the working load. Deloads never compound.
+- Back after a break (`break_days` or more since the lift's last session): the first session
+  back is that same one lighter session, then the working load returns, instead of a rise
+  earned before the time off.
 - With no history, or a new rep range (a new goal), the load comes from an estimated 1RM at
   the light end of the goal's %1RM band, but only from reliable sets: at most
   `reliable_reps` reps, or RPE-anchored sets of at most `rpe_anchored_reps` (§4, §3.2).
@@ -143,7 +148,6 @@ class Decision(StrEnum):
 class Reason(StrEnum):
     """Keys of the "why" sentences in prompts/ (the `facts` fill their placeholders)."""
 
-    START_FROM_E1RM = "progression.start.from_e1rm"
     BODYWEIGHT_FIRST = "progression.start.bodyweight_first"
     NEW_RANGE_KEPT = "progression.start.new_range_kept"
     NEW_RANGE_EASIER = "progression.start.new_range_easier"
@@ -158,15 +162,17 @@ class Reason(StrEnum):
     EASIER_THAN_TARGET = "progression.increase.easier_than_target"
     HARDER_VARIATION = "progression.increase.harder_variation"
     ADD_LOAD = "progression.increase.add_load"
+    STRONGER_BAND = "progression.increase.stronger_band"
     BUILDING_REPS = "progression.hold.building_reps"
     EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
     BELOW_RANGE = "progression.hold.below_range"
     FEWER_SETS = "progression.hold.fewer_sets"
-    AT_DELOAD_FLOOR = "progression.hold.at_deload_floor"
+    BELOW_RANGE_EASIER = "progression.hold.below_range_easier"
     AFTER_DELOAD = "progression.hold.after_deload"
     DELOAD_NO_PROGRESS = "progression.deload.no_progress"
     DELOAD_FAILS = "progression.deload.fails"
+    DELOAD_BREAK = "progression.deload.break"
 
 
 @dataclass(frozen=True)
@@ -174,7 +180,8 @@ class Progression:
     """`load` is None when nothing reliable is known: coach by effort.
 
     `facts` fill the reason's sentence: `step`, `weight` and `e1rm` are loads in the user's
-    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions` are plain numbers or text.
+    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions`, `days`, `extra_rir` are plain
+    numbers or text.
     """
 
     load: float | None
@@ -194,8 +201,13 @@ def next_working_load(
     grid: LoadGrid,
     target: Target,
     rules: ProgressionRules,
+    *,
+    today: date | None = None,
 ) -> Progression:
-    """The load for the next session of one exercise, and why (`history` in any order)."""
+    """The load for the next session of one exercise, and why (`history` in any order).
+
+    `today` is the lifter's local date; without it no break is detected.
+    """
     logged = sorted(history, key=lambda session: session.date)
     working = [session for session in logged if not session.deload]
     if not working:
@@ -208,6 +220,9 @@ def next_working_load(
             return _new_range_without_body_mass(last, grid, target)
         return _start(working, grid, target, rules, Reason.REP_RANGE_CHANGED)
 
+    days_off = (today - logged[-1].date).days if today is not None else 0
+    if days_off >= rules.break_days and not (grid.added and last.load <= grid.lowest + _TOLERANCE):
+        return _deload(working, grid, rules, Reason.DELOAD_BREAK, days=days_off)
     deloads = [session for session in logged if session.deload]
     since_deload = [s for s in working if not deloads or s.date > deloads[-1].date]
     if deloads and not since_deload:
@@ -218,6 +233,8 @@ def next_working_load(
         return increase
     if grid.added and last.load <= grid.lowest + _TOLERANCE:
         # Bodyweight alone: reps build to the top of the range; nothing lighter to deload to.
+        if last.fell_short:
+            return _below_range_easier(last, last.load)
         reached = sum(1 for reps in last.reps if reps >= last.target_high)
         return Progression(
             last.load, Decision.HOLD, Reason.BUILDING_REPS,
@@ -225,11 +242,11 @@ def next_working_load(
         )
 
     fails = _trailing(since_deload, lambda session: session.fell_short)
-    flat = _sessions_without_progress(working, since_deload)
+    flat = _sessions_without_progress(working, since_deload, by_reps=grid.added or grid.assisted)
     if fails >= rules.fails_before_deload:
-        return _deload(working, grid, rules, Reason.DELOAD_FAILS, fails)
+        return _deload(working, grid, rules, Reason.DELOAD_FAILS, sessions=fails)
     if flat >= rules.sessions_without_progress:
-        return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, flat)
+        return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, sessions=flat)
     summary = _summary(last)
     if fails and not last.completed_sets:
         return Progression(last.load, Decision.HOLD, Reason.FEWER_SETS, {**summary, "planned": last.prescribed_sets})
@@ -248,13 +265,18 @@ def next_working_load(
     )
 
 
-def reps_progression(history: Sequence[SessionResult], target: Target, has_harder: bool) -> Progression | None:
-    """Unloaded moves progress by reps, then to a harder variation (or added load); None if unlogged."""
+def reps_progression(
+    history: Sequence[SessionResult], target: Target, has_harder: bool, *, band: bool = False
+) -> Progression | None:
+    """Unloaded moves progress by reps, then to a harder variation (a band move: a stronger band;
+    otherwise added load); None if unlogged."""
     if not history:
         return None
     last = max(history, key=lambda session: session.date)
+    if last.fell_short:
+        return _below_range_easier(last, None)
     if last.succeeded(target.target_rpe):
-        reason = Reason.HARDER_VARIATION if has_harder else Reason.ADD_LOAD
+        reason = Reason.HARDER_VARIATION if has_harder else Reason.STRONGER_BAND if band else Reason.ADD_LOAD
         return Progression(None, Decision.INCREASE, reason, {**_summary(last), "top": target.reps_high})
     reached = sum(1 for reps in last.reps if reps >= target.reps_high)
     return Progression(
@@ -263,11 +285,18 @@ def reps_progression(history: Sequence[SessionResult], target: Target, has_harde
     )
 
 
+def _below_range_easier(last: SessionResult, load: float | None) -> Progression:
+    """Bodyweight alone is below the range: no lighter load exists, so an easier variation does
+    the job a deload would (§8: reps within the range before anything harder)."""
+    return Progression(load, Decision.HOLD, Reason.BELOW_RANGE_EASIER,
+                       {**_summary(last), "low": last.target_low})
+
+
 def reliable_estimate(
     sessions: Sequence[SessionResult], rules: ProgressionRules
-) -> tuple[float, float, int] | None:
-    """(e1RM, load, reps) of the best reliable set in `sessions`, or None (§4, §3.2)."""
-    best: tuple[float, float, int] | None = None
+) -> tuple[float, float, int, float | None] | None:
+    """(e1RM, load, reps, RPE or None) of the best reliable set in `sessions`, or None (§4, §3.2)."""
+    best: tuple[float, float, int, float | None] | None = None
     for session in sessions:
         if session.load <= 0:
             continue
@@ -277,7 +306,7 @@ def reliable_estimate(
                 continue
             e1rm = anchored_e1rm(session.load, reps, rpe)
             if best is None or e1rm > best[0]:
-                best = (e1rm, session.load, reps)
+                best = (e1rm, session.load, reps, rpe)
     return best
 
 
@@ -288,9 +317,13 @@ def _start(
     estimate = reliable_estimate(recent, rules)
     if estimate is None:
         return Progression(None, Decision.CAUTIOUS, Reason.CAUTIOUS, {"limit": rules.reliable_reps})
-    e1rm, load, reps = estimate
+    e1rm, load, reps, rpe = estimate
     start = grid.floor(grid.down(e1rm * target.pct_low / 100))
-    return Progression(start, Decision.START, reason, {"weight": load, "reps": reps, "e1rm": round(e1rm)})
+    facts: dict[str, object] = {"weight": load, "reps": reps, "e1rm": round(e1rm)}
+    if rpe is not None and reps_in_reserve(rpe) > 0:
+        # The anchored e1RM counts the reps in reserve, so it is higher than /log's Epley: say so.
+        facts.update(rpe=_number(rpe), rir=_number(reps_in_reserve(rpe)))
+    return Progression(start, Decision.START, reason, facts)
 
 
 def _increase(
@@ -338,14 +371,15 @@ def _new_range_without_body_mass(last: SessionResult, grid: LoadGrid, target: Ta
 
 
 def _deload(
-    working: Sequence[SessionResult], grid: LoadGrid, rules: ProgressionRules, reason: Reason, sessions: int
+    working: Sequence[SessionResult], grid: LoadGrid, rules: ProgressionRules, reason: Reason, **facts: int
 ) -> Progression:
+    """One lighter session below the last working load; `facts` say why (`sessions` or `days`)."""
     last = working[-1]
     if grid.assisted:
         # One lighter session is one stack step more assistance (a cut of "10 %" of an
         # assistance has no meaning without the body mass it is taken from).
         load = grid.down(last.load - grid_resolution(grid) * 2)
-        return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
+        return Progression(load, Decision.DELOAD, reason, {**facts, "weight": last.load})
     best = max(session.load for session in working)
     load = grid.nearest(last.load * (1 - rules.deload_cut))
     if load >= last.load:
@@ -354,11 +388,10 @@ def _deload(
         load = grid.up(best * rules.deload_floor)
     load = grid.floor(min(load, last.load))
     if load >= last.load - _TOLERANCE:
-        # Already at the floor: a "lighter session" at the same load would be no deload at all.
-        floor = f"{rules.deload_floor * 100:g}%"
-        return Progression(last.load, Decision.HOLD, Reason.AT_DELOAD_FLOOR,
-                           {"sessions": sessions, "weight": last.load, "floor": floor})
-    return Progression(load, Decision.DELOAD, reason, {"sessions": sessions, "weight": last.load})
+        # Nothing lighter within the floor (the empty bar, far-apart bells): a deload by effort (§9).
+        return Progression(load, Decision.DELOAD, reason,
+                           {**facts, "weight": last.load, "extra_rir": rules.deload_extra_rir})
+    return Progression(load, Decision.DELOAD, reason, {**facts, "weight": last.load})
 
 
 def grid_resolution(grid: LoadGrid) -> float:
@@ -374,16 +407,32 @@ def _trailing(sessions: Sequence[SessionResult], test) -> int:
     return count
 
 
-def _sessions_without_progress(working: Sequence[SessionResult], since_deload: Sequence[SessionResult]) -> int:
-    """Sessions since the last one that set a new best (load or RPE-anchored e1RM)."""
-    best_load, best_performance = float("-inf"), float("-inf")
-    last_progress = -1
-    for index, session in enumerate(working):
-        if session.load > best_load + _TOLERANCE or session.performance > best_performance * (1 + 1e-9) + _TOLERANCE:
-            last_progress = index
-        best_load = max(best_load, session.load)
-        best_performance = max(best_performance, session.performance)
+def _sessions_without_progress(
+    working: Sequence[SessionResult], since_deload: Sequence[SessionResult], *, by_reps: bool
+) -> int:
+    """Sessions since the last one that set a new best (`_progressed`)."""
+    last_progress = max(
+        (index for index, session in enumerate(working) if _progressed(session, working[:index], by_reps)),
+        default=-1,
+    )
     return min(len(working) - 1 - last_progress, len(since_deload))
+
+
+def _progressed(session: SessionResult, earlier: Sequence[SessionResult], by_reps: bool) -> bool:
+    """A new best: a heavier load than ever, or a higher RPE-anchored e1RM. With `by_reps` (weighted
+    and assisted lifts: no e1RM without the body mass) more reps per set than ever at this load or
+    a harder one, so reps built at a new load count as progress (§8 double progression)."""
+    if not earlier or session.load > max(other.load for other in earlier) + _TOLERANCE:
+        return True
+    if by_reps:
+        harder = [_mean_reps(other) for other in earlier if other.load >= session.load - _TOLERANCE]
+        return _mean_reps(session) > max(harder, default=0.0) + _TOLERANCE
+    best = max(other.performance for other in earlier)
+    return session.performance > best * (1 + 1e-9) + _TOLERANCE
+
+
+def _mean_reps(session: SessionResult) -> float:
+    return sum(session.reps) / len(session.reps) if session.reps else 0.0
 
 
 def _summary(session: SessionResult) -> dict[str, object]:

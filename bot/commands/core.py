@@ -245,6 +245,11 @@ def why_line(ctx: Context, progression: Progression, unit: Unit, exercise: Exerc
     if progression.reason in (Reason.HARDER_VARIATION, Reason.GRADUATE):
         exercise = ctx.app.catalogue.find(harder) if (harder := facts.get("harder")) else None
         facts["harder"] = exercise.name if exercise else ""
+    if progression.reason is Reason.REP_RANGE_CHANGED and "rir" in facts:
+        return ctx.text("progression.start.rep_range_changed_rpe", **facts)
+    if progression.is_deload:
+        facts["plan"] = ctx.text("progression.deload.same_load" if "extra_rir" in facts else "progression.deload.lighter",
+                                 **facts)
     if "sets" in facts:
         rpe = facts.pop("rpe", None)
         facts["effort"] = ctx.text("progression.at_rpe", rpe=rpe) if rpe is not None else ctx.text("progression.as_planned")
@@ -268,7 +273,8 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
     if measure is Measure.REPS and planned.exercise.equipment is Gear.BAND:
         return ctx.text("today.prescription_band", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS:
-        return ctx.text("today.prescription_bodyweight", reps=span(planned.reps_low, planned.reps_high), **values)
+        key = "today.prescription_band" if planned.exercise.equipment is Gear.BAND else "today.prescription_bodyweight"
+        return ctx.text(key, reps=span(planned.reps_low, planned.reps_high), **values)
     amount = ctx.app.loading.measures
     low, high = (amount.seconds_low, amount.seconds_high) if measure is Measure.SECONDS else (amount.metres_low, amount.metres_high)
     return ctx.text(f"today.prescription_{measure.value}", amount=span(low, high), **values)
@@ -306,7 +312,8 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
         lines.append(ctx.text("today.assisted_cue", top=planned.reps_high, rir=rir))
     elif not exercise.loadable or exercise.added_load:
         if exercise.measure is Measure.REPS:
-            lines.append(ctx.text("today.bodyweight_cue", top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
+            key = "today.band_cue" if exercise.equipment is Gear.BAND else "today.bodyweight_cue"
+            lines.append(ctx.text(key, top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     else:
         key = "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
         lines.append(ctx.text(key, reps=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coach.adherence import Adherence, adherence
-from bot.coach.catalogue import Exercise, Measure
+from bot.coach.catalogue import Exercise, Gear, Measure
 from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
@@ -140,7 +140,8 @@ def progression_for(
     if not exercise.loadable or grid is None:
         if exercise.measure is not Measure.REPS:
             return None
-        return reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None)
+        return reps_progression(session_results(history, planned, zone, unit), target, exercise.harder is not None,
+                                band=exercise.equipment is Gear.BAND)
     return next_working_load(
         session_results(history, planned, zone, unit, grid),
         request.goal,
@@ -148,6 +149,7 @@ def progression_for(
         grid,
         target,
         ctx.app.loading.progression,
+        today=local_date(ctx.now, zone),
     )
 
 

@@ -13,7 +13,7 @@ from bot.coach.adherence import week_start
 from bot.coach.catalogue import Exercise, normalise
 from bot.coach.dates import DateError, past_date
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
-from bot.coach.planner import PlannedExercise, Session
+from bot.coach.planner import CONSTRAINED_MUSCLES, PlannedExercise, Session
 from bot.coach.progression import Progression
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
@@ -136,7 +136,8 @@ def week_start_utc(ctx: Context) -> datetime:
 
 
 def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise, week_sets: dict[str, int]) -> list[str]:
-    """This week's sets of the muscles `exercise` trains, from sets per exercise key this week."""
+    """This week's sets of the muscles `exercise` trains, from sets per exercise key this week, against
+    the goal's weekly range for the muscles the plan budgets (`CONSTRAINED_MUSCLES`)."""
     totals = muscle_sets(week_sets, {e.key: e for e in ctx.app.catalogue})
     target = None
     if ctx.profile.goal is not None:
@@ -148,7 +149,8 @@ def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise, week_
     lines = []
     for muscle in exercise.primary:
         done = number(totals.get(muscle, 0))
-        if target:
+        # Only the major groups have a weekly budget in the plan; arms, calves and core are counted, not targeted.
+        if target and muscle in CONSTRAINED_MUSCLES:
             lines.append(ctx.text("log.week_line_target", muscle=muscle.value, done=done, target=target))
         else:
             lines.append(ctx.text("log.week_line", muscle=muscle.value, done=done))

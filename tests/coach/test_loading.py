@@ -54,6 +54,24 @@ def test_the_warm_up_ramps_from_the_empty_bar_to_below_the_working_load():
     assert warmup_ramp(20, grid, LOADING.progression) == ()
 
 
+@pytest.mark.parametrize(("gear", "working", "expected"), [
+    (Gear.DUMBBELL, 36, [14, 20, 28]), (Gear.MACHINE, 55, [20, 30, 40]), (Gear.KETTLEBELL, 24, [8, 14]),
+])
+def test_only_a_barbell_warm_up_starts_from_the_lightest_load(gear, working, expected):
+    # Review: an 80 lb-per-hand dumbbell RDL warmed up with "5 lb × 8", a 55 kg lat pulldown with
+    # "5 kg × 8": the empty-bar step belongs to the bar, not to the lightest dumbbell or stack plate.
+    grid = grid_for(gear, LOADING.equipment[Unit.KG])
+    assert [step.load for step in warmup_ramp(working, grid, LOADING.progression)] == expected
+
+
+@pytest.mark.parametrize(("unit", "working", "expected"), [(Unit.KG, 57.5, [20, 32.5, 45]), (Unit.LB, 145, [45, 85, 115])])
+def test_no_warm_up_set_is_a_token_step_above_the_one_before(unit, working, expected):
+    # Review: a 57.5 kg bench warmed up with "20 kg × 8, 22.5 kg × 5, ...", a 145 lb squat with
+    # "45 lb × 8, 55 lb × 5, ...": a set one plate pair above the empty bar warms nothing up.
+    grid = grid_for(Gear.BARBELL, LOADING.equipment[unit])
+    assert [step.load for step in warmup_ramp(working, grid, LOADING.progression)] == expected
+
+
 @pytest.mark.parametrize("unit", list(Unit))
 def test_every_kind_of_equipment_makes_only_loads_on_its_own_steps(unit):
     """Issue 8 real loading: barbell (bar + plate pairs), dumbbell (per hand, rack step), machine and

@@ -177,6 +177,23 @@ def test_strength_assistance_lifts_stay_at_eight_to_twelve_reps(catalogue, ruleb
     assert kinds[Kind.COMPOUND] == (4, 6)
 
 
+@pytest.mark.parametrize("experience", list(Experience))
+def test_strength_assistance_lifts_rest_one_to_two_minutes(catalogue, rulebook, experience) -> None:
+    # ACSM 2009 (training-science.md §1.4, §6): >=2-3 min for core lifts, 1-2 min for assistance;
+    # intermediate and advanced strength plans gave a calf raise or leg curl 3 min.
+    from bot.coach.loading import load_loading
+
+    planner = Planner(rulebook, catalogue, load_loading().assistance)
+    days = 5 if experience is Experience.ADVANCED else 4
+    week = planner.week(request(Goal.STRENGTH, experience, days=days))
+    rests = {planned.exercise.kind: set() for s in week for planned in s.exercises}
+    for s in week:
+        for planned in s.exercises:
+            rests[planned.exercise.kind].add(planned.rest_seconds)
+    assert rests[Kind.ISOLATION] and all(60 <= rest <= 120 for rest in rests[Kind.ISOLATION])
+    assert all(rest >= 120 for rest in rests[Kind.COMPOUND])
+
+
 def test_a_swap_replaces_the_exercise_if_it_fits_pattern_and_equipment(planner: Planner) -> None:
     swapped = planner.session(request(swaps={"barbell-back-squat": "leg-press"}))
     keys = [planned.exercise.key for planned in swapped.exercises]
@@ -222,3 +239,17 @@ def test_calves_are_trained_every_week(planner: Planner, goal: Goal, experience:
     2-day hypertrophy week (where a calf raise takes the place of a single-joint lift)."""
     week = planner.week(request(goal, experience, days=days, equipment=equipment))
     assert any(Muscle.CALVES in planned.exercise.primary for session in week for planned in session.exercises)
+
+
+@pytest.mark.parametrize(("goal", "experience", "days", "equipment"),
+                         [combination for combination in COMBINATIONS if combination[0] is not Goal.STRENGTH])
+def test_calves_are_trained_on_a_day_that_trains_the_legs(planner: Planner, goal: Goal, experience: Experience,
+                                                          days: int, equipment: Equipment) -> None:
+    """Review: every 4-6 day week put its one calf raise on the upper or push day (bench, row, press,
+    calf raise), the shortest day, while the lower and legs days train the legs. (Strength weeks
+    excepted: their three-lift leg days would fall below the 60 % multi-joint share with it.)"""
+    legs = {Muscle.QUADS, Muscle.HAMSTRINGS, Muscle.GLUTES}
+    for session in planner.week(request(goal, experience, days=days, equipment=equipment)):
+        exercises = [planned.exercise for planned in session.exercises]
+        if any(Muscle.CALVES in exercise.primary for exercise in exercises):
+            assert any(set(exercise.primary) & legs for exercise in exercises), (session.day_label, exercises)

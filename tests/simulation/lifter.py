@@ -77,7 +77,12 @@ class VirtualLifter:
     body_log: dict[str, list[Prescribed]] = field(default_factory=dict)
     # Movement pattern -> the exercise the lifter swaps in with /today's menu whenever it is planned.
     swaps: dict[Pattern, str] = field(default_factory=dict)
+    # Every `miss_every`-th loaded lift is missed as real people do: two reps short, at RPE 10.
+    miss_every: int = 0
+    # The kettlebells the lifter owns (their unit), told to /equipment; () = the defaults.
+    kettlebells: tuple[float, ...] = ()
     sessions_done: int = 0
+    lifts_done: int = 0
 
     def true_1rm_kg(self, exercise: Exercise, week: float) -> float:
         base = BASE_1RM_KG.get(exercise.pattern, ASSISTANCE_1RM_KG) if exercise.kind is Kind.COMPOUND else ASSISTANCE_1RM_KG
@@ -94,7 +99,7 @@ class VirtualLifter:
         """A weighted or assisted lift: body mass plus the load (negative for assistance)."""
         body = BODY_MASS_KG if self.unit is Unit.KG else BODY_MASS_KG / to_kg(1, Unit.LB)
         one_rm = self.body_1rm(exercise, week)
-        grid = self.app.loading.grid(exercise, self.unit)
+        grid = self.grid(exercise)
         match = _KIND_LOAD.search(section)
         if match:
             load = float(match[2]) * (-1 if match[1] == "−" else 1)
@@ -108,24 +113,41 @@ class VirtualLifter:
         if match or load == 0:
             self.body_log.setdefault(exercise.key, []).append(
                 Prescribed(int(week), load, one_rm, "deload:" in why, why))
-        capacity = max_reps((body + load) / one_rm)
-        reps = max(1, min(high, math.floor(capacity - rir + 1e-9)))
-        rpe = min(10.0, max(6.0, round((10 - (capacity - reps)) * 2) / 2))
+        reps, rpe = self.effort(max_reps((body + load) / one_rm), high, rir)
         logged = await run(self.app, "log", exercise=exercise.name, weight=abs(load), reps=reps, sets=sets, rpe=rpe)
         assert "Logged" in (logged.reply.title or ""), logged.reply.body
 
+    def grid(self, exercise: Exercise):
+        """The loads the lifter's own equipment makes for `exercise`."""
+        profile = self.app.loading.profile(self.unit, kettlebell_sizes=self.kettlebells or None)
+        return self.app.loading.grid(exercise, self.unit, profile)
+
+    def effort(self, capacity: float, high: int, rir: int) -> tuple[int, float]:
+        """Reps and RPE of a set with `capacity` reps to failure, stopping `rir` short (or a miss)."""
+        reps = max(1, min(high, math.floor(capacity - rir + 1e-9)))
+        rpe = min(10.0, max(6.0, round((10 - (capacity - reps)) * 2) / 2))
+        self.lifts_done += 1
+        if self.miss_every and self.lifts_done % self.miss_every == 0:
+            return max(1, reps - 2), 10.0
+        return reps, rpe
+
     def pick_by_effort(self, exercise: Exercise, one_rm: float, reps: int, rir: int) -> float:
-        grid = self.app.loading.grid(exercise, self.unit)
+        grid = self.grid(exercise)
         load = grid.lowest
         while max_reps(grid.next_above(load) / one_rm) >= reps + rir and grid.next_above(load) > load:
             load = grid.next_above(load)
         return load
 
-    async def follow(self, goal: str, experience: str, days: int, weeks: int) -> None:
+    async def follow(self, goal: str, experience: str, days: int, weeks: int, equipment: str = "gym",
+                     skip_weeks: tuple[int, ...] = ()) -> None:
         await run(self.app, "settings", units=self.unit.value)
-        await run(self.app, "goal", goal=goal, experience=experience, days=days)
+        await run(self.app, "goal", goal=goal, experience=experience, days=days, equipment=equipment)
+        if self.kettlebells:
+            await run(self.app, "equipment", kettlebells=",".join(f"{size:g}" for size in self.kettlebells))
         start = self.clock.now
         for week in range(weeks):
+            if week in skip_weeks:
+                continue
             for offset in TRAINING_DAYS[days]:
                 self.clock.now = start + timedelta(weeks=week, days=offset, hours=9)
                 await self.session(week + offset / 7)
@@ -166,9 +188,7 @@ class VirtualLifter:
                 )
             else:
                 load = self.pick_by_effort(exercise, one_rm_unit, high, rir)
-            capacity = max_reps(load / one_rm_unit)
-            reps = max(1, min(high, math.floor(capacity - rir + 1e-9)))
-            rpe = min(10.0, max(6.0, round((10 - (capacity - reps)) * 2) / 2))
+            reps, rpe = self.effort(max_reps(load / one_rm_unit), high, rir)
             logged = await run(self.app, "log", exercise=exercise.name, weight=load, reps=reps, sets=sets, rpe=rpe)
             assert "Logged" in (logged.reply.title or ""), logged.reply.body
         after = (await self.app.users.get(ALICE.user_id)).rotation_index
