@@ -99,6 +99,11 @@ class SessionResult:
     def fell_short(self) -> bool:
         return not self.completed_sets or any(reps < self.target_low for reps in self.reps)
 
+    @property
+    def short_on_sets_only(self) -> bool:
+        """Fewer sets than planned, every one of them in the range: the reason to give is the sets."""
+        return not self.completed_sets and all(reps >= self.target_low for reps in self.reps)
+
     def succeeded(self, target_rpe: float) -> bool:
         """Every set at the top of the range, none harder than the target RPE."""
         return (
@@ -248,8 +253,8 @@ def next_working_load(
     if flat >= rules.sessions_without_progress:
         return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, sessions=flat)
     summary = _summary(last)
-    if fails and not last.completed_sets:
-        return Progression(last.load, Decision.HOLD, Reason.FEWER_SETS, {**summary, "planned": last.prescribed_sets})
+    if fails and last.short_on_sets_only:
+        return _fewer_sets(last, last.load)
     if fails:
         return Progression(last.load, Decision.HOLD, Reason.BELOW_RANGE, {**summary, "low": last.target_low})
     if last.succeeded(MAX_RPE) and not last.succeeded(target.target_rpe):
@@ -288,8 +293,14 @@ def reps_progression(
 def _below_range_easier(last: SessionResult, load: float | None) -> Progression:
     """Bodyweight alone is below the range: no lighter load exists, so an easier variation does
     the job a deload would (§8: reps within the range before anything harder)."""
+    if last.short_on_sets_only:
+        return _fewer_sets(last, load)
     return Progression(load, Decision.HOLD, Reason.BELOW_RANGE_EASIER,
                        {**_summary(last), "low": last.target_low})
+
+
+def _fewer_sets(last: SessionResult, load: float | None) -> Progression:
+    return Progression(load, Decision.HOLD, Reason.FEWER_SETS, {**_summary(last), "planned": last.prescribed_sets})
 
 
 def reliable_estimate(

@@ -99,6 +99,15 @@ def test_fewer_sets_than_planned_hold_the_load_and_say_so():
     assert held.facts["planned"] == 3
     short = decide([session(0, 60, reps=(5, 3, 3))])
     assert short.reason is Reason.BELOW_RANGE
+    assert decide([session(0, 60, reps=(3,))]).reason is Reason.BELOW_RANGE
+
+
+def test_an_unloaded_move_logged_with_fewer_sets_than_planned_says_so():
+    # 1 × 10 push-ups for a 3 × 8-12 plan read "below 8 reps. An easier variation builds the reps sooner".
+    held = reps_progression([session(0, 0, reps=(10,), target=(8, 12))], SIZE, has_harder=True)
+    assert (held.decision, held.reason, held.facts["planned"]) == (Decision.HOLD, Reason.FEWER_SETS, 3)
+    short = reps_progression([session(0, 0, reps=(10, 6, 6), target=(8, 12))], SIZE, has_harder=True)
+    assert short.reason is Reason.BELOW_RANGE_EASIER
 
 
 def test_the_first_session_after_a_break_is_one_lighter_session_then_the_working_load_returns():
