@@ -494,10 +494,12 @@ async def settings(ctx: Context, options: SettingsOptions) -> Reply:
     profile = ctx.profile
     body = ctx.text("settings.saved" if changed else "settings.current", units=profile.units.value,
                     timezone=profile.timezone)
+    # Private: a time zone says where the user lives.
     return Reply(
         title=ctx.text("settings.title"),
         body="\n".join([body, *notes]),
         tone=Tone.SUCCESS if changed else Tone.INFO,
+        ephemeral=True,
     )
 
 

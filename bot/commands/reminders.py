@@ -53,8 +53,9 @@ def slot_line(ctx: Context, moment: datetime, zone: ZoneInfo) -> str:
 
 
 def status_reply(ctx: Context, settings: ReminderSettings | None, *, saved: bool) -> Reply:
+    """The schedule, private: its days, time and time zone say when and where the user lives."""
     if settings is None or not settings.enabled:
-        return Reply(title=ctx.text("remind.title"), body=ctx.text("remind.none"))
+        return Reply(title=ctx.text("remind.title"), body=ctx.text("remind.none"), ephemeral=True)
     zone = load_zone(settings.timezone)
     days = ", ".join(WEEKDAYS[day].capitalize() for day in settings.days)
     lines = [ctx.text("remind.saved" if saved else "remind.current", days=days,
@@ -70,7 +71,7 @@ def status_reply(ctx: Context, settings: ReminderSettings | None, *, saved: bool
     if not ctx.caller.in_dm and settings.dm_channel_id is None:
         lines.append(ctx.text("remind.open_dms"))
     return Reply(title=ctx.text("remind.title"), body="\n".join(lines), sections=sections,
-                 tone=Tone.SUCCESS if saved else Tone.INFO)
+                 tone=Tone.SUCCESS if saved else Tone.INFO, ephemeral=True)
 
 
 async def remind_set(ctx: Context, options: RemindSetOptions) -> Reply:
@@ -107,7 +108,7 @@ async def remind_set(ctx: Context, options: RemindSetOptions) -> Reply:
 async def remind_off(ctx: Context, options: RemindOptions) -> Reply:
     turned_off = await ctx.app.reminders.turn_off(ctx.caller.user_id, ctx.now)
     return Reply(title=ctx.text("remind.title"), body=ctx.text("remind.off" if turned_off else "remind.none"),
-                 tone=Tone.SUCCESS if turned_off else Tone.INFO)
+                 tone=Tone.SUCCESS if turned_off else Tone.INFO, ephemeral=True)
 
 
 async def remind_status(ctx: Context, options: RemindOptions) -> Reply:

@@ -312,3 +312,11 @@ async def test_remind_set_says_when_times_are_utc_for_want_of_a_time_zone(app):
     assert "UTC" in default.reply.body and "/settings timezone:" in default.reply.body
     explicit = await run(app, "remind set", timezone="Europe/Berlin")
     assert "/settings timezone:" not in explicit.reply.body
+
+
+async def test_schedule_and_settings_replies_are_private(app):
+    """Days, time and time zone say when and where someone lives: only they see them."""
+    replies = [await run(app, "remind set", days="mon,thu", time="07:00", timezone="Europe/Berlin"),
+               await run(app, "remind status"), await run(app, "remind off"), await run(app, "remind status"),
+               await run(app, "settings"), await run(app, "settings", units="lb")]
+    assert [outgoing.reply.ephemeral for outgoing in replies] == [True] * 6
