@@ -171,6 +171,8 @@ class ConsoleSession:
         buttons = self.last_reply.buttons if self.last_reply else ()
         number = count_argument(argument)
         if number is None or not 1 <= number <= len(buttons):
+            if not buttons:
+                return self.app.error_reply("errors.console_no_buttons")
             return self.app.error_reply("errors.console_no_button", count=len(buttons))
         outgoing = await self.app.interact(self.caller, buttons[number - 1].action, progress=self._progress)
         form = outgoing.reply.form

@@ -62,17 +62,19 @@ async def test_buttons_menus_and_forms_work_in_the_console(app):
         "/today\n"
         "/select hypertrophy\n"
         "/today\n"
+        "/click 9\n"
         "/click 2\n"
         "Barbell bench press: 50 x 10, 10, 9\n"
         "\n"
         "\n"  # no pain to report: the optional second field left empty
         "/history\n"
-        "/click 9\n"
+        "/click 1\n"
     ))
     assert "What are you training for?" in text
     assert "Logged 3 entries" in text
     assert "Barbell bench press 50 kg 10/10/9" in text
     assert "There is no such button" in text
+    assert "The last reply had no buttons to press." in text
 
 
 async def test_progress_writes_a_png_and_prints_its_path(app, settings):
