@@ -42,7 +42,8 @@ ALT_TEXT_LIMIT = 1024
 
 class ProgressOptions(Options):
     exercise: str | None = Field(default=None, min_length=1, max_length=100)
-    view: View = View.E1RM
+    # None: e1RM, or volume when no set gives an e1RM (a plan of 12-15 reps logs none).
+    view: View | None = None
     weeks: int = Field(default=12, ge=1, le=104)
     theme: Theme = Theme.DARK
 
@@ -175,14 +176,20 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
     first_week = week_start(min(day_of(entry.logged_at) for entry in window))
     weeks = _weeks(first_week, current_week)
     names = await exercise_names(ctx)
-    builder = {View.E1RM: _e1rm_view, View.VOLUME: _volume_view, View.SETS: _sets_view}[options.view]
-    drawn = await builder(ctx, Log(history, window, day_of, weeks, names, only))
+    log = Log(history, window, day_of, weeks, names, only)
+    view = options.view or View.E1RM
+    drawn = await VIEWS[view](ctx, log)
+    notes = []
+    if drawn is None and options.view is None:
+        view = View.VOLUME
+        drawn = await VIEWS[view](ctx, log)
+        notes.append(ctx.text("progress.volume_instead"))
     if drawn is None:
-        return Reply(title=ctx.text("progress.title"), body=ctx.text(f"progress.empty_{options.view.value}"),
+        return Reply(title=ctx.text("progress.title"), body=ctx.text(f"progress.empty_{view.value}"),
                      ephemeral=True)
     shown_weeks = ctx.plural("count.weeks", len(weeks))
     text = ChartText(
-        title=ctx.text(f"progress.chart_title.{options.view.value}", weeks=shown_weeks),
+        title=ctx.text(f"progress.chart_title.{view.value}", weeks=shown_weeks),
         e1rm_axis=ctx.text("progress.axis_e1rm"),
         volume_axis=ctx.text("progress.axis_volume"),
         sets_axis=ctx.text("progress.axis_sets"),
@@ -196,15 +203,15 @@ async def progress(ctx: Context, options: ProgressOptions) -> Reply:
         over_band=ctx.text("progress.over_band"),
     )
     chart = ProgressChart(
-        view=options.view, text=text, unit=ctx.profile.units.value,
+        view=view, text=text, unit=ctx.profile.units.value,
         period=(first_week, current_week + timedelta(weeks=1)), current_week=current_week,
         lifts=drawn.lifts, weeks=weeks, weekly=drawn.weekly, band=drawn.band, theme=options.theme,
     )
-    alt_text = ctx.text(f"progress.alt.{options.view.value}", start=first_week.strftime("%d %b %Y"),
+    alt_text = ctx.text(f"progress.alt.{view.value}", start=first_week.strftime("%d %b %Y"),
                         end=today.strftime("%d %b %Y"), summary="; ".join(drawn.summary))
     return Reply(
         title=ctx.text("progress.title"),
-        body="\n".join(drawn.summary),
+        body="\n".join([*notes, *drawn.summary]),
         attachments=(
             Attachment(filename="progress.png", render=partial(draw_progress_chart, chart),
                        description=alt_text[:ALT_TEXT_LIMIT]),
@@ -332,6 +339,8 @@ def _sets_line(ctx: Context, weekly: tuple[WeeklySeries, ...], band: tuple[float
         line += ctx.text("progress.sets_over", counts=", ".join(f"{s.name} {number(s.values[index])}" for s in over))
     return line
 
+
+VIEWS = {View.E1RM: _e1rm_view, View.VOLUME: _volume_view, View.SETS: _sets_view}
 
 COMMANDS = (Command("progress", ProgressOptions, progress, completers={"exercise": complete_exercise}),)
 ACTIONS: dict = {}

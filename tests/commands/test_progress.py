@@ -220,3 +220,17 @@ async def test_a_lift_never_logged_is_named_in_the_text_reply(app, figures):
     reply = await run(app, "progress", exercise="deadlift")
     assert reply.reply.attachments == ()
     assert reply.reply.body.startswith("You haven't logged Barbell deadlift yet.")
+
+
+async def test_without_a_set_for_an_e1rm_the_default_chart_is_volume(app, figures):
+    """A hypertrophy plan's 12-15 reps give no e1RM (at most 10 reps): the default shows volume and says why;
+    asking for view:e1rm still gets the plain answer."""
+    await run(app, "log", exercise="squat", weight=60, reps=12, sets=3)
+    chosen = await run(app, "progress")
+    assert chosen.reply.body.startswith("No set to estimate a 1RM from yet")
+    [chart] = chosen.reply.attachments
+    assert chart.description.startswith("Stacked bar chart of weekly tonnage per lift")
+    [axes] = figures[0].axes
+    assert any(collection.get_gid() == "volume:Barbell back squat" for collection in axes.collections)
+    asked = await run(app, "progress", view="e1rm")
+    assert asked.reply.attachments == () and asked.reply.body.startswith("No set to estimate a 1RM from:")
