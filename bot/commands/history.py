@@ -183,8 +183,12 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     zone = ZoneInfo(ctx.profile.timezone)
     moments = await ctx.app.log.moments(user_id, since=ctx.now - timedelta(days=days), exercise=exercise_key)
     if not moments:
-        return Reply(title=ctx.text("history.title"), body=ctx.text("history.empty", days=ctx.plural("count.days", days)),
-                     ephemeral=True)
+        period = ctx.plural("count.days", days)
+        latest = await ctx.app.log.latest_logged_at(user_id, exercise=exercise_key)
+        body = (ctx.text("history.empty_older", days=period, day=local_date(latest, zone).strftime("%a %d %b %Y"),
+                         limit=MAX_HISTORY_DAYS)
+                if latest is not None and latest <= ctx.now else ctx.text("history.empty", days=period))
+        return Reply(title=ctx.text("history.title"), body=body, ephemeral=True)
     # The sessions as `sessions_of` orders them: newest local day first, then by their latest entry.
     keys = [(local_date(moment, zone), session_id) for moment, session_id in moments]
     latest: dict[tuple[date, int | None], datetime] = {}

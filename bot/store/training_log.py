@@ -461,6 +461,14 @@ class TrainingLog:
         row = await self.db.row(sa.select(set_logs).where(set_logs.c.log_id == log_id, set_logs.c.user_id == user_id))
         return _entry(row) if row else None
 
+    async def latest_logged_at(self, user_id: int, *, exercise: str | None = None) -> datetime | None:
+        """When the user's latest entry (of `exercise`, if given) was logged (UTC), or None."""
+        query = sa.select(sa.func.max(set_logs.c.logged_at)).where(set_logs.c.user_id == user_id)
+        if exercise is not None:
+            query = query.where(set_logs.c.exercise == exercise)
+        latest = await self.db.scalar(query)
+        return datetime.fromisoformat(latest) if latest else None
+
     async def exercises_logged(self, user_id: int) -> list[str]:
         """Distinct exercise keys this user has logged, most recent first."""
         last = sa.func.max(set_logs.c.logged_at).label("last")

@@ -145,3 +145,17 @@ async def test_a_page_of_a_long_log_reads_as_if_the_whole_log_were_read(app, clo
         assert f"{len(blocks)} sessions" in reply.body
         shown_records += sum(section.value.count("🏆") for section in reply.sections)
     assert shown_records >= 3
+
+
+async def test_an_empty_period_points_to_the_latest_set_further_back(app, clock):
+    """Someone who imported an old log, or is back after a break, is told where their log is."""
+    empty = await run(app, "history")
+    assert empty.reply.body == "Nothing logged in the last 30 days. Record a set with `/log`."
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    logged_on = clock().astimezone(UTC).strftime("%a %d %b %Y")
+    clock.advance(days=45)
+    older = await run(app, "history")
+    assert older.reply.body.startswith(f"Nothing logged in the last 30 days; your latest set is from {logged_on}.")
+    assert "`days:` (up to 365)" in older.reply.body
+    bench = await run(app, "history", exercise="bench")
+    assert bench.reply.body == "Nothing logged in the last 30 days. Record a set with `/log`."
