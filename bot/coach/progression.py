@@ -158,6 +158,7 @@ class Reason(StrEnum):
     NEW_RANGE_EASIER = "progression.start.new_range_easier"
     GRADUATE = "progression.increase.graduate"
     HEAVIEST_OWNED = "progression.hold.heaviest_owned"
+    ABOVE_OWNED = "progression.hold.above_owned"
     START_BY_EFFORT = "progression.start.by_effort"
     REP_RANGE_CHANGED = "progression.start.rep_range_changed"
     CAUTIOUS = "progression.start.cautious"
@@ -367,6 +368,9 @@ def _increase(
         # The next step is no assistance at all: time for the bodyweight variation.
         return Progression(last.load, Decision.INCREASE, Reason.GRADUATE, {**facts, "top": target.reps_high})
     if rise <= last.load + _TOLERANCE:
+        if grid.sizes and last.load > grid.sizes[-1] + _TOLERANCE:
+            # A bell heavier than any the lifter listed (a gym's, a friend's): not "the heaviest you have".
+            return Progression(last.load, Decision.HOLD, Reason.ABOVE_OWNED, {**facts, "heaviest": grid.sizes[-1]})
         # The heaviest bell (or the top of the range) the lifter owns: nothing heavier to add.
         return Progression(last.load, Decision.HOLD, Reason.HEAVIEST_OWNED, facts)
     return Progression(rise, Decision.INCREASE, reason, {**facts, "step": rise - last.load})

@@ -258,3 +258,5 @@ def test_the_heaviest_kettlebell_owned_is_held_not_raised_by_nothing():
     assert pulls(own, session(0, 8, reps=(12, 12, 12), target=(8, 12))).load == 12
     top = pulls(own, session(0, 16, reps=(12, 12, 12), target=(8, 12)))
     assert (top.load, top.decision, top.reason) == (16, Decision.HOLD, Reason.HEAVIEST_OWNED)
+    borrowed = pulls(own, session(0, 24, reps=(12, 12, 12), target=(8, 12)))
+    assert (borrowed.load, borrowed.reason, borrowed.facts["heaviest"]) == (24, Reason.ABOVE_OWNED, 16.0)

@@ -328,6 +328,10 @@ async def test_kettlebell_loads_are_always_one_of_the_bells_the_lifter_owns(app,
     line = section(await run(app, "today"), "Kettlebell front squat")
     assert load_of(await run(app, "today"), "Kettlebell front squat") == 16
     assert "16 kg is the heaviest you have" in line
+    await run(app, "log", exercise="kettlebell front squat", weight=24, reps=12, sets=3, rpe=8)
+    clock.advance(days=7)
+    line = section(await run(app, "today"), "Kettlebell front squat")
+    assert "24 kg is heavier than the 16 kg bell your `/equipment` list tops out at" in line
     await run(app, "settings", units="lb")
     shown = await run(app, "equipment")
     assert "kettlebells **17.64, 26.46, 35.27 lb**" in shown.reply.body
