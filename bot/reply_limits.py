@@ -155,3 +155,19 @@ def check(outgoing: Outgoing) -> None:
 def shorten(text: str, limit: int) -> str:
     """`text`, or its first `limit - 1` characters and "…": the one way long text is shortened."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shorten_lines(lines: list[str], limit: int) -> str:
+    """`lines` joined, or as many whole lines as fit with a last line "…": cutting inside a line
+    could leave its markdown (`**`, `_`) open. A first line longer than `limit` is `shorten`ed."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    used = len("…")
+    for line in lines:
+        if used + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join([*kept, "…"]) if kept else shorten(text, limit)

@@ -10,7 +10,7 @@ import pytest
 from bot.commands.base import Command
 from bot.commands.options import NoOptions
 from bot.replies import Attachment, Button, Choice, Form, Menu, Outgoing, Reply, Section, TextInput, Tone
-from bot.reply_limits import UndeliverableReply, breaches, shorten
+from bot.reply_limits import UndeliverableReply, breaches, shorten, shorten_lines
 from tests.helpers import ALICE, run, snapshot
 
 DISCLAIMER = "General information, not medical advice."
@@ -92,6 +92,14 @@ def test_an_outgoing_reply_checks_itself():
 def test_shorten_marks_what_it_cut():
     assert shorten("abc", 3) == "abc"
     assert shorten("abcdef", 4) == "abc…" and len(shorten("x" * 5000, 100)) == 100
+
+
+def test_shorten_lines_keeps_whole_lines_so_no_markdown_is_left_open():
+    lines = ["**Squat** 100 kg 3×5", "**Bench** 80 kg 3×5", "**Row** 70 kg 3×8"]
+    assert shorten_lines(lines, 100) == "\n".join(lines)
+    assert shorten_lines(lines, 45) == "**Squat** 100 kg 3×5\n**Bench** 80 kg 3×5\n…"
+    assert len(shorten_lines(lines, 45)) <= 45
+    assert shorten_lines(["x" * 50], 20) == "x" * 19 + "…", "a single over-long line is cut inside"
 
 
 async def test_an_undeliverable_reply_rolls_its_write_back_and_is_logged_with_an_id(app, caplog):

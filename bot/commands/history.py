@@ -25,11 +25,12 @@ from bot.commands.planning import local_date
 from bot.commands.training import complete_exercise, exercise_names, find_exercise, show_kind
 from bot.errors import UserError
 from bot.replies import Button, Reply, Section
+from bot.reply_limits import FIELD_VALUE_LIMIT, shorten_lines
 from bot.store.training_log import LogEntry
 
 SESSIONS_PER_PAGE = 6
 MAX_HISTORY_DAYS = 365
-FIELD_LIMIT = 1024  # Discord: characters in an embed field's value
+
 
 
 class HistoryOptions(Options):
@@ -151,10 +152,7 @@ def session_section(
         lines.append(line)
     if extra_lines is not None:
         lines += extra_lines(block)
-    value = "\n".join(lines)
-    if len(value) > FIELD_LIMIT:
-        value = value[: FIELD_LIMIT - 1] + "…"
-    return Section(name=header, value=value)
+    return Section(name=header, value=shorten_lines(lines, FIELD_VALUE_LIMIT))
 
 
 def _has_1rm(ctx: Context, key: str) -> bool:

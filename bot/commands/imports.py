@@ -26,6 +26,7 @@ from bot.errors import UserError
 from bot.imports.formats import Source
 from bot.imports.parser import ImportedSet, ParsedExport, check_file, parse_export
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
+from bot.reply_limits import FIELD_VALUE_LIMIT, shorten_lines
 from bot.store.custom_exercises import custom_key
 from bot.store.imports import ImportedRow, PendingImport
 
@@ -186,7 +187,7 @@ async def preview(ctx: Context, pending: PendingImport, parsed: ParsedExport) ->
                      line=entry.first_line)
             for reason, entry in sorted(parsed.skipped.items(), key=lambda item: -item[1].count)
         ]
-        sections.append(Section(name=ctx.text("imports.preview_skipped"), value="\n".join(lines)[:1024]))
+        sections.append(Section(name=ctx.text("imports.preview_skipped"), value=shorten_lines(lines, FIELD_VALUE_LIMIT)))
     notes = []
     if parsed.repaired_rows:
         notes.append(ctx.plural("imports.repaired", parsed.repaired_rows))
@@ -199,7 +200,7 @@ async def preview(ctx: Context, pending: PendingImport, parsed: ParsedExport) ->
         more = len(unknown) - UNKNOWN_LISTED
         exercises.append(ctx.text("imports.names_unknown", count=len(unknown), names=listed,
                                   more=ctx.text("imports.names_more", count=more) if more > 0 else ""))
-    sections.append(Section(name=ctx.text("imports.preview_names"), value="\n".join(exercises)[:1024]))
+    sections.append(Section(name=ctx.text("imports.preview_names"), value=shorten_lines(exercises, FIELD_VALUE_LIMIT)))
     confirm_label = ctx.text("imports.confirm", sets=ctx.plural("count.sets", len(parsed.sets)))
     buttons = [Button(label=confirm_label, action=ctx.action("import-confirm"),
                       style=ButtonStyle.SUCCESS)]

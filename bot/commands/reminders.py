@@ -22,6 +22,7 @@ from bot.commands.options import Options
 from bot.commands.planning import adherence_line, planned_session
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Form, Reply, Section, TextInput, Tone
+from bot.reply_limits import FIELD_VALUE_LIMIT, shorten_lines
 from bot.store.reminders import DueReminder, ReminderSettings
 
 SNOOZE = timedelta(hours=1)
@@ -145,7 +146,7 @@ async def reminder_message(ctx: Context, reminder: DueReminder) -> Reply:
             ctx.text("reminder.exercise", exercise=p.exercise.name, sets=p.sets, reps=f"{p.reps_low}–{p.reps_high}")
             for p in session.exercises
         ]
-        sections = (Section(name=ctx.text("reminder.preview_title"), value="\n".join(preview)[:1024]),)
+        sections = (Section(name=ctx.text("reminder.preview_title"), value=shorten_lines(preview, FIELD_VALUE_LIMIT)),)
         lines.append(await adherence_line(ctx))
     else:
         lines.append(ctx.text("reminder.pick_goal"))

@@ -159,3 +159,15 @@ async def test_an_empty_period_points_to_the_latest_set_further_back(app, clock)
     assert "`days:` (up to 365)" in older.reply.body
     bench = await run(app, "history", exercise="bench")
     assert bench.reply.body == "Nothing logged in the last 30 days. Record a set with `/log`."
+
+
+async def test_a_day_too_long_for_its_field_is_cut_between_lines(app):
+    """Cut inside a line, an exercise's `**name**` or `_note_` was left open and the rest rendered bold."""
+    lifts = ["squat", "bench", "deadlift", "overhead press", "barbell row", "lat pulldown", "leg press",
+             "romanian deadlift", "dumbbell curl", "cable fly", "leg curl", "calf raise"]
+    for lift in lifts:
+        await run(app, "log", exercise=lift, weight=20, reps=10, note="kept the tempo slow on the way down " * 2)
+    [day] = (await run(app, "history")).reply.sections
+    assert len(day.value) <= 1024 and day.value.endswith("\n…")
+    for line in day.value.splitlines()[:-1]:
+        assert line.count("**") == 2 and line.count("_") % 2 == 0, line
