@@ -38,14 +38,19 @@ async def test_strength_progresses_for_someone_who_follows_the_plan(app, clock):
     assert all(b - a <= 2.5 for a, b in zip(squat, squat[1:]))
 
 
-async def test_a_deload_is_recorded_and_never_compounds_or_goes_below_the_bar(app, clock):
-    """Why: deloads compounded, 60 -> 22.5 kg, and a squat fell below the empty bar."""
+async def today_after_three_failed_squats(app, clock, weight: float):
+    """/today a week after three weekly squat sessions at `weight` that fell short (2×2 at RPE 10)."""
     await run(app, "goal", goal="strength", days=3)
     for _ in range(3):
         clock.advance(days=7)
-        await run(app, "log", exercise="squat", weight=22.5, reps=2, sets=2, rpe=10)
+        await run(app, "log", exercise="squat", weight=weight, reps=2, sets=2, rpe=10)
     clock.advance(days=7)
-    today = await run(app, "today")
+    return await run(app, "today")
+
+
+async def test_a_deload_is_recorded_and_never_compounds_or_goes_below_the_bar(app, clock):
+    """Why: deloads compounded, 60 -> 22.5 kg, and a squat fell below the empty bar."""
+    today = await today_after_three_failed_squats(app, clock, 22.5)
     assert "deload" in section(today, "Barbell back squat")
     assert load_of(today, "Barbell back squat") == 20
     logged = await run(app, "log", exercise="squat", weight=20, reps=5, sets=2, rpe=6)
@@ -468,12 +473,7 @@ async def test_a_hold_is_not_prescribed_in_reps_in_reserve(app):
 async def test_a_deload_at_the_empty_bar_says_to_keep_the_bar_and_stop_earlier(app, clock):
     """Review: three failed sessions at the empty bar read "One lighter session, then back to 20 kg"
     with 20 kg prescribed: nothing is lighter, so the deload is by effort (more reps in reserve)."""
-    await run(app, "goal", goal="strength", days=3)
-    for _ in range(3):
-        clock.advance(days=7)
-        await run(app, "log", exercise="squat", weight=20, reps=2, sets=2, rpe=10)
-    clock.advance(days=7)
-    today = await run(app, "today")
+    today = await today_after_three_failed_squats(app, clock, 20)
     squat = section(today, "Barbell back squat")
     assert load_of(today, "Barbell back squat") == 20 and "lighter session" not in squat
     assert "keep 20 kg and stop every set 2 reps earlier than usual" in squat
