@@ -425,25 +425,29 @@ def _trailing(sessions: Sequence[SessionResult], test) -> int:
 def _sessions_without_progress(
     working: Sequence[SessionResult], since_deload: Sequence[SessionResult], *, by_reps: bool
 ) -> int:
-    """Sessions since the last one that set a new best (`_progressed`)."""
-    last_progress = max(
-        (index for index, session in enumerate(working) if _progressed(session, working[:index], by_reps)),
-        default=-1,
-    )
+    """Sessions since the last one that set a new best: a heavier load than ever, or a higher
+    RPE-anchored e1RM. With `by_reps` (weighted and assisted lifts: no e1RM without the body mass)
+    more reps per set than ever at this load or a harder one, so reps built at a new load count as
+    progress (§8 double progression). Each session's e1RM is computed once, against a running best."""
+    last_progress = -1
+    heaviest = best_performance = float("-inf")
+    earlier_reps: list[tuple[float, float]] = []  # (load, mean reps) of the sessions before
+    for index, session in enumerate(working):
+        mean_reps = _mean_reps(session)
+        performance = 0.0 if by_reps else session.performance
+        if index == 0 or session.load > heaviest + _TOLERANCE:
+            progressed = True
+        elif by_reps:
+            harder = (reps for load, reps in earlier_reps if load >= session.load - _TOLERANCE)
+            progressed = mean_reps > max(harder, default=0.0) + _TOLERANCE
+        else:
+            progressed = performance > best_performance * (1 + 1e-9) + _TOLERANCE
+        if progressed:
+            last_progress = index
+        heaviest = max(heaviest, session.load)
+        best_performance = max(best_performance, performance)
+        earlier_reps.append((session.load, mean_reps))
     return min(len(working) - 1 - last_progress, len(since_deload))
-
-
-def _progressed(session: SessionResult, earlier: Sequence[SessionResult], by_reps: bool) -> bool:
-    """A new best: a heavier load than ever, or a higher RPE-anchored e1RM. With `by_reps` (weighted
-    and assisted lifts: no e1RM without the body mass) more reps per set than ever at this load or
-    a harder one, so reps built at a new load count as progress (§8 double progression)."""
-    if not earlier or session.load > max(other.load for other in earlier) + _TOLERANCE:
-        return True
-    if by_reps:
-        harder = [_mean_reps(other) for other in earlier if other.load >= session.load - _TOLERANCE]
-        return _mean_reps(session) > max(harder, default=0.0) + _TOLERANCE
-    best = max(other.performance for other in earlier)
-    return session.performance > best * (1 + 1e-9) + _TOLERANCE
 
 
 def _mean_reps(session: SessionResult) -> float:
