@@ -371,15 +371,17 @@ def _add_calves(days: list[list[Exercise]], sets: list[list[int]], available: li
         index for index, day in enumerate(days)
         if len(day) < level.selection.exercises_per_session.high and _keeps_compound_share(day, calf, level)
     ]
-    def trains_legs(position: int) -> bool:
-        return any(set(exercise.primary) & _LEG_MUSCLES for exercise in days[position])
+    def preference(position: int) -> tuple:
+        """A day that trains the legs first, then the shortest, then the earliest."""
+        trains_legs = any(set(exercise.primary) & _LEG_MUSCLES for exercise in days[position])
+        return (not trains_legs, len(days[position]), position)
 
     if room:
-        index = min(room, key=lambda position: (not trains_legs(position), len(days[position]), position))
+        index = min(room, key=preference)
         days[index].append(calf)
         sets[index].append(int(level.sets.low))
         return
-    for index in sorted(range(len(days)), key=lambda position: (not trains_legs(position), len(days[position]), position)):
+    for index in sorted(range(len(days)), key=preference):
         for position in reversed(range(len(days[index]))):
             if days[index][position].kind is not Kind.ISOLATION:
                 continue

@@ -272,8 +272,6 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
         return ctx.text("today.prescription_weighted", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS and planned.exercise.loadable:
         return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
-    if measure is Measure.REPS and planned.exercise.equipment is Gear.BAND:
-        return ctx.text("today.prescription_band", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS:
         key = "today.prescription_band" if planned.exercise.equipment is Gear.BAND else "today.prescription_bodyweight"
         return ctx.text(key, reps=span(planned.reps_low, planned.reps_high), **values)

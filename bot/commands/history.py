@@ -18,7 +18,7 @@ from pydantic import Field
 from bot.coach.catalogue import Exercise, Measure
 from bot.coach.onerm import estimate_1rm, is_reliable
 from bot.commands.base import Command, Context, Interaction, count_argument
-from bot.commands.edits import day_menu
+from bot.commands.edits import DAY_FORMAT, day_menu
 from bot.commands.formatting import number
 from bot.commands.options import Options
 from bot.commands.planning import local_date
@@ -30,7 +30,6 @@ from bot.store.training_log import LogEntry
 
 SESSIONS_PER_PAGE = 6
 MAX_HISTORY_DAYS = 365
-
 
 
 class HistoryOptions(Options):
@@ -130,7 +129,7 @@ def session_section(
 ) -> Section:
     """The block as an embed field: "Mon 23 Nov · Full body A" over one line per exercise, with
     notes and records; `extra_lines` lets a caller add its own lines (e.g. coaching notes)."""
-    header = ctx.text("history.day", day=block.day.strftime("%a %d %b %Y"))
+    header = ctx.text("history.day", day=block.day.strftime(DAY_FORMAT))
     if block.session_id is not None and block.session_id in plan_days:
         header = ctx.text("history.day_with_plan", day=header, plan=plan_days[block.session_id])
     lines = []
@@ -183,7 +182,7 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
     if not moments:
         period = ctx.plural("count.days", days)
         latest = await ctx.app.log.latest_logged_at(user_id, exercise=exercise_key)
-        body = (ctx.text("history.empty_older", days=period, day=local_date(latest, zone).strftime("%a %d %b %Y"),
+        body = (ctx.text("history.empty_older", days=period, day=local_date(latest, zone).strftime(DAY_FORMAT),
                          limit=MAX_HISTORY_DAYS)
                 if latest is not None and latest <= ctx.now else ctx.text("history.empty", days=period))
         return Reply(title=ctx.text("history.title"), body=body, ephemeral=True)

@@ -376,8 +376,9 @@ class TrainingLog:
     ) -> dict[str, list[LogEntry]]:
         """Each exercise's entries (warm-ups left out) of its latest `sessions` training days, oldest first.
 
-        `day_of(logged_at)` names a training day (the lifter's local date). All the exercises are read with one statement: per exercise, a page of its newest rows
-        through `set_logs_by_user_exercise`, joined with UNION ALL. A lift is complete once one
+        `day_of(logged_at)` names a training day (the lifter's local date). All the exercises are
+        read with one statement: per exercise, a page of its newest rows through
+        `set_logs_by_user_exercise`, joined with UNION ALL. A lift is complete once one
         more training day shows up than asked for (so its oldest day kept is whole) or its log
         ends. The first page is one row per day; a lift logged as several rows a day (one per
         set, as imports write them) is read on from where its page ended, sized by the rows per
