@@ -190,6 +190,9 @@ class PlanRequest:
     # By exercise key, in `unit`, already achievable with the user's equipment: used exactly
     # as given (a held load is shown as logged) and wins over the 1RM estimate.
     working_load: Mapping[str, float] = field(default_factory=dict)
+    # By exercise key: a higher top of the rep range at the working load, the reps built before
+    # a big jump in load (`bot.coach.progression.jump_reps`).
+    reps_high: Mapping[str, int] = field(default_factory=dict)
     # The lifter's own choices: planned exercise key -> the key to train instead.
     swaps: Mapping[str, str] = field(default_factory=dict)
 
@@ -295,6 +298,7 @@ class Planner:
             reps = (self._assistance.reps_low, self._assistance.reps_high)
             pct = (self._assistance.pct_low, self._assistance.pct_high)
             rest = self._assistance.rest_seconds
+        reps = (reps[0], max(reps[1], request.reps_high.get(exercise.key, 0)))
         return PlannedExercise(
             exercise=exercise,
             sets=sets,

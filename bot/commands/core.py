@@ -238,8 +238,9 @@ def why_line(ctx: Context, progression: Progression, unit: Unit, exercise: Exerc
         facts["weight"] = load_text(ctx, exercise, float(facts["weight"]), unit)  # type: ignore[arg-type]
     if "e1rm" in facts:
         facts["e1rm"] = _load_text(float(facts["e1rm"]), unit)  # type: ignore[arg-type]
-    if "heaviest" in facts:
-        facts["heaviest"] = _load_text(float(facts["heaviest"]), unit)  # type: ignore[arg-type]
+    for name in ("heaviest", "heavier"):
+        if name in facts:
+            facts[name] = _load_text(float(facts[name]), unit)  # type: ignore[arg-type]
     if "step" in facts:
         step = _load_text(round(float(facts["step"]), 2), unit)  # type: ignore[arg-type]
         assisted = exercise is not None and exercise.assisted
