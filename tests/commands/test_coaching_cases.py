@@ -495,3 +495,22 @@ async def test_a_goal_switch_names_the_rpe_its_e1rm_counts(app, clock):
     clock.advance(days=2)
     why = section(await run(app, "today"), "Barbell bench press")
     assert "from your 80 kg × 8 at RPE 8 (e1RM 107 kg, counting its 2 reps in reserve)" in why
+
+
+async def test_an_advanced_lifter_is_never_prescribed_or_logged_at_rpe_10(app, clock):
+    """Review: advanced strength (and hypertrophy) read "RIR 0–2", and "Log as prescribed" recorded
+    RPE 10 (10 - RIR 0, §3.1): failure as the target, which ACSM 2026 says is not required."""
+    for goal in ("strength", "hypertrophy"):
+        await run(app, "goal", goal=goal, experience="advanced", days=4)
+        await run(app, "log", exercise="squat", weight=140, reps=5, sets=3, rpe=8)
+        clock.advance(days=1)
+        today = await run(app, "today")
+        assert all("RIR 0" not in s.value for s in today.reply.sections), goal
+        for s in today.reply.sections:  # everything gets a load by /log first
+            name = s.name.split(". ", 1)[1]
+            if load_of(today, name) is None:
+                await run(app, "log", exercise=name, weight=40, reps=6, sets=2, rpe=8)
+        await press(app, await run(app, "today"), "buttons.log_plan")
+        entries = await app.log.entries(ALICE.user_id)
+        assert entries and all(e.rpe is None or e.rpe <= 9 for e in entries), goal
+        clock.advance(days=1)
