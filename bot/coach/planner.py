@@ -258,8 +258,13 @@ class Planner:
         label, exercises = rotation[position]
         level = self._rules.level(request.goal, request.experience)
         exercises = tuple((self._swapped(exercise, request), sets) for exercise, sets in exercises)
-        planned = tuple(self._prescribe(exercise, sets, level, request) for exercise, sets in exercises)
-        return Session(label, request.rotation_index, position + 1, planned)
+        planned = []
+        trained: set[Pattern] = set()
+        for exercise, sets in exercises:
+            # NSCA (§1.1): a second lift of a pattern already trained this session is assistance.
+            planned.append(self._prescribe(exercise, sets, level, request, repeat=exercise.pattern in trained))
+            trained.add(exercise.pattern)
+        return Session(label, request.rotation_index, position + 1, tuple(planned))
 
     def week(self, request: PlanRequest) -> list[Session]:
         """The `days_per_week` sessions starting at the request's rotation index."""
@@ -288,12 +293,14 @@ class Planner:
             if other.pattern is exercise.pattern
         ]
 
-    def _prescribe(self, exercise: Exercise, sets: int, level: LevelRules, request: PlanRequest) -> PlannedExercise:
+    def _prescribe(self, exercise: Exercise, sets: int, level: LevelRules, request: PlanRequest,
+                   repeat: bool = False) -> PlannedExercise:
         # ACSM 2009: >=2-3 min for core multi-joint lifts, less for assistance work.
         rest = level.rest_seconds.high if exercise.kind is Kind.COMPOUND else level.rest_seconds.low
         reps = (int(level.reps.low), int(level.reps.high))
         pct = (float(level.intensity_pct.low), float(level.intensity_pct.high))
-        if request.goal is Goal.STRENGTH and exercise.kind is Kind.ISOLATION and self._assistance is not None:
+        assistance = exercise.kind is Kind.ISOLATION or repeat
+        if request.goal is Goal.STRENGTH and assistance and self._assistance is not None:
             # NSCA: assistance lifts in strength programs no heavier than an 8RM; ACSM 2009: 1-2 min rest.
             reps = (self._assistance.reps_low, self._assistance.reps_high)
             pct = (self._assistance.pct_low, self._assistance.pct_high)

@@ -253,3 +253,20 @@ def test_calves_are_trained_on_a_day_that_trains_the_legs(planner: Planner, goal
         exercises = [planned.exercise for planned in session.exercises]
         if any(Muscle.CALVES in exercise.primary for exercise in exercises):
             assert any(set(exercise.primary) & legs for exercise in exercises), (session.day_label, exercises)
+
+
+def test_a_second_lift_of_a_pattern_in_a_strength_session_is_assistance_not_a_1_to_5_rep_lift(rulebook, catalogue):
+    """Review: 5- and 6-day strength put a dumbbell bench press after the barbell bench at 1-5 reps.
+    NSCA (§1.1): in strength programs assistance exercises are no heavier than an 8RM."""
+    from bot.coach.loading import load_loading
+
+    assistance = load_loading().assistance
+    planner = Planner(rulebook, catalogue, assistance)
+    for experience, days in itertools.product(Experience, DAYS):
+        for session in planner.week(request(experience=experience, days=days)):
+            seen = set()
+            for planned in session.exercises:
+                if planned.exercise.pattern in seen or planned.exercise.kind is Kind.ISOLATION:
+                    assert (planned.reps_low, planned.reps_high) == (assistance.reps_low, assistance.reps_high), planned
+                seen.add(planned.exercise.pattern)
+
