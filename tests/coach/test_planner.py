@@ -270,3 +270,11 @@ def test_a_second_lift_of_a_pattern_in_a_strength_session_is_assistance_not_a_1_
                     assert (planned.reps_low, planned.reps_high) == (assistance.reps_low, assistance.reps_high), planned
                 seen.add(planned.exercise.pattern)
 
+
+def test_every_pull_day_of_a_six_day_strength_week_rows_or_pulls_twice(planner):
+    """Review: 6-day strength intermediate 'Pull B' was a lat pulldown, a suitcase carry and a curl."""
+    for experience in Experience:
+        for session in planner.week(request(experience=experience, days=6)):
+            if session.day_label.startswith("Pull"):
+                pulls = [p for p in session.exercises if p.exercise.pattern.value in ("horizontal_pull", "vertical_pull")]
+                assert len(pulls) >= 2, (experience, session.day_label, [p.exercise.key for p in session.exercises])
