@@ -334,7 +334,8 @@ class Planner:
         templates = SPLITS[days_per_week][1]
         if goal is Goal.STRENGTH:
             templates = tuple(_practise_main_lifts(template) for template in templates)
-        available = self._catalogue.available(equipment, experience)
+        available = [exercise for exercise in self._catalogue.available(equipment, experience)
+                     if exercise.max_reps is None or exercise.max_reps >= level.reps.high]
         count = level.selection.exercises_per_session
         for per_session in range(int(count.low), int(count.high) + 1):
             days = _select_exercises(templates, available, level, per_session)

@@ -278,3 +278,12 @@ def test_every_pull_day_of_a_six_day_strength_week_rows_or_pulls_twice(planner):
             if session.day_label.startswith("Pull"):
                 pulls = [p for p in session.exercises if p.exercise.pattern.value in ("horizontal_pull", "vertical_pull")]
                 assert len(pulls) >= 2, (experience, session.day_label, [p.exercise.key for p in session.exercises])
+
+
+@pytest.mark.parametrize("goal", [Goal.HYPERTROPHY, Goal.ENDURANCE, Goal.HEALTH])
+def test_a_conventional_deadlift_is_never_planned_for_sets_of_8_or_more(planner, goal):
+    """Review: hypertrophy novices got barbell deadlifts for 8-12 reps; the hinge is the Romanian deadlift."""
+    for experience, days in itertools.product(Experience, DAYS):
+        keys = {p.exercise.key for s in planner.week(request(goal, experience, days)) for p in s.exercises}
+        assert "barbell-deadlift" not in keys, (goal, experience, days)
+        assert any(planner_hinge in keys for planner_hinge in ("romanian-deadlift", "dumbbell-romanian-deadlift"))
