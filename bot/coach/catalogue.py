@@ -123,6 +123,7 @@ class Exercise(BaseModel):
     difficulty: int = Field(default=1, ge=1, le=3, strict=True)
     measure: Measure = Measure.REPS
     harder: str | None = None  # the next variation once every set reaches the top of the range
+    ballistic: bool = Field(default=False, strict=True)  # thrown by the hips (a swing): no 1RM, no %1RM
     max_reps: int | None = Field(default=None, ge=1, le=30)  # longest set a coach programs it for
     max_reps_source: str | None = Field(default=None, min_length=3)
 
@@ -158,8 +159,9 @@ class Exercise(BaseModel):
     @property
     def has_1rm(self) -> bool:
         """Whether a logged load gives a 1RM: not for added load or assistance, whose total
-        (body mass plus or minus the load) Liftcoach does not know."""
-        return self.loadable and not (self.assisted or self.added_load)
+        (body mass plus or minus the load) Liftcoach does not know, nor for a ballistic lift (a
+        swing), whose load is thrown, not lifted to a limit."""
+        return self.loadable and not (self.assisted or self.added_load or self.ballistic)
 
     @property
     def muscles(self) -> tuple[Muscle, ...]:

@@ -299,9 +299,10 @@ class Planner:
         rest = level.rest_seconds.high if exercise.kind is Kind.COMPOUND else level.rest_seconds.low
         reps = (int(level.reps.low), int(level.reps.high))
         pct = (float(level.intensity_pct.low), float(level.intensity_pct.high))
-        assistance = exercise.kind is Kind.ISOLATION or repeat
+        assistance = exercise.kind is Kind.ISOLATION or exercise.ballistic or repeat
         if request.goal is Goal.STRENGTH and assistance and self._assistance is not None:
             # NSCA: assistance lifts in strength programs no heavier than an 8RM; ACSM 2009: 1-2 min rest.
+            # A swing is thrown, not ground out: no 1-5 rep sets.
             reps = (self._assistance.reps_low, self._assistance.reps_high)
             pct = (self._assistance.pct_low, self._assistance.pct_high)
             rest = self._assistance.rest_seconds

@@ -271,6 +271,8 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
         return ctx.text("today.prescription_assisted", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS and planned.exercise.added_load:
         return ctx.text("today.prescription_weighted", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS and planned.exercise.ballistic:
+        return ctx.text("today.prescription_ballistic", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS and planned.exercise.loadable:
         return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS:

@@ -287,3 +287,10 @@ def test_a_conventional_deadlift_is_never_planned_for_sets_of_8_or_more(planner,
         keys = {p.exercise.key for s in planner.week(request(goal, experience, days)) for p in s.exercises}
         assert "barbell-deadlift" not in keys, (goal, experience, days)
         assert any(planner_hinge in keys for planner_hinge in ("romanian-deadlift", "dumbbell-romanian-deadlift"))
+
+
+def test_a_ballistic_swing_has_no_1rm(catalogue):
+    """Review: kettlebell swings were prescribed as % 1RM; a ballistic lift has no 1RM to take a share of."""
+    swing = catalogue.get("kettlebell-swing")
+    assert swing.ballistic and not swing.has_1rm
+    assert not catalogue.get("romanian-deadlift").ballistic

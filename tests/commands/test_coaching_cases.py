@@ -514,3 +514,10 @@ async def test_an_advanced_lifter_is_never_prescribed_or_logged_at_rpe_10(app, c
         entries = await app.log.entries(ALICE.user_id)
         assert entries and all(e.rpe is None or e.rpe <= 9 for e in entries), goal
         clock.advance(days=1)
+
+
+async def test_a_kettlebell_swing_is_prescribed_without_a_1rm(app, clock):
+    """Review: swings read "3 × 1–5 reps · 85–95% 1RM": a ballistic lift has no 1RM, and is not ground out for singles."""
+    await run(app, "goal", goal="strength", days=3, equipment="dumbbells")
+    line = section(await swap_in(app, "hinge", "kettlebell-swing"), "Kettlebell swing")
+    assert "% 1RM" not in line and "8–12 reps" in line, line
