@@ -26,6 +26,7 @@ DEADLINE_MS = 1000.0
 CHART_BACKLOG_TIMEOUT = 600.0  # seconds: 300 charts at ~0.3 s each in one worker, with room
 ANSWER_TIMEOUT = 4.0  # seconds; the fake refuses answers after 3 s, so nothing comes later
 FAST = ("today", "log", "history")
+ISSUE_12 = ("today", "log")  # held to /help's p99 by issue 12
 OPTIONS = {
     "noop": {},
     "help": {},
@@ -153,6 +154,7 @@ def figures(backend: str, size: Size, latencies: dict[tuple[int, str], list[floa
                 p99, "ms", None if name == "noop" else floor, "/noop p99",
                 f"ratio <= {TARGET_RATIO}" if targeted else "", p99 / floor <= TARGET_RATIO if targeted else None,
             ))
+    result += _against_help(bench, size, latencies)
     floor = percentile(latencies[(size.target_burst, "noop")], 0.99)
     for name, samples in beside_charts.items():
         p99 = percentile(samples, 0.99)
@@ -172,6 +174,28 @@ def figures(backend: str, size: Size, latencies: dict[tuple[int, str], list[floa
     missed = sum(1 for ms in every if ms == MISSED)
     result.append(Figure(bench, f"interactions not answered within Discord's 3 s (of {len(every)})", missed, "",
                          target="= 0", met=missed == 0))
+    return result
+
+
+def _against_help(bench: str, size: Size, latencies: dict[tuple[int, str], list[float]]) -> list[Figure]:
+    """Issue 12's figures: /today and /log p99 against /help p99 at the target burst, and the same ratio
+    for one command at a time (p50 of the 1-bursts), which is what each command costs on its own.
+
+    The quotient of the two is what concurrency adds: above 1 if the commands queued on storage
+    behind each other (one connection, one lock), about 1 if the burst only shares the CPU.
+    """
+    burst = size.target_burst
+    help_p99 = percentile(latencies[(burst, "help")], 0.99)
+    help_alone = percentile(latencies[(1, "help")], 0.5)
+    result = []
+    for name in ISSUE_12:
+        p99 = percentile(latencies[(burst, name)], 0.99)
+        alone = percentile(latencies[(1, name)], 0.5)
+        result.append(Figure(bench, f"issue 12: {burst} concurrent /{name} p99", p99, "ms", help_p99,
+                             f"/help p99 at {burst}", f"ratio <= {TARGET_RATIO}", p99 / help_p99 <= TARGET_RATIO))
+        result.append(Figure(bench, f"issue 12: 1 at a time /{name} p50", alone, "ms", help_alone, "/help p50 at 1"))
+        result.append(Figure(bench, f"issue 12: /{name}'s ratio to /help at {burst} over its ratio at 1 "
+                             f"(> 1: queued on storage)", (p99 / help_p99) / (alone / help_alone), ""))
     return result
 
 
