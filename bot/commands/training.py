@@ -415,8 +415,11 @@ async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
 # -- logging a whole session from /today --------------------------------------------------------
 
 _FORM_LINE = re.compile(
-    r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?|\?)\s*(?:kg|lb)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$", re.I
+    r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?|\?)\s*(?P<unit>kgs?|lbs?)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$",
+    re.I,
 )
+# A unit typed after a load in the form ("135lb x 5"): the load is in that unit, whatever the user's is.
+_FORM_UNITS = {"kg": Unit.KG, "kgs": Unit.KG, "lb": Unit.LB, "lbs": Unit.LB}
 # In the form, "?" stands for a load not known yet; a line left with it is an exercise not logged.
 UNKNOWN_LOAD = "?"
 
@@ -540,17 +543,20 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
         if match["weight"] == UNKNOWN_LOAD:
             continue
         exercise = await find_exercise(ctx, match["name"])
-        weight_kg = check_load(ctx, float(match["weight"].replace(",", ".")))
+        typed = float(match["weight"].replace(",", "."))
+        typed_unit = _FORM_UNITS[match["unit"].casefold()] if match["unit"] else ctx.profile.units
+        weight_kg = to_kg(typed, typed_unit)
+        in_user_unit = round(from_kg(weight_kg, ctx.profile.units), 2)
+        check_load(ctx, in_user_unit)  # refused over the limit, which it names in the user's unit
         planned = planned_by_key.get(exercise.key)
         for reps_text in filter(None, re.split(r"[\s,]+", match["reps"].strip())):
             reps = int(reps_text)
             if not 1 <= reps <= 100:
                 raise UserError("errors.range", option="reps", low=1, high=100)
             pain = pains[exercise.key][1] if exercise.key in pains else Pain.NONE
-            typed = float(match["weight"].replace(",", "."))
             deload = is_deload_set(plan.progressions.get(exercise.key),
-                                   exercise.as_load(typed) if isinstance(exercise, Exercise) else typed)
-            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload,
+                                   exercise.as_load(in_user_unit) if isinstance(exercise, Exercise) else in_user_unit)
+            entries.append(logged(exercise.key, weight_kg, typed_unit, reps, 1, planned, deload=deload,
                                   pain=None if pain is Pain.NONE else pain.value))
             per_exercise[exercise.key] += 1
             if per_exercise[exercise.key] > MAX_SETS:
