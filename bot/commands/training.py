@@ -261,7 +261,9 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(ctx.text(key, e1rm=show_estimate(ctx, e1rm), limit=ACCURATE_REP_LIMIT))
     if deload:
         lines.append(ctx.text("log.deload_recorded"))
-    if target is not None:
+    # Sharp pain stops the exercise for today: no rest before a next set, no records to celebrate.
+    sharp = options.pain is Pain.SHARP
+    if target is not None and not sharp:
         lines.append(rest_line(ctx, target))
     if session is not None:
         # A set logged now is in this week, so the week's latest sets tell the day's logged exercises.
@@ -282,7 +284,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         # A pain word in the note is never ignored: ask, and act on the answer.
         question, buttons = ask_about_pain(ctx, entry.log_id, word, exercise.name)
         sections.append(question)
-    if records:
+    if records and not sharp:
         sections.append(Section(name=ctx.text("log.records_title"), value="\n".join(ctx.text(k) for k in records)))
     sections.append(Section(name=ctx.text("log.week_title"),
                             value="\n".join(weekly_volume_lines(ctx, exercise, stored.week_sets))))

@@ -30,3 +30,29 @@ async def test_today_in_gentle_sessions_after_a_yes_is_private(app):
     await answer_the_screen(app, yes_to_first=True)
     gentle = await run(app, "today")
     assert "Gentle sessions (health check)" in gentle.reply.body and gentle.reply.ephemeral
+
+
+async def test_a_set_logged_with_sharp_pain_gets_no_rest_timer_and_no_records(app):
+    # "Stop: sharp pain ... stop that exercise today" came with "Rest 3 min: next set ..." and
+    # "New records: Heaviest load" in the same reply.
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="bench", weight=50, reps=5)
+    plain = await run(app, "log", exercise="bench", weight=52.5, reps=5)
+    assert "Rest " in plain.reply.body and "records" in str(plain.reply.sections).casefold()
+    sharp = await run(app, "log", exercise="bench", weight=55, reps=5, pain="sharp")
+    assert "Stop: sharp pain" in str(sharp.reply.sections)
+    assert "Rest " not in sharp.reply.body and "records" not in str(sharp.reply.sections).casefold()
+
+
+async def test_a_lift_held_for_pain_says_so_in_its_own_line(app, clock):
+    # The top said "load held after mild pain last time" while the squat's line said
+    # "Why: +2.5 kg: 2×6 at RPE 7 last time"; a paused bench said "held: 0 of 2 sets reached 6".
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="squat", weight=62.5, reps=6, sets=2, rpe=7, pain="mild")
+    await run(app, "log", exercise="bench", weight=52.5, reps=3, sets=2, rpe=9.5, pain="sharp")
+    clock.advance(days=2)
+    today = await run(app, "today")
+    lines = {section.name.split(". ", 1)[1]: section.value for section in today.reply.sections}
+    squat, bench = lines["Barbell back squat"], lines["Barbell bench press"]
+    assert "62.5 kg" in squat and "held: mild pain last time" in squat and "+2.5" not in squat
+    assert "52.5 kg" in bench and "progression paused after sharp pain" in bench and "reached" not in bench
