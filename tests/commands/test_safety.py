@@ -56,3 +56,11 @@ async def test_a_lift_held_for_pain_says_so_in_its_own_line(app, clock):
     squat, bench = lines["Barbell back squat"], lines["Barbell bench press"]
     assert "62.5 kg" in squat and "held: mild pain last time" in squat and "+2.5" not in squat
     assert "52.5 kg" in bench and "progression paused after sharp pain" in bench and "reached" not in bench
+
+
+async def test_declining_the_screen_carries_the_disclaimer_once(app):
+    # "No problem: ..." carried its own "not medical advice" sentence above the one every reply gets.
+    goal = await run(app, "goal", goal="strength")
+    declined = await app.interact(ALICE, action_of(goal, "screen-decline"))
+    assert "No problem" in declined.reply.body and "medical advice" not in declined.reply.body
+    assert "medical advice" in declined.disclaimer
