@@ -441,6 +441,7 @@ async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry
         title=ctx.text("today.done_title"),
         body=ctx.text("log.session_logged", entries=ctx.plural("count.entries", len(entries)), day=session.day_label, next_day=following.day_label),
         tone=Tone.SUCCESS,
+        ephemeral=True,  # like /log: what someone lifted, and any pain they report, is theirs
     )
 
 
@@ -452,7 +453,7 @@ async def _log_session(ctx: Context, session: Session, entries: list[NewEntry], 
     await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now)
     lines = [ctx.text("log.session_entries", entries=ctx.plural("count.entries", len(entries)), day=session.day_label)]
     lines.extend(await complete_if_logged(ctx, session, source=source))
-    return Reply(title=ctx.text("log.title"), body="\n".join(lines), tone=Tone.SUCCESS)
+    return Reply(title=ctx.text("log.title"), body="\n".join(lines), tone=Tone.SUCCESS, ephemeral=True)
 
 
 def _rotation(ctx: Context, argument: str) -> int:

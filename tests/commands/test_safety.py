@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers import ALICE, action_of, run
+from bot.replies import Tone
+from tests.helpers import ALICE, BOB, action_of, press, run
 
 
 async def answer_the_screen(app, yes_to_first: bool) -> None:
@@ -64,3 +65,20 @@ async def test_declining_the_screen_carries_the_disclaimer_once(app):
     declined = await app.interact(ALICE, action_of(goal, "screen-decline"))
     assert "No problem" in declined.reply.body and "medical advice" not in declined.reply.body
     assert "medical advice" in declined.disclaimer
+
+
+async def test_what_the_log_buttons_record_is_private_like_log(app, clock):
+    # /log answered privately, but "Log as prescribed" and the form (with its pain lines: "Stop:
+    # sharp pain") answered in the channel, under the public /today. "Session done" stays public.
+    for caller in (ALICE, BOB):
+        await run(app, "goal", goal="strength", caller=caller)
+        await run(app, "log", exercise="squat", weight=60, reps=5, caller=caller)
+    clock.advance(days=2)
+    today = await run(app, "today")
+    assert not today.reply.ephemeral
+    as_prescribed = await press(app, today, "buttons.log_plan")
+    assert as_prescribed.reply.tone is Tone.SUCCESS and as_prescribed.reply.ephemeral
+    assert not (await press(app, today, "buttons.done")).reply.ephemeral
+    form = await press(app, await run(app, "today", caller=BOB), "buttons.log_form", caller=BOB,
+                       sets="Barbell back squat: 62.5 x 5, 5", pain="Barbell back squat: sharp")
+    assert "Stop: sharp pain" in str(form.reply.sections) and form.reply.ephemeral
