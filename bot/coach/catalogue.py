@@ -123,6 +123,7 @@ class Exercise(BaseModel):
     difficulty: int = Field(default=1, ge=1, le=3, strict=True)
     measure: Measure = Measure.REPS
     harder: str | None = None  # the next variation once every set reaches the top of the range
+    one_dumbbell: bool = Field(default=False, strict=True)  # one dumbbell (goblet squat): its load is not "per dumbbell"
     ballistic: bool = Field(default=False, strict=True)  # thrown by the hips (a swing): no 1RM, no %1RM
     max_reps: int | None = Field(default=None, ge=1, le=30)  # longest set a coach programs it for
     max_reps_source: str | None = Field(default=None, min_length=3)
@@ -135,6 +136,8 @@ class Exercise(BaseModel):
             raise ValueError("a muscle cannot be both primary and secondary")
         if self.equipment in (Gear.WEIGHTED_BODYWEIGHT, Gear.ASSISTED) and not self.loadable:
             raise ValueError("a weighted bodyweight or assisted exercise is loadable (added load or assistance)")
+        if self.one_dumbbell and self.equipment is not Gear.DUMBBELL:
+            raise ValueError("one_dumbbell is for dumbbell exercises")
         if (self.max_reps is None) != (self.max_reps_source is None):
             raise ValueError("max_reps needs its max_reps_source, and only with max_reps")
         if self.assisted and self.harder is None:

@@ -300,7 +300,8 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
     elif planned.load is not None and exercise.added_load:
         lines.append(ctx.text("today.load_added", load=load_text(ctx, exercise, planned.load, unit)))
     elif planned.load is not None:
-        key = "today.load_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.load"
+        key = "today.load_one_dumbbell" if exercise.one_dumbbell else \
+            "today.load_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.load"
         lines.append(ctx.text(key, load=format_load(planned.load, unit)))
         if grid is not None and grid.barbell:
             plates = plates_per_side(planned.load, equipment)
@@ -321,7 +322,8 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
             key = "today.band_cue" if exercise.equipment is Gear.BAND else "today.bodyweight_cue"
             lines.append(ctx.text(key, top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     else:
-        key = "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
+        key = "today.effort_cue_one_dumbbell" if exercise.one_dumbbell else \
+            "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
         lines.append(ctx.text(key, reps=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     if held is not None:
         lines.append(ctx.text("today.why", why=held))

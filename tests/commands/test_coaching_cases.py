@@ -79,7 +79,8 @@ async def test_light_loads_rise_by_the_next_dumbbell(app, clock):
     today = await run(app, "today")
     name = next(
         s.name.split(". ", 1)[1] for s in today.reply.sections
-        if app.catalogue.find(s.name.split(". ", 1)[1]).equipment.value == "dumbbell"
+        if (exercise := app.catalogue.find(s.name.split(". ", 1)[1])).equipment.value == "dumbbell"
+        and not exercise.one_dumbbell  # a pair: "per dumbbell"
     )
     await run(app, "log", exercise=name, weight=6, reps=12, sets=2, rpe=8)
     clock.advance(days=2)
@@ -521,3 +522,16 @@ async def test_a_kettlebell_swing_is_prescribed_without_a_1rm(app, clock):
     await run(app, "goal", goal="strength", days=3, equipment="dumbbells")
     line = section(await swap_in(app, "hinge", "kettlebell-swing"), "Kettlebell swing")
     assert "% 1RM" not in line and "8–12 reps" in line, line
+
+
+async def test_a_lift_done_with_one_dumbbell_reads_one_dumbbell_not_per_dumbbell(app, clock):
+    """Review: "Goblet squat · Load: 20 kg per dumbbell": a goblet squat is one dumbbell held in both
+    hands (a one-arm row, one dumbbell at a time); "per dumbbell" suggests a pair of 20s."""
+    await run(app, "goal", goal="hypertrophy", days=3, equipment="dumbbells")
+    cue = section(await run(app, "today"), "Goblet squat")
+    assert "pick a dumbbell you could" in cue and "per dumbbell" not in cue, cue
+    await run(app, "log", exercise="goblet squat", weight=20, reps=10, sets=2, rpe=8)
+    clock.advance(days=2)
+    line = section(await run(app, "today"), "Goblet squat")
+    assert "**20 kg**, one dumbbell" in line and "per dumbbell" not in line, line
+    assert app.catalogue.get("dumbbell-row").one_dumbbell and not app.catalogue.get("dumbbell-bench-press").one_dumbbell
