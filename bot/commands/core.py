@@ -358,6 +358,7 @@ def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *
             days=profile.days_per_week,
             split=split_name(profile.days_per_week),
         ),
+        *([ctx.text("today.terms_hint")] if profile.experience is Experience.NOVICE else []),
         *extra_lines,
     ]
     rotation = str(session.rotation_index)
@@ -609,7 +610,8 @@ def format_load_list(sizes: tuple[float, ...], unit: Unit) -> str:
 async def help_(ctx: Context, options: NoOptions) -> Reply:
     names = sorted({name.split(" ")[0] for name in ctx.app.commands})
     lines = [ctx.text("help.line", command=name, summary=ctx.text(f"help.commands.{name}")) for name in names]
-    return Reply(title=ctx.text("help.title"), body="\n".join([ctx.text("help.intro"), "", *lines]))
+    return Reply(title=ctx.text("help.title"), body="\n".join([ctx.text("help.intro"), "", *lines]),
+                 sections=(Section(name=ctx.text("help.terms_title"), value=ctx.text("help.terms")),))
 
 
 COMMANDS = (

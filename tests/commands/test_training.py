@@ -382,3 +382,10 @@ async def test_a_misspelt_exercise_in_the_log_form_gets_advice_the_form_can_foll
     assert failed.reply.tone is Tone.ERROR and failed.reply.body.startswith("Line 2: I don't know the exercise")
     assert "Did you mean" in failed.reply.body and "`/log exercise:Dumbel shoulder press custom:True`" in failed.reply.body
     assert await snapshot(app) == before
+
+
+async def test_a_novices_today_points_to_the_terms_in_help(app):
+    await run(app, "goal", goal="strength", experience="novice")
+    assert "`/help` explains them" in (await run(app, "today")).reply.body
+    await run(app, "goal", goal="strength", experience="advanced")
+    assert "`/help` explains them" not in (await run(app, "today")).reply.body
