@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.commands.base import Interaction
 from tests.helpers import ALICE, press, run
 
@@ -535,3 +537,14 @@ async def test_a_lift_done_with_one_dumbbell_reads_one_dumbbell_not_per_dumbbell
     line = section(await run(app, "today"), "Goblet squat")
     assert "**20 kg**, one dumbbell" in line and "per dumbbell" not in line, line
     assert app.catalogue.get("dumbbell-row").one_dumbbell and not app.catalogue.get("dumbbell-bench-press").one_dumbbell
+
+
+async def test_kettlebells_can_be_named_in_the_unit_they_are_sold_in(app):
+    # Kettlebells are sold in kg even where lifters count in lb: "16kg,24kg" was refused for a lb user.
+    await run(app, "goal", goal="hypertrophy", days=3, equipment="dumbbells")
+    await run(app, "settings", units="lb")
+    saved = await run(app, "equipment", kettlebells="16kg, 24 KG, 35lb")
+    assert saved.reply.tone.value != "error", saved.reply.body
+    assert (await app.equipment.get(ALICE.user_id)).kettlebells_kg == pytest.approx((15.88, 16.0, 24.0), abs=0.01)
+    refused = await run(app, "equipment", kettlebells="16 stone")
+    assert refused.reply.tone.value == "error"
