@@ -529,10 +529,11 @@ def _mean_reps(session: SessionResult) -> float:
 
 
 def _summary(session: SessionResult) -> dict[str, object]:
-    """"3×5 at RPE 7" facts: sets, reps (one number when all equal) and the hardest RPE."""
+    """"3×5 at RPE 7" facts: the sets done in lifters' notation (`done`: "3×5", or "5/4/4/3" when the
+    reps differ, as /history writes them), sets, the fewest reps, and the hardest RPE."""
     reps = session.reps
-    shown = str(reps[0]) if len(set(reps)) == 1 else ", ".join(map(str, reps))
-    facts: dict[str, object] = {"sets": len(reps), "reps": shown, "weight": session.load}
+    done = f"{len(reps)}×{reps[0]}" if len(set(reps)) == 1 else "/".join(map(str, reps))
+    facts: dict[str, object] = {"sets": len(reps), "reps": min(reps), "done": done, "weight": session.load}
     if session.top_rpe is not None:
         facts["rpe"] = _number(session.top_rpe)
     return facts

@@ -99,6 +99,8 @@ def test_fewer_sets_than_planned_hold_the_load_and_say_so():
     assert held.facts["planned"] == 3
     short = decide([session(0, 60, reps=(5, 3, 3))])
     assert short.reason is Reason.BELOW_RANGE
+    # Sets of different reps read "4×5, 4, 4, 3" ("4 sets of 5, then 4, 4, 3"): now as /history writes them.
+    assert short.facts["done"] == "5/3/3" and decide([session(0, 60, reps=(3, 3, 3))]).facts["done"] == "3×3"
     assert decide([session(0, 60, reps=(3,))]).reason is Reason.BELOW_RANGE
 
 
