@@ -100,6 +100,13 @@ class ProgressionRules(_Frozen):
         return self
 
 
+class VolumeRules(_Frozen):
+    """Which logged sets are hard sets (§5): warm-ups never, and none logged easier than `hard_set_min_rpe`."""
+
+    hard_set_min_rpe: Annotated[float, Field(ge=5, le=9)]
+    hard_set_min_rpe_source: Source
+
+
 class AssistanceRules(_Frozen):
     """Single-joint assistance lifts in strength plans (NSCA: no heavier than an 8RM)."""
 
@@ -127,6 +134,7 @@ class Measures(_Frozen):
 class Loading(_Frozen):
     equipment: dict[Unit, EquipmentProfile]
     progression: ProgressionRules
+    volume: VolumeRules
     assistance: AssistanceRules
     measures: Measures
 

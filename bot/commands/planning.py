@@ -193,11 +193,13 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     return TodaysPlan(session, progressions, equipment, safety)
 
 
-def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise]) -> dict[Muscle, float]:
-    """Logged sets per muscle, counted as the planner budgets them (primary 1, secondary 0.5)."""
+def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise], min_rpe: float) -> dict[Muscle, float]:
+    """Logged hard sets per muscle, counted as the planner budgets them (primary 1, secondary 0.5);
+    a set logged with an RPE below `min_rpe` (`VolumeRules.hard_set_min_rpe`) is no hard set."""
     counts: dict[str, int] = defaultdict(int)
     for entry in entries:
-        counts[entry.exercise] += entry.sets
+        if entry.rpe is None or entry.rpe >= min_rpe:
+            counts[entry.exercise] += entry.sets
     return muscle_sets(counts, exercises)
 
 

@@ -304,8 +304,9 @@ async def _volume_view(ctx: Context, log: Log) -> Drawn | None:
 async def _sets_view(ctx: Context, log: Log) -> Drawn | None:
     exercises = {exercise.key: exercise for exercise in ctx.app.catalogue}
     by_week: list[dict] = [defaultdict(float) for _ in log.weeks]
+    min_rpe = ctx.app.loading.volume.hard_set_min_rpe
     for entry in log.window:
-        for muscle, sets in hard_sets_by_muscle([entry], exercises).items():
+        for muscle, sets in hard_sets_by_muscle([entry], exercises, min_rpe).items():
             by_week[_week_index(log.weeks, log.day_of(entry.logged_at))][muscle] += sets
     trained = [muscle for muscle in Muscle if any(week.get(muscle) for week in by_week)]
     if not trained:

@@ -249,6 +249,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
                pain=options.pain.value if options.pain not in (None, Pain.NONE) else None),
         when,
         week_start=week_start_utc(ctx),
+        hard_set_min_rpe=ctx.app.loading.volume.hard_set_min_rpe,
     )
     entry = stored.entry
     lines = [ctx.text("log.stored", sets=entry.sets, reps=entry.reps, load=show_kind(ctx, kind, weight_kg),

@@ -85,8 +85,8 @@ class LoggedSet:
     # Reps -> the heaviest and the lightest load (kg) of the exercise's work sets before this one.
     heaviest_by_reps: dict[int, float]
     lightest_by_reps: dict[int, float]
-    # Exercise -> work sets since the week's start (this set included unless backfilled to an
-    # earlier week), and the latest one's ISO time.
+    # Exercise -> hard sets since the week's start (this set included unless backfilled to an
+    # earlier week or logged easier than a hard set), and the latest work set's ISO time.
     week_sets: dict[str, int]
     latest_this_week: dict[str, str]
     last_completed: datetime | None  # the user's latest completed plan session
@@ -115,7 +115,11 @@ _AFTER_LOG = sa.union_all(
            set_logs.c.log_id != sa.bindparam("log_id"))
     .group_by(set_logs.c.exercise, set_logs.c.reps),
     sa.select(sa.literal_column("'week'"), set_logs.c.exercise, sa.null(), sa.null(), sa.null(),
-              sa.func.sum(set_logs.c.sets), sa.func.max(set_logs.c.logged_at))
+              # Hard sets only (a set logged easier than `hard_rpe` is not one); the latest time
+              # counts every work set, since it tells the day's logged exercises.
+              sa.func.sum(sa.case((sa.or_(set_logs.c.rpe.is_(None), set_logs.c.rpe >= sa.bindparam("hard_rpe")),
+                                   set_logs.c.sets), else_=0)),
+              sa.func.max(set_logs.c.logged_at))
     .where(set_logs.c.user_id == _USER, set_logs.c.logged_at >= sa.bindparam("week_start"), _WORK)
     .group_by(set_logs.c.exercise),
     sa.select(sa.literal_column("'completed'"), sa.null(), sa.null(), sa.null(), sa.null(), sa.null(),
@@ -206,11 +210,13 @@ class TrainingLog:
         async with self.db.transaction() as connection:
             return [await _insert(connection, user_id, entry, now, session_id, action_id) for entry in entries]
 
-    async def log_set(self, user_id: int, entry: NewEntry, now: datetime, *, week_start: datetime) -> LoggedSet:
+    async def log_set(self, user_id: int, entry: NewEntry, now: datetime, *, week_start: datetime,
+                      hard_set_min_rpe: float) -> LoggedSet:
         """Store one /log entry (an action of its own) and read back, in one more statement, what its
-        reply tells: the records it had to beat, this week's sets and the latest completed session.
+        reply tells: the records it had to beat, this week's hard sets and the latest completed session.
 
-        `week_start`: the UTC instant the lifter's week began. Two statements instead of five; the
+        `week_start`: the UTC instant the lifter's week began; a set logged with an RPE below
+        `hard_set_min_rpe` is no hard set (`LoggedSet.week_sets`). Two statements instead of five; the
         records are read after the insert, leaving the new row out, which is what reading them
         before it gives.
         """
@@ -218,7 +224,7 @@ class TrainingLog:
             stored = await _insert(connection, user_id, entry, now, None, new_action_id())
             rows = (await connection.execute(_AFTER_LOG, {
                 "user_id": user_id, "exercise": stored.exercise, "log_id": stored.log_id,
-                "week_start": week_start.isoformat(),
+                "week_start": week_start.isoformat(), "hard_rpe": hard_set_min_rpe,
             })).mappings().all()
         heaviest: dict[int, float] = {}
         lightest: dict[int, float] = {}

@@ -7,7 +7,7 @@ import pytest
 
 from bench.seed import seed_users
 from bot.coach.units import KG_PER_LB
-from bot.coach.vocabulary import Experience, Goal
+from bot.coach.vocabulary import Experience, Goal, Muscle, Unit
 from bot.commands.base import Context, Interaction
 from bot.commands.planning import (
     equipment_profile,
@@ -389,3 +389,26 @@ async def test_a_novices_today_points_to_the_terms_in_help(app):
     assert "`/help` explains them" in (await run(app, "today")).reply.body
     await run(app, "goal", goal="strength", experience="advanced")
     assert "`/help` explains them" not in (await run(app, "today")).reply.body
+
+
+async def test_sets_logged_well_short_of_failure_are_no_hard_sets(app):
+    # A set logged at RPE 5 counted as a hard set ("chest: 1 of 10–16"), though hard sets are those
+    # close to failure (training-science.md §5, RPE >= 7-8): only RPE 7+ (or no RPE) counts now.
+    await run(app, "goal", goal="hypertrophy")
+    easy = await run(app, "log", exercise="bench", weight=40, reps=10, sets=3, rpe=5)
+    [week] = [s for s in easy.reply.sections if s.name == app.prompts.text("log.week_title")]
+    assert week.value.startswith("chest: 0 of"), week.value
+    hard = await run(app, "log", exercise="bench", weight=60, reps=8, sets=2, rpe=8)
+    [week] = [s for s in hard.reply.sections if s.name == app.prompts.text("log.week_title")]
+    assert week.value.startswith("chest: 2 of"), week.value
+
+
+def test_the_sets_chart_counts_hard_sets_as_log_does():
+    from bot.coach.catalogue import load_catalogue
+    from bot.commands.planning import hard_sets_by_muscle
+    from bot.store.training_log import LogEntry
+
+    exercises = {exercise.key: exercise for exercise in load_catalogue()}
+    logged = [LogEntry(exercise="barbell-bench-press", weight_kg=40, entered_unit=Unit.KG, reps=10, sets=3, rpe=rpe)
+              for rpe in (5.0, 8.0, None)]
+    assert hard_sets_by_muscle(logged, exercises, 7.0)[Muscle.CHEST] == 6

@@ -74,7 +74,7 @@ async def test_a_logged_set_reads_back_what_the_whole_log_gives(app, clock):
     await app.users.complete_session(ALICE.user_id, 0, "Full body A", Goal.HYPERTROPHY, completed, source="logged")
     before = await app.log.entries(ALICE.user_id, exercise=SQUAT)
 
-    stored = await app.log.log_set(ALICE.user_id, _squat(125, 2), now, week_start=week_start)
+    stored = await app.log.log_set(ALICE.user_id, _squat(125, 2), now, week_start=week_start, hard_set_min_rpe=7)
 
     assert stored.entry == (await app.log.entries(ALICE.user_id, exercise=SQUAT))[-1]
     assert stored.heaviest_by_reps == {3: 130, 5: 110, 10: 90, 2: 120}
@@ -91,6 +91,6 @@ async def test_a_logged_set_reads_back_what_the_whole_log_gives(app, clock):
 async def test_a_first_set_has_no_records_and_no_completed_session(app, clock):
     now = clock()
     await app.users.ensure(ALICE.user_id, now)
-    stored = await app.log.log_set(ALICE.user_id, _squat(100), now, week_start=now - timedelta(hours=9))
+    stored = await app.log.log_set(ALICE.user_id, _squat(100), now, week_start=now - timedelta(hours=9), hard_set_min_rpe=7)
     assert (stored.heaviest_by_reps, stored.lightest_by_reps, stored.last_completed) == ({}, {}, None)
     assert stored.week_sets == {SQUAT: 1} and stored.logged_since(now) == {SQUAT}
