@@ -32,6 +32,7 @@ from bot.imports.formats import (
     guess_source,
     header_key,
 )
+from bot.imports.liftcoach_format import unescape_cell
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 FILE_SUFFIXES = (".csv", ".txt")
@@ -386,7 +387,9 @@ def parse_export(
 
         def get(name: Field, row: list[str] = row) -> str:
             index = positions.get(name)
-            return row[index] if index is not None and index < len(row) else ""
+            cell = row[index] if index is not None and index < len(row) else ""
+            # Only our own export quotes formula-like text (see liftcoach_format); other apps' `'` is theirs.
+            return unescape_cell(cell) if source is Source.LIFTCOACH else cell
 
         kind = _kind(get(Field.SET_ORDER), get(Field.SET_TYPE))
         if isinstance(kind, SkipReason):

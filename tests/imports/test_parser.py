@@ -207,6 +207,23 @@ def test_the_liftcoach_format_written_by_export_reads_back_the_same():
         (r.exercise_key, r.weight, r.reps, r.kind, r.rpe, r.note, r.performed_at) for r in rows]
 
 
+def test_only_liftcoach_files_have_their_formula_quote_taken_off_and_negative_numbers_stay_numbers():
+    from bot.imports.liftcoach_format import ExportRow, write_csv
+
+    at = datetime(2026, 11, 20, 17, 5, tzinfo=UTC)
+    rows = [ExportRow("-1 day", at, "@dip", "custom-dip", 1, "work", -20, 5, None, "=2*3"),
+            ExportRow("-1 day", at, "@dip", "custom-dip", 2, "work", 20, 5, None, "\tx")]
+    written = write_csv(rows, Unit.KG).decode()
+    assert written.splitlines()[1] == "'-1 day,2026-11-20T17:05:00+00:00,'@dip,custom-dip,1,work,-20,5,,'=2*3"
+    parsed = parse_export(written.encode(), zone=BERLIN)
+    assert skipped(parsed) == {"implausible": 1}, "-20 was read as the number it is (and no load is negative)"
+    [back] = parsed.sets
+    assert (back.exercise, back.note, parsed.sessions[0].title) == ("@dip", "x", "-1 day")
+    strong = b"Date,Exercise Name,Weight,Reps,Notes\n2024-01-01 10:00:00,'=Squat,100,5,'-x\n"
+    [kept] = parse_export(strong, zone=BERLIN, unit=Unit.KG).sets
+    assert (kept.exercise, kept.note) == ("'=Squat", "'-x")
+
+
 def test_rows_whose_exercise_name_is_longer_than_log_takes_are_skipped():
     # A 5,000-character name became an exercise no reply could show (the review step and /progress
     # failed with an error id); /log takes at most 100 characters.
