@@ -33,6 +33,7 @@ from bot.commands.planning import (
 )
 from bot.commands.safety import Pain, ask_about_pain, pain_word, report_pain
 from bot.errors import UserError
+from bot.imports.parser import EARLIEST_DAY
 from bot.replies import Button, Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
@@ -211,6 +212,8 @@ def logged_at(ctx: Context, text: str | None) -> datetime:
         day = past_date(text, local_now.date())
     except DateError as error:
         raise UserError("errors.future_date" if error.future else "errors.date", date=text) from None
+    if day < EARLIEST_DAY:
+        raise UserError("errors.early_date", date=text, earliest=EARLIEST_DAY.isoformat())
     if day == local_now.date():
         return ctx.now
     return datetime.combine(day, local_now.time().replace(tzinfo=None), zone).astimezone(UTC)

@@ -246,3 +246,18 @@ def test_rows_dated_after_today_are_skipped():
     with pytest.raises(ImportFileError) as only_future:
         parse_export(data.replace(b"2026-11-23", b"2026-11-25"), zone=BERLIN, today=date(2026, 11, 23))
     assert only_future.value.problem == "future" and "after today" in rendered(only_future.value)
+
+
+def test_rows_dated_before_1900_are_skipped_and_counted():
+    # Year 1 (a device's zero date) was imported as "Mon 01 Jan 1"; at 00:30 in Berlin it is before
+    # the earliest instant Python has, so converting it to UTC overflowed.
+    data = (b"Date,Exercise Name,Weight,Reps\n0001-01-01 00:30:00,Squat,100,5\n1899-12-31 23:59:59,Squat,100,5\n"
+            b"1900-01-01 00:00:00,Squat,100,5\n0001-01-01 00:30:00,Squat,100,5\n")
+    parsed = parse_export(data, zone=BERLIN, unit=Unit.KG)
+    assert skipped(parsed) == {"too_early": 3}
+    assert parsed.skipped[SkipReason.TOO_EARLY].first_line == 2
+    assert [s.performed_at.astimezone(BERLIN).date() for s in parsed.sets] == [date(1900, 1, 1)]
+    assert parsed.rows_read == len(parsed.sets) + 3
+    with pytest.raises(ImportFileError) as only_early:
+        parse_export(data.replace(b"1900-01-01", b"0900-01-01"), zone=BERLIN, unit=Unit.KG)
+    assert only_early.value.problem == "too_early" and "before 1900" in rendered(only_early.value)
