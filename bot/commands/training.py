@@ -38,10 +38,10 @@ from bot.replies import Button, Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
-# The heaviest load accepted (500 kg, just under the deadlift record); the load options' bound of
-# 1100 is the same limit in pounds, so a kg user over 500 is told the kg limit.
+# The heaviest load accepted (500 kg, just under the deadlift record). The load options declare
+# no upper bound: Discord's `max_value` is one number for every user, so 1100 (the limit in
+# pounds) told a kg user the wrong limit; `check_load` names it in the user's unit instead.
 MAX_LOAD_KG = 500.0
-MAX_LOAD_OPTION = 1100
 # Below this, /1rm's tables round to zero at plate increments.
 MIN_ONE_RM_LOAD = 5
 MAX_NOTE_LENGTH = 200
@@ -52,7 +52,7 @@ GENERIC_BARBELL_INCREMENT_KG = 2.5
 
 class LogOptions(Options):
     exercise: str = Field(min_length=1, max_length=100)
-    weight: float = Field(ge=0, le=MAX_LOAD_OPTION)
+    weight: float = Field(ge=0)
     reps: int = Field(ge=1, le=100)
     sets: int = Field(default=1, ge=1, le=MAX_SETS)
     rpe: float | None = Field(default=None, ge=1, le=10)
@@ -64,7 +64,7 @@ class LogOptions(Options):
 
 
 class OneRepMaxOptions(Options):
-    weight: float = Field(ge=MIN_ONE_RM_LOAD, le=MAX_LOAD_OPTION)
+    weight: float = Field(ge=MIN_ONE_RM_LOAD)
     reps: int = Field(ge=1, le=30)
     formula: Formula = Formula.EPLEY
 
@@ -123,6 +123,7 @@ def show_kind(ctx: Context, exercise: Exercise | None, kg: float) -> str:
 
 
 def check_load(ctx: Context, weight: float) -> float:
+    """`weight` in the user's unit as kg; raises UserError (naming the limit in that unit) above 500 kg."""
     weight_kg = to_kg(round(weight, 2), ctx.profile.units)
     if weight_kg > MAX_LOAD_KG + 1e-9:
         raise UserError("errors.too_heavy", limit=format_load(round(from_kg(MAX_LOAD_KG, ctx.profile.units)), ctx.profile.units))
