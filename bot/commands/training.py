@@ -18,7 +18,7 @@ from bot.coach.progression import Progression
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction, count_argument
-from bot.commands.formatting import duration, number, span
+from bot.commands.formatting import duration, lifted, number, span
 from bot.commands.options import Options
 from bot.commands.planning import (
     equipment_profile,
@@ -104,9 +104,9 @@ def show_load(ctx: Context, kg: float, increment_kg: float = GENERIC_BARBELL_INC
 
 
 def show_exact(ctx: Context, kg: float) -> str:
-    """A stored load shown back as the user typed it (no plate rounding)."""
+    """A stored load shown back as the user typed it (no plate rounding; `formatting.lifted`)."""
     unit = ctx.profile.units
-    return format_load(round(from_kg(kg, unit), 2), unit)
+    return format_load(lifted(kg, unit), unit)
 
 
 def show_estimate(ctx: Context, kg: float) -> str:
@@ -118,7 +118,7 @@ def show_estimate(ctx: Context, kg: float) -> str:
 def show_kind(ctx: Context, exercise: Exercise | None, kg: float) -> str:
     """A stored weight as typed, in the words of the exercise's kind ("+10 kg", "−20 kg assistance")."""
     unit = ctx.profile.units
-    typed = round(from_kg(kg, unit), 2)
+    typed = lifted(kg, unit)
     return load_text(ctx, exercise, exercise.as_load(typed) if exercise else typed, unit)
 
 

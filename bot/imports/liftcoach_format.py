@@ -23,7 +23,6 @@ from datetime import datetime
 
 from bot.coach.vocabulary import Unit
 
-
 # A cell that starts with a formula trigger, after any `'`s: `'` quoting is added to (and taken
 # from) every such cell, so a text that itself starts with `'=` survives the round trip too.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")

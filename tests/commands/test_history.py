@@ -171,3 +171,22 @@ async def test_a_day_too_long_for_its_field_is_cut_between_lines(app):
     assert len(day.value) <= 1024 and day.value.endswith("\n…")
     for line in day.value.splitlines()[:-1]:
         assert line.count("**") == 2 and line.count("_") % 2 == 0, line
+
+
+async def test_a_load_reads_the_same_in_every_reply_after_a_switch_to_pounds(app):
+    # 30 kg read "66.14 lb" in /history and /undo but "66.1 lb" in /progress.
+    await run(app, "log", exercise="squat", weight=30, reps=5, sets=3)
+    await run(app, "log", exercise="squat", weight=102.25, reps=1)
+    await run(app, "settings", units="lb")
+    await run(app, "log", exercise="squat", weight=221.75, reps=1)
+    await run(app, "log", exercise="squat", weight=225, reps=1)
+    history = await run(app, "history")
+    # Typed in the unit shown: exactly (quarters are fractional plates); converted: to 0.1.
+    assert "**Barbell back squat** 66.1 lb 3×5, 225.4 lb 1×1, 221.75 lb 1×1, 225 lb 1×1" in history.reply.sections[0].value
+    for step in ("225 lb", "221.75 lb", "225.4 lb"):
+        undone = await run(app, "undo")
+        assert step in undone.reply.body, undone.reply.body
+    progress = await run(app, "progress", exercise="squat")
+    assert "best set 66.1 lb × 5" in progress.reply.body
+    one_rm = await run(app, "1rm", weight=66.139, reps=5)
+    assert one_rm.reply.body.startswith("66.1 lb × 5 → ")

@@ -62,7 +62,7 @@ async def test_pounds_are_stored_as_kilograms_and_switching_units_changes_no_dat
     after = await snapshot(app)
     assert after["set_logs"] == before["set_logs"]
     history = await run(app, "history")
-    assert "102.06 kg" in str(history.reply.sections)
+    assert "102.1 kg" in str(history.reply.sections)
 
 
 async def test_estimated_1rm_in_pounds_is_rounded_in_pounds(app):
