@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import tempfile
 from collections import Counter
 from contextlib import ExitStack
@@ -26,6 +27,7 @@ DEADLINE_MS = 1000.0
 CHART_BACKLOG_TIMEOUT = 600.0  # seconds: 300 charts at ~0.3 s each in one worker, with room
 ANSWER_TIMEOUT = 4.0  # seconds; the fake refuses answers after 3 s, so nothing comes later
 FAST = ("today", "log", "history")
+ISSUE_12 = ("today", "log")  # held to /help's p99 by issue 12
 OPTIONS = {
     "noop": {},
     "help": {},
@@ -87,11 +89,23 @@ async def _burst(discord, name: str, users, deferrals: Counter[str] | None = Non
     return latencies
 
 
-async def measure(
-    size: Size, url: str, workdir: Path
-) -> tuple[dict[tuple[int, str], list[float]], dict[str, list[float]], int, Counter[str]]:
-    """Latencies in ms by (burst, command), those of the fast commands beside a chart burst, the logs
-    seeded, and how many answers per command were deferrals."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (all its threads, not its children), from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measured:
+    latencies: dict[tuple[int, str], list[float]]  # ms, by (burst, command)
+    beside_charts: dict[str, list[float]]  # ms, the fast commands beside a chart burst
+    cpu: dict[tuple[int, str], float]  # the bot process's CPU seconds per interaction, by (burst, command)
+    logs: int  # set logs seeded
+    deferrals: Counter[str]  # answers per command that were a deferral
+
+
+async def measure(size: Size, url: str, workdir: Path) -> Measured:
+    """Every burst through the bot, and the bot's CPU per interaction in each (from /proc)."""
     use_e2e_harness()
     from driver import Driver
     from fake_discord import FakeDiscord
@@ -114,13 +128,18 @@ async def measure(
             await _burst(discord, "progress", people[:1])  # the worker's first chart loads fonts
             latencies: dict[tuple[int, str], list[float]] = {}
             deferrals: Counter[str] = Counter()
+            cpu_seconds: Counter[tuple[int, str]] = Counter()
+            assert harness.process is not None
+            pid = harness.process.pid
             turn = 0
             for burst in size.bursts:
                 for _ in range(size.rounds[burst]):
                     for name in OPTIONS:
                         users = [people[(turn + index) % len(people)] for index in range(burst)]
                         turn += burst
+                        before = _cpu_seconds(pid)
                         latencies.setdefault((burst, name), []).extend(await _burst(discord, name, users, deferrals))
+                        cpu_seconds[(burst, name)] += _cpu_seconds(pid) - before
             beside_charts: dict[str, list[float]] = {}
             for name in FAST:
                 # Ten charts beside the fast commands, not the backlog of the bursts before (hundreds
@@ -132,14 +151,15 @@ async def measure(
                 await asyncio.sleep(0)  # the chart burst goes out first
                 beside_charts[name] = await _burst(discord, name, users, deferrals)
                 await charts
-            return latencies, beside_charts, logs, deferrals
+            cpu = {key: seconds / len(latencies[key]) for key, seconds in cpu_seconds.items()}
+            return Measured(latencies, beside_charts, cpu, logs, deferrals)
         finally:
             await harness.kill()
 
 
-def figures(backend: str, size: Size, latencies: dict[tuple[int, str], list[float]],
-            beside_charts: dict[str, list[float]], deferrals: Counter[str]) -> list[Figure]:
+def figures(backend: str, size: Size, measured: Measured) -> list[Figure]:
     bench = f"latency/{backend}"
+    latencies, beside_charts, deferrals = measured.latencies, measured.beside_charts, measured.deferrals
     result = []
     for burst in size.bursts:
         floor = percentile(latencies[(burst, "noop")], 0.99)
@@ -153,6 +173,7 @@ def figures(backend: str, size: Size, latencies: dict[tuple[int, str], list[floa
                 p99, "ms", None if name == "noop" else floor, "/noop p99",
                 f"ratio <= {TARGET_RATIO}" if targeted else "", p99 / floor <= TARGET_RATIO if targeted else None,
             ))
+    result += _against_help(bench, size, latencies, measured.cpu)
     floor = percentile(latencies[(size.target_burst, "noop")], 0.99)
     for name, samples in beside_charts.items():
         p99 = percentile(samples, 0.99)
@@ -175,6 +196,33 @@ def figures(backend: str, size: Size, latencies: dict[tuple[int, str], list[floa
     return result
 
 
+def _against_help(bench: str, size: Size, latencies: dict[tuple[int, str], list[float]],
+                  cpu: dict[tuple[int, str], float]) -> list[Figure]:
+    """Issue 12's figures: /today and /log p99 against /help p99 at the target burst, and the same ratio
+    for one command at a time (p50 of the 1-bursts), which is what each command costs on its own.
+
+    The quotient of the two is what concurrency adds: above 1 if the commands queued on storage
+    behind each other (one connection, one lock), about 1 if the burst only shares the CPU. The bot
+    process's CPU per interaction in the same bursts shows what the p99 of a burst follows: a
+    burst's last answer waits for the CPU of every interaction before it on the one event loop.
+    """
+    burst = size.target_burst
+    help_p99 = percentile(latencies[(burst, "help")], 0.99)
+    help_alone = percentile(latencies[(1, "help")], 0.5)
+    result = []
+    for name in ISSUE_12:
+        p99 = percentile(latencies[(burst, name)], 0.99)
+        alone = percentile(latencies[(1, name)], 0.5)
+        result.append(Figure(bench, f"issue 12: {burst} concurrent /{name} p99", p99, "ms", help_p99,
+                             f"/help p99 at {burst}", f"ratio <= {TARGET_RATIO}", p99 / help_p99 <= TARGET_RATIO))
+        result.append(Figure(bench, f"issue 12: 1 at a time /{name} p50", alone, "ms", help_alone, "/help p50 at 1"))
+        result.append(Figure(bench, f"issue 12: /{name}'s ratio to /help at {burst} over its ratio at 1 "
+                             f"(> 1: queued on storage)", (p99 / help_p99) / (alone / help_alone), ""))
+        result.append(Figure(bench, f"issue 12: the bot's CPU per /{name} in the {burst}-bursts",
+                             cpu[(burst, name)] * 1000, "ms", cpu[(burst, "help")] * 1000, "per /help"))
+    return result
+
+
 async def run(quick: bool) -> list[Figure]:
     from tests.databases import postgres_admin_url, postgres_database
 
@@ -187,8 +235,8 @@ async def run(quick: bool) -> list[Figure]:
         for backend, url in backends.items():
             workdir = Path(folder) / backend
             workdir.mkdir()
-            latencies, beside_charts, logs, deferrals = await measure(size, url, workdir)
+            measured = await measure(size, url, workdir)
             result.append(Figure(f"latency/{backend}", f"database: {size.users:,} users, {size.active:,} with a year",
-                                 logs, "set logs"))
-            result += figures(backend, size, latencies, beside_charts, deferrals)
+                                 measured.logs, "set logs"))
+            result += figures(backend, size, measured)
     return result
