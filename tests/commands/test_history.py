@@ -190,3 +190,21 @@ async def test_a_load_reads_the_same_in_every_reply_after_a_switch_to_pounds(app
     assert "best set 66.1 lb × 5" in progress.reply.body
     one_rm = await run(app, "1rm", weight=66.139, reps=5)
     assert one_rm.reply.body.startswith("66.1 lb × 5 → ")
+
+
+async def test_days_counts_local_calendar_days_with_today_as_one(app, clock):
+    # `days:1` was the last 24 hours: at 1 am it showed yesterday's session as if it were today's.
+    await run(app, "settings", timezone="America/New_York")
+    await run(app, "log", exercise="squat", weight=100, reps=5)  # Mon 23 Nov, 04:00 in New York
+    clock.advance(hours=21)  # Tue 24 Nov, 01:00 in New York: 21 hours later, but another day
+    today = await run(app, "history", days=1)
+    assert today.reply.body.startswith("Nothing logged today; your latest set is from Mon 23 Nov 2026.")
+    await run(app, "log", exercise="bench", weight=60, reps=8)
+    today = await run(app, "history", days=1)
+    assert today.reply.body == "Today: 1 session · page 1 of 1"
+    assert [s.name for s in today.reply.sections] == ["Tue 24 Nov 2026"]
+    two = await run(app, "history", days=2)
+    assert two.reply.body == "Last 2 days: 2 sessions · page 1 of 1"
+    assert [s.name for s in two.reply.sections] == ["Tue 24 Nov 2026", "Mon 23 Nov 2026"]
+    clock.advance(hours=22, minutes=59)  # Tue 23:59 in New York: still today
+    assert (await run(app, "history", days=1)).reply.body == "Today: 1 session · page 1 of 1"
