@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from pydantic import Field
@@ -288,7 +289,9 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
 
 
 def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment: EquipmentProfile,
-                  progression: Progression | None = None, warmup: bool = False) -> str:
+                  progression: Progression | None = None, warmup: bool = False, held: str | None = None) -> str:
+    """The exercise's prescription, load, warm-up and why; `held`: why the safety guard held its load
+    (pain), which then replaces the progression's reason (a "+2.5 kg" there would contradict the load)."""
     lines = [_prescription(ctx, planned)]
     exercise = planned.exercise
     grid = ctx.app.loading.grid(exercise, unit, equipment)
@@ -324,6 +327,9 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
     else:
         key = "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
         lines.append(ctx.text(key, reps=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
+    if held is not None:
+        lines.append(ctx.text("today.why", why=held))
+        return "\n".join(lines)
     if progression is not None and progression.reason in (Reason.HARDER_VARIATION, Reason.GRADUATE):
         progression = replace(progression, facts={**progression.facts, "harder": exercise.harder})
     if progression is not None and progression.reason not in (Reason.START_BY_EFFORT, Reason.BODYWEIGHT_FIRST):
@@ -332,8 +338,11 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
 
 
 def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *, extra_lines: tuple[str, ...] = (),
-                  progressions: dict[str, Progression] | None = None, extra_buttons: tuple[Button, ...] = ()) -> Reply:
+                  progressions: dict[str, Progression] | None = None, extra_buttons: tuple[Button, ...] = (),
+                  held: Mapping[str, str] | None = None) -> Reply:
+    """Today's session as a reply; `held`: exercise key -> why its load was held for pain (see `exercise_line`)."""
     profile = ctx.profile
+    held = held or {}
     assert profile.goal is not None
     table = ctx.app.rules.table(profile.goal)
     progressions = progressions or {}
@@ -343,7 +352,7 @@ def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *
         Section(
             name=f"{index}. {planned.exercise.name}",
             value=exercise_line(ctx, planned, profile.units, equipment, progressions.get(planned.exercise.key),
-                                warmup=planned.exercise.key == first_core)[:1024],
+                                warmup=planned.exercise.key == first_core, held=held.get(planned.exercise.key))[:1024],
         )
         for index, planned in enumerate(session.exercises, start=1)
     )
@@ -392,8 +401,10 @@ async def today(ctx: Context, options: NoOptions) -> Reply:
         lines.append(ctx.text("today.deload_note"))
     if any(progression.decision is Decision.CAUTIOUS for progression in plan.progressions.values()):
         lines.append(ctx.text("today.cautious_note", limit=ctx.app.loading.progression.reliable_reps))
+    held = {key: ctx.text("pain.why_mild") for key in plan.safety.mild}
+    held.update({key: ctx.text("pain.why_paused") for key in plan.safety.paused})
     reply = session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions,
-                          extra_buttons=buttons)
+                          extra_buttons=buttons, held=held)
     # /today is a public message in a server; the health check and reported pain are nobody else's business.
     return reply.model_copy(update={"ephemeral": True}) if safety else reply
 

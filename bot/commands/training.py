@@ -265,7 +265,9 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         lines.append(ctx.text(key, e1rm=show_estimate(ctx, e1rm), limit=ACCURATE_REP_LIMIT))
     if deload:
         lines.append(ctx.text("log.deload_recorded"))
-    if target is not None:
+    # Sharp pain stops the exercise for today: no rest before a next set, no records to celebrate.
+    sharp = options.pain is Pain.SHARP
+    if target is not None and not sharp:
         lines.append(rest_line(ctx, target))
     if session is not None:
         # A set logged now is in this week, so the week's latest sets tell the day's logged exercises.
@@ -286,7 +288,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         # A pain word in the note is never ignored: ask, and act on the answer.
         question, buttons = ask_about_pain(ctx, entry.log_id, word, exercise.name)
         sections.append(question)
-    if records:
+    if records and not sharp:
         sections.append(Section(name=ctx.text("log.records_title"), value="\n".join(ctx.text(k) for k in records)))
     sections.append(Section(name=ctx.text("log.week_title"),
                             value="\n".join(weekly_volume_lines(ctx, exercise, stored.week_sets))))
@@ -419,8 +421,11 @@ async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
 # -- logging a whole session from /today --------------------------------------------------------
 
 _FORM_LINE = re.compile(
-    r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?|\?)\s*(?:kg|lb)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$", re.I
+    r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?|\?)\s*(?P<unit>kgs?|lbs?)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$",
+    re.I,
 )
+# A unit typed after a load in the form ("135lb x 5"): the load is in that unit, whatever the user's is.
+_FORM_UNITS = {"kg": Unit.KG, "kgs": Unit.KG, "lb": Unit.LB, "lbs": Unit.LB}
 # In the form, "?" stands for a load not known yet; a line left with it is an exercise not logged.
 UNKNOWN_LOAD = "?"
 
@@ -440,6 +445,7 @@ async def _finish_session(ctx: Context, session: Session, entries: list[NewEntry
         title=ctx.text("today.done_title"),
         body=ctx.text("log.session_logged", entries=ctx.plural("count.entries", len(entries)), day=session.day_label, next_day=following.day_label),
         tone=Tone.SUCCESS,
+        ephemeral=True,  # like /log: what someone lifted, and any pain they report, is theirs
     )
 
 
@@ -451,7 +457,7 @@ async def _log_session(ctx: Context, session: Session, entries: list[NewEntry], 
     await ctx.app.log.add(ctx.caller.user_id, entries, ctx.now)
     lines = [ctx.text("log.session_entries", entries=ctx.plural("count.entries", len(entries)), day=session.day_label)]
     lines.extend(await complete_if_logged(ctx, session, source=source))
-    return Reply(title=ctx.text("log.title"), body="\n".join(lines), tone=Tone.SUCCESS)
+    return Reply(title=ctx.text("log.title"), body="\n".join(lines), tone=Tone.SUCCESS, ephemeral=True)
 
 
 def _rotation(ctx: Context, argument: str) -> int:
@@ -544,17 +550,20 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
         if match["weight"] == UNKNOWN_LOAD:
             continue
         exercise = await find_exercise(ctx, match["name"])
-        weight_kg = check_load(ctx, float(match["weight"].replace(",", ".")))
+        typed = float(match["weight"].replace(",", "."))
+        typed_unit = _FORM_UNITS[match["unit"].casefold()] if match["unit"] else ctx.profile.units
+        weight_kg = to_kg(typed, typed_unit)
+        in_user_unit = round(from_kg(weight_kg, ctx.profile.units), 2)
+        check_load(ctx, in_user_unit)  # refused over the limit, which it names in the user's unit
         planned = planned_by_key.get(exercise.key)
         for reps_text in filter(None, re.split(r"[\s,]+", match["reps"].strip())):
             reps = int(reps_text)
             if not 1 <= reps <= 100:
                 raise UserError("errors.range", option="reps", low=1, high=100)
             pain = pains[exercise.key][1] if exercise.key in pains else Pain.NONE
-            typed = float(match["weight"].replace(",", "."))
             deload = is_deload_set(plan.progressions.get(exercise.key),
-                                   exercise.as_load(typed) if isinstance(exercise, Exercise) else typed)
-            entries.append(logged(exercise.key, weight_kg, ctx.profile.units, reps, 1, planned, deload=deload,
+                                   exercise.as_load(in_user_unit) if isinstance(exercise, Exercise) else in_user_unit)
+            entries.append(logged(exercise.key, weight_kg, typed_unit, reps, 1, planned, deload=deload,
                                   pain=None if pain is Pain.NONE else pain.value))
             per_exercise[exercise.key] += 1
             if per_exercise[exercise.key] > MAX_SETS:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers import ALICE, action_of, run
+from bot.replies import Tone
+from tests.helpers import ALICE, BOB, action_of, press, run
 
 
 async def answer_the_screen(app, yes_to_first: bool) -> None:
@@ -30,3 +31,54 @@ async def test_today_in_gentle_sessions_after_a_yes_is_private(app):
     await answer_the_screen(app, yes_to_first=True)
     gentle = await run(app, "today")
     assert "Gentle sessions (health check)" in gentle.reply.body and gentle.reply.ephemeral
+
+
+async def test_a_set_logged_with_sharp_pain_gets_no_rest_timer_and_no_records(app):
+    # "Stop: sharp pain ... stop that exercise today" came with "Rest 3 min: next set ..." and
+    # "New records: Heaviest load" in the same reply.
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="bench", weight=50, reps=5)
+    plain = await run(app, "log", exercise="bench", weight=52.5, reps=5)
+    assert "Rest " in plain.reply.body and "records" in str(plain.reply.sections).casefold()
+    sharp = await run(app, "log", exercise="bench", weight=55, reps=5, pain="sharp")
+    assert "Stop: sharp pain" in str(sharp.reply.sections)
+    assert "Rest " not in sharp.reply.body and "records" not in str(sharp.reply.sections).casefold()
+
+
+async def test_a_lift_held_for_pain_says_so_in_its_own_line(app, clock):
+    # The top said "load held after mild pain last time" while the squat's line said
+    # "Why: +2.5 kg: 2×6 at RPE 7 last time"; a paused bench said "held: 0 of 2 sets reached 6".
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="squat", weight=62.5, reps=6, sets=2, rpe=7, pain="mild")
+    await run(app, "log", exercise="bench", weight=52.5, reps=3, sets=2, rpe=9.5, pain="sharp")
+    clock.advance(days=2)
+    today = await run(app, "today")
+    lines = {section.name.split(". ", 1)[1]: section.value for section in today.reply.sections}
+    squat, bench = lines["Barbell back squat"], lines["Barbell bench press"]
+    assert "62.5 kg" in squat and "held: mild pain last time" in squat and "+2.5" not in squat
+    assert "52.5 kg" in bench and "progression paused after sharp pain" in bench and "reached" not in bench
+
+
+async def test_declining_the_screen_carries_the_disclaimer_once(app):
+    # "No problem: ..." carried its own "not medical advice" sentence above the one every reply gets.
+    goal = await run(app, "goal", goal="strength")
+    declined = await app.interact(ALICE, action_of(goal, "screen-decline"))
+    assert "No problem" in declined.reply.body and "medical advice" not in declined.reply.body
+    assert "medical advice" in declined.disclaimer
+
+
+async def test_what_the_log_buttons_record_is_private_like_log(app, clock):
+    # /log answered privately, but "Log as prescribed" and the form (with its pain lines: "Stop:
+    # sharp pain") answered in the channel, under the public /today. "Session done" stays public.
+    for caller in (ALICE, BOB):
+        await run(app, "goal", goal="strength", caller=caller)
+        await run(app, "log", exercise="squat", weight=60, reps=5, caller=caller)
+    clock.advance(days=2)
+    today = await run(app, "today")
+    assert not today.reply.ephemeral
+    as_prescribed = await press(app, today, "buttons.log_plan")
+    assert as_prescribed.reply.tone is Tone.SUCCESS and as_prescribed.reply.ephemeral
+    assert not (await press(app, today, "buttons.done")).reply.ephemeral
+    form = await press(app, await run(app, "today", caller=BOB), "buttons.log_form", caller=BOB,
+                       sets="Barbell back squat: 62.5 x 5, 5", pain="Barbell back squat: sharp")
+    assert "Stop: sharp pain" in str(form.reply.sections) and form.reply.ephemeral

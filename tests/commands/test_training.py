@@ -351,3 +351,20 @@ async def test_today_reads_a_window_of_each_lift_and_plans_as_from_the_whole_log
         compared += 1
         assert plan.progressions[planned.exercise.key] == progression_for(ctx, request, planned, everything, equipment)
     assert compared >= 3
+
+
+async def test_the_log_form_takes_a_load_in_the_unit_typed_after_it(app):
+    # A kg user typing "135lb x 10" had 135 kg stored (297 lb); "135 lbs" was refused as a bad line.
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    logged = await press(app, today, "buttons.log_form",
+                         sets="Barbell back squat: 135lb x 10\nBarbell bench press: 100 lbs x 5\nBarbell row: 60 kg x 8")
+    assert logged.reply.tone is Tone.SUCCESS, logged.reply.body
+    stored = {entry.exercise: entry for entry in await app.log.entries(ALICE.user_id)}
+    assert stored["barbell-back-squat"].weight_kg == pytest.approx(135 * KG_PER_LB)
+    assert stored["barbell-back-squat"].entered_unit.value == "lb"
+    assert stored["barbell-bench-press"].weight_kg == pytest.approx(100 * KG_PER_LB)
+    assert stored["barbell-row"].weight_kg == 60 and stored["barbell-row"].entered_unit.value == "kg"
+    history = await run(app, "history")
+    shown = str(history.reply.sections)
+    assert re.search(r"squat\*\* 61\.2\d* kg", shown) and "135 kg" not in shown, shown
