@@ -35,6 +35,7 @@ FIGURE_SIZE_IN = (9, 5.5)
 DPI = 100
 # A break in a lift's line: sessions further apart than this are not joined (a gap is not a trend).
 GAP = timedelta(days=14)
+DAY_MARGIN = 0.6  # days of axis beyond the first and last day shown, so their markers are whole
 
 # Okabe–Ito without black (invisible on dark) and yellow (invisible on white): five hues.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#D55E00")
@@ -84,9 +85,13 @@ def build_figure(chart: ProgressChart) -> Figure:
         all_axes = [axes]
     else:
         all_axes = _draw_sets(figure, chart, colours)
+    start, end = (date2num(day) for day in chart.period)
     for axes in all_axes:
         _style(axes, colours)
-        axes.set_xlim(*(date2num(day) for day in chart.period))
+        # From the first day to the last one shown (the period's end is excluded), with room on each
+        # side: markers on the first day were cut in half, and an axis ending on the next Monday
+        # labelled a November chart "2026-Dec".
+        axes.set_xlim(start - DAY_MARGIN, end - 1 + DAY_MARGIN)
     return figure
 
 

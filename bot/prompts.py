@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.lists import format_list
 
 LOCALE = "en"
 
@@ -80,6 +81,10 @@ class Prompts:
         if missing:
             raise PromptError(f"prompt {key!r} needs {sorted(missing)}")
         return template.format_map(values)
+
+    def listing(self, items: Sequence[str]) -> str:
+        """Items joined as the locale writes a list: "a", "a and b", "a, b and c"."""
+        return format_list(list(items), locale=LOCALE)
 
     def plural(self, key: str, count: float, **values: object) -> str:
         """The form of `key` that fits `count` (`key.one`, `key.other`...); `{count}` is filled in.

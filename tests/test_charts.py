@@ -5,6 +5,7 @@ import threading
 from datetime import date, timedelta
 from io import BytesIO
 
+import matplotlib.dates
 import matplotlib.image
 import numpy as np
 import pytest
@@ -105,3 +106,20 @@ def test_charts_render_in_parallel_threads():
     for thread in threads:
         thread.join()
     assert not errors and len(results) == 4
+
+
+def test_the_date_axis_ends_on_the_last_day_shown_with_room_for_the_end_markers():
+    # The axis ran from the period's first day exactly to its excluded end (next Monday): the first
+    # day's markers were cut in half, and a November chart's corner label read "2026-Dec".
+    period = (date(2026, 11, 2), date(2026, 11, 30))
+    lift = LiftSeries("Squat", ((period[0], 100.0), (date(2026, 11, 29), 110.0)), ())
+    chart = ProgressChart(view=View.E1RM, text=TEXT, unit="kg", period=period, current_week=date(2026, 11, 23),
+                          lifts=(lift,), weeks=tuple(period[0] + timedelta(weeks=n) for n in range(4)), weekly=(),
+                          band=None, theme=Theme.LIGHT)
+    figure = build_figure(chart)
+    [axes] = [axes for axes in figure.axes if axes.get_lines()]
+    figure.canvas.draw()
+    low, high = axes.get_xlim()
+    first, last = (matplotlib.dates.date2num(day) for day in (period[0], date(2026, 11, 29)))
+    assert low < first and last < high < last + 1
+    assert "Dec" not in axes.xaxis.get_major_formatter().get_offset()

@@ -181,3 +181,11 @@ async def test_the_console_keeps_discords_cooldowns_on_the_apps_clock(app, clock
     await session.handle("/progress")
     await session.handle("/export")
     assert "Slow down" not in session.output.getvalue()
+
+
+async def test_a_command_groups_name_alone_lists_its_commands(app):
+    # "/remind" alone answered "There is no command called /remind", though /help lists /remind.
+    session = ConsoleSession(app, "sam", io.StringIO())
+    await session.handle("/remind")
+    text = session.output.getvalue()
+    assert "`/remind` needs one more word: `/remind set`, `/remind off`, and `/remind status`." in text

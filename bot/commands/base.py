@@ -69,6 +69,11 @@ class Context:
     def plural(self, key: str, count: float, **values: object) -> str:
         """`key`'s form for `count` by the locale's plural rules ("1 week", "2 weeks")."""
         return self.app.prompts.plural(key, count, **values)
+
+    def listing(self, items: Sequence[str]) -> str:
+        """Items joined as the locale writes a list ("Monday and Wednesday")."""
+        return self.app.prompts.listing(items)
+
     async def report(self, key: str, **values: object) -> None:
         if self.progress is not None:
             await self.progress(self.app.progress_reply(self.text(key, **values)))

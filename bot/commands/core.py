@@ -365,6 +365,7 @@ def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *
             days=profile.days_per_week,
             split=split_name(profile.days_per_week),
         ),
+        *([ctx.text("today.terms_hint")] if profile.experience is Experience.NOVICE else []),
         *extra_lines,
     ]
     rotation = str(session.rotation_index)
@@ -569,21 +570,28 @@ KETTLEBELL_KG = (1.0, 100.0)
 _DEFAULT_WORDS = {"default", "defaults", "reset"}
 
 
+_SIZE = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>kgs?|lbs?)?", re.I)
+
+
 def kettlebell_sizes(ctx: Context, text: str) -> tuple[float, ...] | None:
     """The sizes in `text` ("8, 12, 16,24" in the user's unit) as kilograms, increasing, without
     repeats; None for "default". Raises UserError with a friendly message for anything else."""
     unit = ctx.profile.units
     if text.strip().casefold() in _DEFAULT_WORDS:
         return None
-    parts = [part for part in re.split(r"[\s,;/]+", text.strip()) if part]
+    # "16 kg" is one size: the unit joins its number before the text is split.
+    joined = re.sub(r"(\d)\s+(?=(?:kg|lb)s?\b)", r"\1", text.strip(), flags=re.I)
+    parts = [part for part in re.split(r"[\s,;/]+", joined) if part]
     low, high = (round(from_kg(limit, unit)) for limit in KETTLEBELL_KG)
     sizes = set()
     for part in parts:
-        try:
-            value = float(part.removesuffix(unit.value))
-        except ValueError:
-            raise UserError("errors.kettlebells", text=text[:40], unit=unit.value) from None
-        if not math.isfinite(value) or not low <= value <= high:
+        match = _SIZE.fullmatch(part)
+        if match is None:
+            raise UserError("errors.kettlebells", text=text[:40], unit=unit.value)
+        value = float(match["value"])
+        if match["unit"]:  # a bell sold in the other unit ("16kg" for a lb user) is kept as sold
+            value = from_kg(to_kg(value, Unit.KG if match["unit"].casefold().startswith("kg") else Unit.LB), unit)
+        if not math.isfinite(value) or not low <= round(value, 2) <= high:
             raise UserError("errors.kettlebells_range", size=part[:12], low=low, high=high, unit=unit.value)
         sizes.add(round(value, 2))
     if not sizes:
@@ -632,7 +640,8 @@ def format_load_list(sizes: tuple[float, ...], unit: Unit) -> str:
 async def help_(ctx: Context, options: NoOptions) -> Reply:
     names = sorted({name.split(" ")[0] for name in ctx.app.commands})
     lines = [ctx.text("help.line", command=name, summary=ctx.text(f"help.commands.{name}")) for name in names]
-    return Reply(title=ctx.text("help.title"), body="\n".join([ctx.text("help.intro"), "", *lines]))
+    return Reply(title=ctx.text("help.title"), body="\n".join([ctx.text("help.intro"), "", *lines]),
+                 sections=(Section(name=ctx.text("help.terms_title"), value=ctx.text("help.terms")),))
 
 
 COMMANDS = (

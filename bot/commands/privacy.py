@@ -12,10 +12,23 @@ from bot.commands.base import Command, Context, Interaction
 from bot.commands.options import NoOptions
 from bot.imports.liftcoach_format import ExportRow, write_csv
 from bot.replies import Attachment, Button, ButtonStyle, Reply, Tone
+from bot.store.personal_data import per_user_tables
 from bot.store.training_log import LogEntry
 
 EXPORT_FORMAT = "liftcoach-export"
 EXPORT_VERSION = 1
+
+
+# The order /forget names what it deletes in; a table missing here (added later) is named last.
+_READING_ORDER = ("users", "set_logs", "sessions", "equipment_profiles", "exercise_swaps", "custom_exercises",
+                  "reminders", "reminder_deliveries", "readiness_screens", "progression_pauses", "import_batches",
+                  "pending_imports", "exercise_name_mappings")
+
+
+def _deleted() -> list[str]:
+    """The tables /forget empties for a user (every table about users), in `_READING_ORDER`."""
+    names = [table.name for table in per_user_tables()]
+    return sorted(names, key=lambda name: _READING_ORDER.index(name) if name in _READING_ORDER else len(names))
 
 
 async def forget(ctx: Context, options: NoOptions) -> Reply:
@@ -23,7 +36,7 @@ async def forget(ctx: Context, options: NoOptions) -> Reply:
         return Reply(title=ctx.text("forget.title"), body=ctx.text("forget.nothing"), ephemeral=True)
     return Reply(
         title=ctx.text("forget.title"),
-        body=ctx.text("forget.confirm"),
+        body=ctx.text("forget.confirm", data=ctx.listing([ctx.text(f"forget.data.{name}") for name in _deleted()])),
         buttons=(Button(label=ctx.text("buttons.forget"), action=ctx.action("forget"), style=ButtonStyle.DANGER),),
         tone=Tone.WARNING,
         ephemeral=True,

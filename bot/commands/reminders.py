@@ -58,7 +58,7 @@ def status_reply(ctx: Context, settings: ReminderSettings | None, *, saved: bool
     if settings is None or not settings.enabled:
         return Reply(title=ctx.text("remind.title"), body=ctx.text("remind.none"), ephemeral=True)
     zone = load_zone(settings.timezone)
-    days = ", ".join(WEEKDAYS[day].capitalize() for day in settings.days)
+    days = ctx.listing([WEEKDAYS[day].capitalize() for day in settings.days])
     lines = [ctx.text("remind.saved" if saved else "remind.current", days=days,
                       time=settings.local_time.strftime("%H:%M"), zone=settings.timezone)]
     if settings.paused_reason == "undeliverable":

@@ -533,6 +533,19 @@ async def _form_pain(ctx: Context, text: str) -> dict[str, tuple[Exercise | Cust
     return reported
 
 
+async def _form_exercise(ctx: Context, name: str, line: int) -> Exercise | CustomExercise:
+    """`find_exercise` for a line of the form, whose error cannot say "add `custom:True`" (a form has no options)."""
+    try:
+        return await find_exercise(ctx, name)
+    except UserError as error:
+        if error.key not in ("errors.unknown_exercise", "errors.unknown_exercise_suggest"):
+            raise
+        suggestions = error.values.get("suggestions")
+        raise UserError("errors.form_unknown_exercise", line=line, exercise=name.strip()[:80],
+                        suggestions=ctx.text("errors.form_suggestions", suggestions=suggestions) if suggestions else "",
+                        ) from None
+
+
 async def submit_log_form(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     rotation = _rotation(ctx, argument)
     plan = await todays_plan(ctx, rotation)
@@ -549,7 +562,7 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             raise UserError("errors.form_line", line=number_, text=line.strip()[:80])
         if match["weight"] == UNKNOWN_LOAD:
             continue
-        exercise = await find_exercise(ctx, match["name"])
+        exercise = await _form_exercise(ctx, match["name"], number_)
         typed = float(match["weight"].replace(",", "."))
         typed_unit = _FORM_UNITS[match["unit"].casefold()] if match["unit"] else ctx.profile.units
         weight_kg = to_kg(typed, typed_unit)
@@ -571,6 +584,11 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
     if not entries:
         raise UserError("errors.form_empty")
     reply = await _finish_session(ctx, session, entries, source="logged-by-form")
+    logged_keys = {entry.exercise for entry in entries}
+    skipped = [planned.exercise.name for planned in session.exercises if planned.exercise.key not in logged_keys]
+    if skipped:
+        reply = reply.model_copy(update={
+            "body": f"{reply.body}\n{ctx.text('log.session_skipped', exercises=ctx.listing(skipped))}"})
     sections = [await report_pain(ctx, exercise, exercise.key, exercise.name, pain) for exercise, pain in pains.values()]
     sections = [section for section in sections if section is not None]
     if not sections:

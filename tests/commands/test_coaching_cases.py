@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.commands.base import Interaction
 from tests.helpers import ALICE, press, run
 
@@ -490,3 +492,14 @@ async def test_a_goal_switch_names_the_rpe_its_e1rm_counts(app, clock):
     clock.advance(days=2)
     why = section(await run(app, "today"), "Barbell bench press")
     assert "from your 80 kg × 8 at RPE 8 (e1RM 107 kg, counting its 2 reps in reserve)" in why
+
+
+async def test_kettlebells_can_be_named_in_the_unit_they_are_sold_in(app):
+    # Kettlebells are sold in kg even where lifters count in lb: "16kg,24kg" was refused for a lb user.
+    await run(app, "goal", goal="hypertrophy", days=3, equipment="dumbbells")
+    await run(app, "settings", units="lb")
+    saved = await run(app, "equipment", kettlebells="16kg, 24 KG, 35lb")
+    assert saved.reply.tone.value != "error", saved.reply.body
+    assert (await app.equipment.get(ALICE.user_id)).kettlebells_kg == pytest.approx((15.88, 16.0, 24.0), abs=0.01)
+    refused = await run(app, "equipment", kettlebells="16 stone")
+    assert refused.reply.tone.value == "error"

@@ -81,6 +81,9 @@ async def test_forget_leaves_no_row_about_the_user_in_any_table(app, clock):
     unfilled = sorted(name for name, count in before.items() if count == 0)
     assert unfilled == [], "extend use_everything so every table is covered"
     asked = await run(app, "forget")
+    # The confirmation named five kinds of data and deleted thirteen tables: it names each one now.
+    for table in per_user_tables():
+        assert app.prompts.text(f"forget.data.{table.name}") in asked.reply.body, table.name
     assert await rows_mentioning(app, ALICE.user_id) == before, "asking alone deletes nothing"
     done = await app.interact(ALICE, asked.reply.buttons[0].action)
     assert done.reply.tone is Tone.SUCCESS

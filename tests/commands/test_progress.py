@@ -10,6 +10,7 @@ import pytest
 from matplotlib.dates import num2date
 
 import bot.charts
+from bot.charts import DAY_MARGIN
 from bot.coach.vocabulary import Unit
 from bot.store.training_log import NewEntry
 from tests.helpers import ALICE, BOB, run
@@ -92,8 +93,9 @@ def panel_title(axes) -> str:
 
 
 def x_range(axes) -> tuple[date, date]:
+    """The period the date axis shows, [first day, day after the last), without its margins."""
     low, high = axes.get_xlim()
-    return num2date(low).date(), num2date(high).date()
+    return num2date(low + DAY_MARGIN).date(), num2date(high - DAY_MARGIN + 1).date()
 
 
 def lines(axes) -> dict[str, object]:

@@ -67,7 +67,7 @@ async def test_remind_set_defaults_to_days_that_fit_the_plan_at_18_in_the_settin
     saved = await run(app, "remind set")
 
     assert saved.reply.tone is Tone.SUCCESS
-    assert saved.reply.body.startswith("Saved. I will DM you on Monday, Thursday at 18:00 (Europe/Berlin).")
+    assert saved.reply.body.startswith("Saved. I will DM you on Monday and Thursday at 18:00 (Europe/Berlin).")
     assert next_reminders(saved)[0] == f"Mon 23 Nov 18:00 Europe/Berlin · {stamp(MONDAY_18_BERLIN)}"
     settings = await app.reminders.get(ALICE.user_id)
     assert settings.days == (0, 3) and settings.next_due_utc == MONDAY_18_BERLIN
@@ -76,13 +76,13 @@ async def test_remind_set_defaults_to_days_that_fit_the_plan_at_18_in_the_settin
 async def test_remind_set_for_a_three_day_plan_spreads_the_days(app):
     await run(app, "goal", goal="strength", days=3)
     saved = await run(app, "remind set")
-    assert "Monday, Wednesday, Friday at 18:00 (UTC)" in saved.reply.body
+    assert "Monday, Wednesday, and Friday at 18:00 (UTC)" in saved.reply.body
 
 
 async def test_remind_set_with_explicit_days_time_and_zone(app):
     saved = await run(app, "remind set", days="tue thu", time="6:30 pm", timezone="America/New_York")
 
-    assert "Tuesday, Thursday at 18:30 (America/New_York)" in saved.reply.body
+    assert "Tuesday and Thursday at 18:30 (America/New_York)" in saved.reply.body
     assert next_reminders(saved) == [
         f"Tue 24 Nov 18:30 America/New_York · {stamp(TUESDAY_1830_NEW_YORK)}",
         f"Thu 26 Nov 18:30 America/New_York · {stamp(TUESDAY_1830_NEW_YORK + timedelta(days=2))}",

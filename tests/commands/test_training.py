@@ -280,6 +280,10 @@ async def test_the_log_form_marks_unknown_loads_with_a_question_mark_and_skips_t
     logged = await app.interact(ALICE, opened.reply.form.action, Interaction(form={"sets": filled}))
     assert logged.reply.tone is Tone.SUCCESS
     assert {e.exercise for e in await app.log.entries(ALICE.user_id)} == {"barbell-back-squat"}
+    # The day closes with the lines left at "?" skipped, and the reply names them (it said only
+    # "Logged 1 entry for Full body A. Next up: Full body B.").
+    skipped = [line.split(":", 1)[0] for line in rest]
+    assert f"Skipped this time (no line in the form): {app.prompts.listing(skipped)}." in logged.reply.body
 
 
 async def test_the_empty_week_field_of_a_custom_lift_is_a_sentence(app):
@@ -368,3 +372,21 @@ async def test_the_log_form_takes_a_load_in_the_unit_typed_after_it(app):
     history = await run(app, "history")
     shown = str(history.reply.sections)
     assert re.search(r"squat\*\* 61\.2\d* kg", shown) and "135 kg" not in shown, shown
+
+
+async def test_a_misspelt_exercise_in_the_log_form_gets_advice_the_form_can_follow(app):
+    # The form answered "... To log it as your own exercise, add `custom:True`", which a form cannot take.
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    before = await snapshot(app)
+    failed = await press(app, today, "buttons.log_form", sets="Barbell back squat: 60 x 5\nDumbel shoulder press: 20 x 8")
+    assert failed.reply.tone is Tone.ERROR and failed.reply.body.startswith("Line 2: I don't know the exercise")
+    assert "Did you mean" in failed.reply.body and "`/log exercise:Dumbel shoulder press custom:True`" in failed.reply.body
+    assert await snapshot(app) == before
+
+
+async def test_a_novices_today_points_to_the_terms_in_help(app):
+    await run(app, "goal", goal="strength", experience="novice")
+    assert "`/help` explains them" in (await run(app, "today")).reply.body
+    await run(app, "goal", goal="strength", experience="advanced")
+    assert "`/help` explains them" not in (await run(app, "today")).reply.body

@@ -167,7 +167,7 @@ async def test_first_reminders_default_to_the_plans_training_days(app):
     """The README's default: the plan's days (3 a week: Monday, Wednesday, Friday) at 18:00."""
     await run(app, "goal", goal="strength", days=3)
     saved = await run(app, "remind set")
-    assert "Saved. I will DM you on Monday, Wednesday, Friday at 18:00" in saved.reply.body
+    assert "Saved. I will DM you on Monday, Wednesday, and Friday at 18:00" in saved.reply.body
 
 
 @pytest.mark.parametrize(("typed", "wall"), [("18:00", time(18)), ("6pm", time(18)), ("6:30 pm", time(18, 30)),

@@ -58,7 +58,7 @@ async def test_remind_status_and_off(discord: Driver) -> None:
     await discord.slash("remind", {"set": {"days": "tue fri", "time": "07:30", "timezone": "Asia/Kathmandu"}})
     status = await discord.slash("remind", {"status": {}})
     embed = main_embed(status)
-    assert "Tuesday, Friday at 07:30 (Asia/Kathmandu)" in embed["description"]
+    assert "Tuesday and Friday at 07:30 (Asia/Kathmandu)" in embed["description"]
     assert "<t:" in embed["fields"][0]["value"]
 
     off = await discord.slash("remind", {"off": {}})

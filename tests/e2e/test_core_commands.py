@@ -183,6 +183,9 @@ async def test_help_lists_every_registered_command(discord: Driver) -> None:
     assert main_embed(record)["title"] == "Liftcoach commands"
     for command in discord.fake.global_commands:
         assert f"`/{command['name']}`" in text
+    # The terms /today and /log use (RIR, RPE, e1RM ...) were explained nowhere once a load was known.
+    [terms] = main_embed(record)["fields"]
+    assert terms["name"] == "Terms you will see" and "**RIR** (reps in reserve)" in terms["value"]
 
 
 async def test_equipment_shows_and_saves_the_lifters_own_bar_and_plates(discord: Driver) -> None:
