@@ -123,6 +123,10 @@ class Exercise(BaseModel):
     difficulty: int = Field(default=1, ge=1, le=3, strict=True)
     measure: Measure = Measure.REPS
     harder: str | None = None  # the next variation once every set reaches the top of the range
+    one_dumbbell: bool = Field(default=False, strict=True)  # one dumbbell (goblet squat): its load is not "per dumbbell"
+    ballistic: bool = Field(default=False, strict=True)  # thrown by the hips (a swing): no 1RM, no %1RM
+    max_reps: int | None = Field(default=None, ge=1, le=30)  # longest set a coach programs it for
+    max_reps_source: str | None = Field(default=None, min_length=3)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Exercise":
@@ -132,6 +136,10 @@ class Exercise(BaseModel):
             raise ValueError("a muscle cannot be both primary and secondary")
         if self.equipment in (Gear.WEIGHTED_BODYWEIGHT, Gear.ASSISTED) and not self.loadable:
             raise ValueError("a weighted bodyweight or assisted exercise is loadable (added load or assistance)")
+        if self.one_dumbbell and self.equipment is not Gear.DUMBBELL:
+            raise ValueError("one_dumbbell is for dumbbell exercises")
+        if (self.max_reps is None) != (self.max_reps_source is None):
+            raise ValueError("max_reps needs its max_reps_source, and only with max_reps")
         if self.assisted and self.harder is None:
             raise ValueError("an assisted exercise names the bodyweight variation it graduates to (harder)")
         return self
@@ -154,8 +162,9 @@ class Exercise(BaseModel):
     @property
     def has_1rm(self) -> bool:
         """Whether a logged load gives a 1RM: not for added load or assistance, whose total
-        (body mass plus or minus the load) Liftcoach does not know."""
-        return self.loadable and not (self.assisted or self.added_load)
+        (body mass plus or minus the load) Liftcoach does not know, nor for a ballistic lift (a
+        swing), whose load is thrown, not lifted to a limit."""
+        return self.loadable and not (self.assisted or self.added_load or self.ballistic)
 
     @property
     def muscles(self) -> tuple[Muscle, ...]:

@@ -80,6 +80,8 @@ class ProgressionRules(_Frozen):
     deload_floor_source: Source
     deload_extra_rir: Annotated[int, Field(ge=1, le=4)]
     deload_extra_rir_source: Source
+    jump_reps_max: Annotated[int, Field(ge=12, le=50)]
+    jump_reps_max_source: Source
     reliable_reps: Annotated[int, Field(ge=1, le=12)]
     reliable_reps_source: Source
     rpe_anchored_reps: Annotated[int, Field(ge=1, le=12)]

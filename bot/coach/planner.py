@@ -190,6 +190,9 @@ class PlanRequest:
     # By exercise key, in `unit`, already achievable with the user's equipment: used exactly
     # as given (a held load is shown as logged) and wins over the 1RM estimate.
     working_load: Mapping[str, float] = field(default_factory=dict)
+    # By exercise key: a higher top of the rep range at the working load, the reps built before
+    # a big jump in load (`bot.coach.progression.jump_reps`).
+    reps_high: Mapping[str, int] = field(default_factory=dict)
     # The lifter's own choices: planned exercise key -> the key to train instead.
     swaps: Mapping[str, str] = field(default_factory=dict)
 
@@ -255,8 +258,13 @@ class Planner:
         label, exercises = rotation[position]
         level = self._rules.level(request.goal, request.experience)
         exercises = tuple((self._swapped(exercise, request), sets) for exercise, sets in exercises)
-        planned = tuple(self._prescribe(exercise, sets, level, request) for exercise, sets in exercises)
-        return Session(label, request.rotation_index, position + 1, planned)
+        planned = []
+        trained: set[Pattern] = set()
+        for exercise, sets in exercises:
+            # NSCA (§1.1): a second lift of a pattern already trained this session is assistance.
+            planned.append(self._prescribe(exercise, sets, level, request, repeat=exercise.pattern in trained))
+            trained.add(exercise.pattern)
+        return Session(label, request.rotation_index, position + 1, tuple(planned))
 
     def week(self, request: PlanRequest) -> list[Session]:
         """The `days_per_week` sessions starting at the request's rotation index."""
@@ -285,16 +293,20 @@ class Planner:
             if other.pattern is exercise.pattern
         ]
 
-    def _prescribe(self, exercise: Exercise, sets: int, level: LevelRules, request: PlanRequest) -> PlannedExercise:
+    def _prescribe(self, exercise: Exercise, sets: int, level: LevelRules, request: PlanRequest,
+                   repeat: bool = False) -> PlannedExercise:
         # ACSM 2009: >=2-3 min for core multi-joint lifts, less for assistance work.
         rest = level.rest_seconds.high if exercise.kind is Kind.COMPOUND else level.rest_seconds.low
         reps = (int(level.reps.low), int(level.reps.high))
         pct = (float(level.intensity_pct.low), float(level.intensity_pct.high))
-        if request.goal is Goal.STRENGTH and exercise.kind is Kind.ISOLATION and self._assistance is not None:
+        assistance = exercise.kind is Kind.ISOLATION or exercise.ballistic or repeat
+        if request.goal is Goal.STRENGTH and assistance and self._assistance is not None:
             # NSCA: assistance lifts in strength programs no heavier than an 8RM; ACSM 2009: 1-2 min rest.
+            # A swing is thrown, not ground out: no 1-5 rep sets.
             reps = (self._assistance.reps_low, self._assistance.reps_high)
             pct = (self._assistance.pct_low, self._assistance.pct_high)
             rest = self._assistance.rest_seconds
+        reps = (reps[0], max(reps[1], request.reps_high.get(exercise.key, 0)))
         return PlannedExercise(
             exercise=exercise,
             sets=sets,
@@ -323,7 +335,8 @@ class Planner:
         templates = SPLITS[days_per_week][1]
         if goal is Goal.STRENGTH:
             templates = tuple(_practise_main_lifts(template) for template in templates)
-        available = self._catalogue.available(equipment, experience)
+        available = [exercise for exercise in self._catalogue.available(equipment, experience)
+                     if exercise.max_reps is None or exercise.max_reps >= level.reps.high]
         count = level.selection.exercises_per_session
         for per_session in range(int(count.low), int(count.high) + 1):
             days = _select_exercises(templates, available, level, per_session)

@@ -17,6 +17,14 @@ training-science.md. The rules:
   the top of the range.
 - A rise is the smallest achievable step (next plate pair, dumbbell, stack plate or bell).
   That is never more than `max_rise` (10 %, §8) unless that step is itself the smallest.
+- A big jump (a smallest step over `max_rise`, such as 12 to 16 kg bells; never a barbell's
+  plate pair, which §8 StrongLifts adds from the empty bar on) waits for reps beyond
+  the top of the range (§8 double progression: reps first, then load): the rep range at that
+  load tops out at `jump_reps`, the reps whose Epley e1RM (§4) lets the heavier load be lifted
+  for the range's bottom with the prescribed reps in reserve; a jump needing more than
+  `jump_reps_max` is held. Sessions short of the range at a big jump's heavier load do not
+  deload by effort at that load (which looped: short, deload, short): the lifter goes back to the
+  lighter load to build those reps.
 - Stalls are counted in sessions of this exercise, never in days: `fails_before_deload`
   sessions in a row short of the plan (sets or reps), or `sessions_without_progress` sessions
   without a new best (heavier load, or a higher RPE-anchored e1RM; for weighted and assisted
@@ -46,8 +54,9 @@ training-science.md. The rules:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -171,6 +180,10 @@ class Reason(StrEnum):
     STRONGER_BAND = "progression.increase.stronger_band"
     BUILDING_REPS = "progression.hold.building_reps"
     EFFORT_ABOVE_TARGET = "progression.hold.effort_above_target"
+    BEFORE_JUMP = "progression.hold.before_jump"
+    BUILDING_TO_JUMP = "progression.hold.building_to_jump"
+    JUMP_TOO_BIG = "progression.hold.jump_too_big"
+    BACK_BEFORE_JUMP = "progression.hold.back_before_jump"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
     BELOW_RANGE = "progression.hold.below_range"
     FEWER_SETS = "progression.hold.fewer_sets"
@@ -185,15 +198,17 @@ class Reason(StrEnum):
 class Progression:
     """`load` is None when nothing reliable is known: coach by effort.
 
-    `facts` fill the reason's sentence: `step`, `weight` and `e1rm` are loads in the user's
-    unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions`, `days`, `extra_rir` are plain
-    numbers or text.
+    `facts` fill the reason's sentence: `step`, `weight`, `heavier` and `e1rm` are loads in the
+    user's unit; `sets`, `reps`, `rpe`, `target`, `reached`, `sessions`, `days`, `extra_rir` are
+    plain numbers or text. `reps_high`, when set, replaces the top of the rep range at this load:
+    the reps to build before a big jump (`jump_reps`).
     """
 
     load: float | None
     decision: Decision
     reason: Reason
     facts: Mapping[str, object] = field(default_factory=dict)
+    reps_high: int | None = None
 
     @property
     def is_deload(self) -> bool:
@@ -214,6 +229,45 @@ def next_working_load(
 
     `today` is the lifter's local date; without it no break is detected.
     """
+    progression = _next(history, goal, experience, grid, target, rules, today)
+    if progression.load is None or progression.is_deload:
+        return progression
+    top = jump_reps(progression.load, grid, target, rules)
+    if top is None:
+        return progression
+    top = min(top, rules.jump_reps_max)
+    if progression.reason is Reason.BUILDING_REPS:
+        # Say why the top is past the range's: the reps earn the big jump.
+        facts = {**progression.facts, "top": top, "heavier": grid.next_above(progression.load)}
+        progression = replace(progression, reason=Reason.BUILDING_TO_JUMP, facts=facts)
+    return replace(progression, reps_high=top)
+
+
+def jump_reps(load: float, grid: LoadGrid, target: Target, rules: ProgressionRules) -> int | None:
+    """Reps per set at `load` (user's unit), `target.rir_low` in reserve, before the next achievable
+    load when that step is a big jump (over `max_rise` of `load`), or None when it is not one or the
+    range's top already earns it. Epley (§4): the heavier load must allow `target.reps_low` reps with
+    `target.rir_low` in reserve. Weighted and assisted lifts have no e1RM here, and a barbell's step is
+    the plate pair §8 StrongLifts adds every workout from the empty bar: None."""
+    if grid.barbell or grid.added or grid.assisted or load <= 0:
+        return None
+    heavier = grid.next_above(load)
+    if heavier - load <= rules.max_rise * load + _TOLERANCE:
+        return None
+    e1rm = heavier * (1 + (target.reps_low + target.rir_low) / 30)
+    reps = math.ceil(30 * (e1rm / load - 1) - target.rir_low - _TOLERANCE)
+    return reps if reps > target.reps_high else None
+
+
+def _next(
+    history: Sequence[SessionResult],
+    goal: Goal,
+    experience: Experience,
+    grid: LoadGrid,
+    target: Target,
+    rules: ProgressionRules,
+    today: date | None,
+) -> Progression:
     logged = sorted(history, key=lambda session: session.date)
     working = [session for session in logged if not session.deload]
     if not working:
@@ -221,7 +275,8 @@ def next_working_load(
             return Progression(grid.lowest, Decision.START, Reason.BODYWEIGHT_FIRST, {"top": target.reps_high})
         return Progression(None, Decision.START, Reason.START_BY_EFFORT)
     last = working[-1]
-    if (last.target_low, last.target_high) != (target.reps_low, target.reps_high):
+    # A higher top with the same bottom is this range, extended before a big jump (`jump_reps`).
+    if last.target_low != target.reps_low or last.target_high < target.reps_high:
         if grid.added or grid.assisted:
             return _new_range_without_body_mass(last, grid, target)
         return _start(working, grid, target, rules, Reason.REP_RANGE_CHANGED)
@@ -234,7 +289,7 @@ def next_working_load(
     if deloads and not since_deload:
         return Progression(last.load, Decision.RETURN, Reason.AFTER_DELOAD, {"weight": last.load})
 
-    increase = _increase(working, goal, experience, grid, target)
+    increase = _increase(working, goal, experience, grid, target, rules)
     if increase is not None:
         return increase
     if grid.added and last.load <= grid.lowest + _TOLERANCE:
@@ -250,7 +305,16 @@ def next_working_load(
     fails = _trailing(since_deload, lambda session: session.fell_short)
     flat = _sessions_without_progress(working, since_deload, by_reps=grid.added or grid.assisted)
     if fails >= rules.fails_before_deload:
-        return _deload(working, grid, rules, Reason.DELOAD_FAILS, sessions=fails)
+        deload = _deload(working, grid, rules, Reason.DELOAD_FAILS, sessions=fails)
+        lighter = grid.down(last.load - grid_resolution(grid))
+        top = jump_reps(lighter, grid, target, rules) if lighter < last.load - _TOLERANCE else None
+        if "extra_rir" in deload.facts and top is not None:
+            # Short of the range after a big jump: a deload by effort at the heavier load loops
+            # (short, deload, short); the lighter load with more reps builds what the jump needs.
+            return Progression(lighter, Decision.HOLD, Reason.BACK_BEFORE_JUMP,
+                               {"sessions": fails, "weight": lighter, "heavier": last.load,
+                                "top": min(top, rules.jump_reps_max)})
+        return deload
     if flat >= rules.sessions_without_progress:
         return _deload(working, grid, rules, Reason.DELOAD_NO_PROGRESS, sessions=flat)
     summary = _summary(last)
@@ -339,12 +403,22 @@ def _start(
 
 
 def _increase(
-    working: Sequence[SessionResult], goal: Goal, experience: Experience, grid: LoadGrid, target: Target
+    working: Sequence[SessionResult], goal: Goal, experience: Experience, grid: LoadGrid, target: Target,
+    rules: ProgressionRules,
 ) -> Progression | None:
     last = working[-1]
     if not last.succeeded(target.target_rpe):
         return None
     facts = {**_summary(last)}
+    top = jump_reps(last.load, grid, target, rules)
+    if top is not None:
+        # A big jump: every set at the extended top earns it (§8 double progression), whatever the level.
+        heavier = grid.next_above(last.load)
+        if top > rules.jump_reps_max:
+            return Progression(last.load, Decision.HOLD, Reason.JUMP_TOO_BIG, {**facts, "heavier": heavier})
+        if min(last.reps) < top:
+            return Progression(last.load, Decision.HOLD, Reason.BEFORE_JUMP, {**facts, "heavier": heavier, "top": top})
+        return Progression(heavier, Decision.INCREASE, Reason.TOP_OF_RANGE, {**facts, "step": heavier - last.load})
     if goal is Goal.STRENGTH and experience is not Experience.NOVICE:
         recent = working[-2:]
         two_in_a_row = len(recent) == 2 and all(

@@ -246,8 +246,9 @@ def why_line(ctx: Context, progression: Progression, unit: Unit, exercise: Exerc
         facts["weight"] = load_text(ctx, exercise, float(facts["weight"]), unit)  # type: ignore[arg-type]
     if "e1rm" in facts:
         facts["e1rm"] = _load_text(float(facts["e1rm"]), unit)  # type: ignore[arg-type]
-    if "heaviest" in facts:
-        facts["heaviest"] = _load_text(float(facts["heaviest"]), unit)  # type: ignore[arg-type]
+    for name in ("heaviest", "heavier"):
+        if name in facts:
+            facts[name] = _load_text(float(facts[name]), unit)  # type: ignore[arg-type]
     if "step" in facts:
         step = _load_text(round(float(facts["step"]), 2), unit)  # type: ignore[arg-type]
         assisted = exercise is not None and exercise.assisted
@@ -278,6 +279,8 @@ def _prescription(ctx: Context, planned: PlannedExercise) -> str:
         return ctx.text("today.prescription_assisted", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS and planned.exercise.added_load:
         return ctx.text("today.prescription_weighted", reps=span(planned.reps_low, planned.reps_high), **values)
+    if measure is Measure.REPS and planned.exercise.ballistic:
+        return ctx.text("today.prescription_ballistic", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS and planned.exercise.loadable:
         return ctx.text("today.prescription", reps=span(planned.reps_low, planned.reps_high), **values)
     if measure is Measure.REPS:
@@ -304,7 +307,8 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
     elif planned.load is not None and exercise.added_load:
         lines.append(ctx.text("today.load_added", load=load_text(ctx, exercise, planned.load, unit)))
     elif planned.load is not None:
-        key = "today.load_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.load"
+        key = "today.load_one_dumbbell" if exercise.one_dumbbell else \
+            "today.load_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.load"
         lines.append(ctx.text(key, load=format_load(planned.load, unit)))
         if grid is not None and grid.barbell:
             plates = plates_per_side(planned.load, equipment)
@@ -325,7 +329,8 @@ def exercise_line(ctx: Context, planned: PlannedExercise, unit: Unit, equipment:
             key = "today.band_cue" if exercise.equipment is Gear.BAND else "today.bodyweight_cue"
             lines.append(ctx.text(key, top=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     else:
-        key = "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
+        key = "today.effort_cue_one_dumbbell" if exercise.one_dumbbell else \
+            "today.effort_cue_per_hand" if exercise.equipment is Gear.DUMBBELL else "today.effort_cue"
         lines.append(ctx.text(key, reps=planned.reps_high, rir=span(planned.rir_low, planned.rir_high)))
     if held is not None:
         lines.append(ctx.text("today.why", why=held))

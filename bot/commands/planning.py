@@ -179,6 +179,7 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     equipment = await equipment_profile(ctx)
     histories = await lift_histories(ctx, [planned.exercise.key for planned in draft.exercises])
     working: dict[str, float] = {}
+    reps_high: dict[str, int] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
         progression = progression_for(ctx, request, planned, histories[planned.exercise.key], equipment)
@@ -187,7 +188,10 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
         progressions[planned.exercise.key] = progression
         if progression.load is not None and planned.exercise.loadable:
             working[planned.exercise.key] = progression.load
-    session, safety = await guard(ctx, ctx.app.planner.session(replace(request, working_load=working)), histories)
+        if progression.reps_high is not None:
+            reps_high[planned.exercise.key] = progression.reps_high
+    planned_today = ctx.app.planner.session(replace(request, working_load=working, reps_high=reps_high))
+    session, safety = await guard(ctx, planned_today, histories)
     return TodaysPlan(session, progressions, equipment, safety)
 
 

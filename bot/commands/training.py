@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -241,6 +242,10 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
             history = await lift_history(ctx, exercise.key)
             progression = progression_for(ctx, request, target, history, await equipment_profile(ctx))
             deload = is_deload_set(progression, target.exercise.as_load(options.weight))
+            if progression is not None and progression.reps_high is not None and progression.load is not None \
+                    and abs(target.exercise.as_load(options.weight) - progression.load) < 1e-6:
+                # A set at today's load answers today's rep target: the reps built before a big jump.
+                target = replace(target, reps_high=progression.reps_high)
     stored = await ctx.app.log.log_set(
         ctx.caller.user_id,
         logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,

@@ -253,3 +253,44 @@ def test_calves_are_trained_on_a_day_that_trains_the_legs(planner: Planner, goal
         exercises = [planned.exercise for planned in session.exercises]
         if any(Muscle.CALVES in exercise.primary for exercise in exercises):
             assert any(set(exercise.primary) & legs for exercise in exercises), (session.day_label, exercises)
+
+
+def test_a_second_lift_of_a_pattern_in_a_strength_session_is_assistance_not_a_1_to_5_rep_lift(rulebook, catalogue):
+    """Review: 5- and 6-day strength put a dumbbell bench press after the barbell bench at 1-5 reps.
+    NSCA (§1.1): in strength programs assistance exercises are no heavier than an 8RM."""
+    from bot.coach.loading import load_loading
+
+    assistance = load_loading().assistance
+    planner = Planner(rulebook, catalogue, assistance)
+    for experience, days in itertools.product(Experience, DAYS):
+        for session in planner.week(request(experience=experience, days=days)):
+            seen = set()
+            for planned in session.exercises:
+                if planned.exercise.pattern in seen or planned.exercise.kind is Kind.ISOLATION:
+                    assert (planned.reps_low, planned.reps_high) == (assistance.reps_low, assistance.reps_high), planned
+                seen.add(planned.exercise.pattern)
+
+
+def test_every_pull_day_of_a_six_day_strength_week_rows_or_pulls_twice(planner):
+    """Review: 6-day strength intermediate 'Pull B' was a lat pulldown, a suitcase carry and a curl."""
+    for experience in Experience:
+        for session in planner.week(request(experience=experience, days=6)):
+            if session.day_label.startswith("Pull"):
+                pulls = [p for p in session.exercises if p.exercise.pattern.value in ("horizontal_pull", "vertical_pull")]
+                assert len(pulls) >= 2, (experience, session.day_label, [p.exercise.key for p in session.exercises])
+
+
+@pytest.mark.parametrize("goal", [Goal.HYPERTROPHY, Goal.ENDURANCE, Goal.HEALTH])
+def test_a_conventional_deadlift_is_never_planned_for_sets_of_8_or_more(planner, goal):
+    """Review: hypertrophy novices got barbell deadlifts for 8-12 reps; the hinge is the Romanian deadlift."""
+    for experience, days in itertools.product(Experience, DAYS):
+        keys = {p.exercise.key for s in planner.week(request(goal, experience, days)) for p in s.exercises}
+        assert "barbell-deadlift" not in keys, (goal, experience, days)
+        assert any(planner_hinge in keys for planner_hinge in ("romanian-deadlift", "dumbbell-romanian-deadlift"))
+
+
+def test_a_ballistic_swing_has_no_1rm(catalogue):
+    """Review: kettlebell swings were prescribed as % 1RM; a ballistic lift has no 1RM to take a share of."""
+    swing = catalogue.get("kettlebell-swing")
+    assert swing.ballistic and not swing.has_1rm
+    assert not catalogue.get("romanian-deadlift").ballistic

@@ -81,9 +81,15 @@ async def test_light_loads_rise_by_the_next_dumbbell(app, clock):
     today = await run(app, "today")
     name = next(
         s.name.split(". ", 1)[1] for s in today.reply.sections
-        if app.catalogue.find(s.name.split(". ", 1)[1]).equipment.value == "dumbbell"
+        if (exercise := app.catalogue.find(s.name.split(". ", 1)[1])).equipment.value == "dumbbell"
+        and not exercise.one_dumbbell  # a pair: "per dumbbell"
     )
     await run(app, "log", exercise=name, weight=6, reps=12, sets=2, rpe=8)
+    clock.advance(days=2)
+    held = await run(app, "today")  # 8 kg is 33 % more: reps first (§8), 21 by Epley (§4)
+    assert load_of(held, name) == 6 and "build to 21 reps here first" in section(held, name)
+    assert "2 × 8–21 reps" in section(held, name)
+    await run(app, "log", exercise=name, weight=6, reps=21, sets=2, rpe=8)
     clock.advance(days=2)
     again = await run(app, "today")
     assert load_of(again, name) == 8
@@ -327,9 +333,9 @@ async def test_kettlebell_loads_are_always_one_of_the_bells_the_lifter_owns(app,
     saved = await run(app, "equipment", kettlebells="16, 8;12")
     assert "kettlebells **8, 12, 16 kg**" in saved.reply.body
     await swap_in(app, "squat", "kettlebell-front-squat")
-    await run(app, "log", exercise="kettlebell front squat", weight=8, reps=12, sets=3, rpe=8)
+    await run(app, "log", exercise="kettlebell front squat", weight=8, reps=28, sets=3, rpe=8)
     clock.advance(days=7)
-    assert load_of(await run(app, "today"), "Kettlebell front squat") == 12
+    assert load_of(await run(app, "today"), "Kettlebell front squat") == 12  # 28 reps earn the +50 % bell
     await run(app, "log", exercise="kettlebell front squat", weight=16, reps=12, sets=3, rpe=8)
     clock.advance(days=7)
     line = section(await run(app, "today"), "Kettlebell front squat")
@@ -390,11 +396,11 @@ async def test_a_16_kg_kettlebell_goes_up_to_the_next_bell(app, clock):
     """Why: a 16 kg kettlebell never went up under the 10 % cap (16 -> 17.6 rounds back to 16)."""
     await run(app, "goal", goal="hypertrophy", days=3, equipment="dumbbells")
     await swap_in(app, "squat", "kettlebell-front-squat")
-    await run(app, "log", exercise="kettlebell front squat", weight=16, reps=12, sets=3, rpe=8)
+    await run(app, "log", exercise="kettlebell front squat", weight=16, reps=18, sets=3, rpe=8)
     clock.advance(days=7)
     line = section(await run(app, "today"), "Kettlebell front squat")
     assert load_of(await run(app, "today"), "Kettlebell front squat") == 20
-    assert "+4 kg: every set reached 12 at RPE 8" in line
+    assert "+4 kg: every set reached 18 at RPE 8" in line  # reps past the range's 12 first (+25 %)
 
 
 async def test_machine_loads_rise_by_the_lifters_own_stack_step(app, clock):
@@ -403,9 +409,9 @@ async def test_machine_loads_rise_by_the_lifters_own_stack_step(app, clock):
     today = await run(app, "today")
     name = next(s.name.split(". ", 1)[1] for s in today.reply.sections
                 if app.catalogue.find(s.name.split(". ", 1)[1]).equipment.value in ("machine", "cable"))
-    await run(app, "log", exercise=name, weight=40, reps=12, sets=3, rpe=8)
+    await run(app, "log", exercise=name, weight=40, reps=13, sets=3, rpe=8)
     clock.advance(days=7)
-    assert load_of(await run(app, "today"), name) == 45
+    assert load_of(await run(app, "today"), name) == 45  # 12.5 %: one rep past the range's 12 first
     await run(app, "equipment", machine_step=2.5)
     assert load_of(await run(app, "today"), name) == 42.5
 
@@ -492,6 +498,45 @@ async def test_a_goal_switch_names_the_rpe_its_e1rm_counts(app, clock):
     clock.advance(days=2)
     why = section(await run(app, "today"), "Barbell bench press")
     assert "from your 80 kg × 8 at RPE 8 (e1RM 107 kg, counting its 2 reps in reserve)" in why
+
+
+async def test_an_advanced_lifter_is_never_prescribed_or_logged_at_rpe_10(app, clock):
+    """Review: advanced strength (and hypertrophy) read "RIR 0–2", and "Log as prescribed" recorded
+    RPE 10 (10 - RIR 0, §3.1): failure as the target, which ACSM 2026 says is not required."""
+    for goal in ("strength", "hypertrophy"):
+        await run(app, "goal", goal=goal, experience="advanced", days=4)
+        await run(app, "log", exercise="squat", weight=140, reps=5, sets=3, rpe=8)
+        clock.advance(days=1)
+        today = await run(app, "today")
+        assert all("RIR 0" not in s.value for s in today.reply.sections), goal
+        for s in today.reply.sections:  # everything gets a load by /log first
+            name = s.name.split(". ", 1)[1]
+            if load_of(today, name) is None:
+                await run(app, "log", exercise=name, weight=40, reps=6, sets=2, rpe=8)
+        await press(app, await run(app, "today"), "buttons.log_plan")
+        entries = await app.log.entries(ALICE.user_id)
+        assert entries and all(e.rpe is None or e.rpe <= 9 for e in entries), goal
+        clock.advance(days=1)
+
+
+async def test_a_kettlebell_swing_is_prescribed_without_a_1rm(app, clock):
+    """Review: swings read "3 × 1–5 reps · 85–95% 1RM": a ballistic lift has no 1RM, and is not ground out for singles."""
+    await run(app, "goal", goal="strength", days=3, equipment="dumbbells")
+    line = section(await swap_in(app, "hinge", "kettlebell-swing"), "Kettlebell swing")
+    assert "% 1RM" not in line and "8–12 reps" in line, line
+
+
+async def test_a_lift_done_with_one_dumbbell_reads_one_dumbbell_not_per_dumbbell(app, clock):
+    """Review: "Goblet squat · Load: 20 kg per dumbbell": a goblet squat is one dumbbell held in both
+    hands (a one-arm row, one dumbbell at a time); "per dumbbell" suggests a pair of 20s."""
+    await run(app, "goal", goal="hypertrophy", days=3, equipment="dumbbells")
+    cue = section(await run(app, "today"), "Goblet squat")
+    assert "pick a dumbbell you could" in cue and "per dumbbell" not in cue, cue
+    await run(app, "log", exercise="goblet squat", weight=20, reps=10, sets=2, rpe=8)
+    clock.advance(days=2)
+    line = section(await run(app, "today"), "Goblet squat")
+    assert "**20 kg**, one dumbbell" in line and "per dumbbell" not in line, line
+    assert app.catalogue.get("dumbbell-row").one_dumbbell and not app.catalogue.get("dumbbell-bench-press").one_dumbbell
 
 
 async def test_kettlebells_can_be_named_in_the_unit_they_are_sold_in(app):

@@ -8,6 +8,8 @@ are the ones a coach makes reading every /today reply.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.coach.catalogue import Gear, Pattern
 from bot.coach.vocabulary import Unit
 from tests.simulation.lifter import VirtualLifter
@@ -76,3 +78,20 @@ async def test_a_lifter_who_misses_reps_and_stays_away_three_weeks_comes_back_li
         assert first.deload and "days since you last did this lift" in first.why, first
         assert first.load < before.load or "reps earlier" in first.why
         assert second.load <= max(e.load for e in entries[:back]) and not second.deload, second
+
+
+@pytest.mark.parametrize("goal", ["strength", "endurance"])
+async def test_a_lifter_with_two_far_apart_kettlebells_builds_reps_before_the_jump_and_never_cycles(app, clock, goal):
+    """Bells of 12 and 16 kg (+33 %): the press went 12 -> 16 kg, the lifter fell short, the deload by
+    effort kept 16 kg, and the loop ran for weeks. Reps first at 12 kg, then 16 kg (§8 double progression)."""
+    swaps = {Pattern.SQUAT: "kettlebell-front-squat", Pattern.VERTICAL_PUSH: "kettlebell-press",
+             Pattern.HORIZONTAL_PULL: "kettlebell-row"}
+    lifter = VirtualLifter(app, clock, Unit.KG, 0.01, swaps=swaps, kettlebells=(12.0, 16.0))
+    await lifter.follow(goal, "novice", 3, WEEKS, equipment="dumbbells")
+    press = lifter.log["kettlebell-press"]
+    loads = [entry.load for entry in press if not entry.deload]
+    jumps = sum(1 for before, after in zip(loads, loads[1:]) if after > before)
+    assert jumps <= 1 and sum(entry.deload for entry in press) <= 1, [(e.load, e.why) for e in press]
+    below = [entry for entry in press if "below" in entry.why and "reps" in entry.why]
+    assert len(below) <= 2, [(e.load, e.why) for e in press]
+    assert any("build to" in entry.why for entry in press), [(e.load, e.why) for e in press]
