@@ -40,7 +40,7 @@ BAD_CALLS = [
     ("settings", {"timezone": "Mars/Olympus"}, "time zone"),
     ("settings", {"units": "stone"}, "kg"),
     ("compare", {"first": "power"}, "strength"),
-    ("log", {"exercise": "bench", "weight": -5, "reps": 5}, "between 0"),
+    ("log", {"exercise": "bench", "weight": -5, "reps": 5}, "at least 0"),
     ("log", {"exercise": "bench", "weight": 600, "reps": 5}, "more than"),
     ("log", {"exercise": "bench", "weight": 60, "reps": 0}, "between 1 and 100"),
     ("log", {"exercise": "bench", "weight": 60, "reps": 101}, "between 1 and 100"),
@@ -223,21 +223,35 @@ async def test_a_chart_renders_after_the_transaction_so_other_commands_are_not_h
 async def test_the_bounds_named_are_the_ones_enforced(app):
     outgoing = await run(app, "1rm", weight=1e-300, reps=5)
     assert outgoing.reply.tone is Tone.ERROR
-    assert outgoing.reply.body == "`weight` must be between 5 and 1100."
-    too_heavy = await run(app, "log", exercise="squat", weight=501, reps=1)
-    assert "500 kg" in too_heavy.reply.body
-    await run(app, "settings", units="lb")
-    heaviest = await run(app, "log", exercise="deadlift", weight=1100, reps=1)
+    assert outgoing.reply.body == "`weight` must be at least 5."
+    heaviest = await run(app, "log", exercise="deadlift", weight=500, reps=1)
     assert heaviest.reply.tone is Tone.SUCCESS
+    await run(app, "settings", units="lb")
+    heaviest = await run(app, "log", exercise="deadlift", weight=1102, reps=1)
+    assert heaviest.reply.tone is Tone.SUCCESS
+
+
+@pytest.mark.parametrize(("units", "limit"), [("kg", "500 kg"), ("lb", "1102 lb")])
+@pytest.mark.parametrize("command", ["log", "1rm"])
+async def test_a_load_over_the_limit_is_told_the_limit_in_the_users_unit(app, units, limit, command):
+    # A kg user over the option's bound read "`weight` must be between 0 and 1100": the limit in pounds.
+    await run(app, "settings", units=units)
+    before = await snapshot(app)
+    for weight in (1103, 1200, 10**9, "1500,5"):
+        named = {"exercise": "squat"} if command == "log" else {}
+        refused = await run(app, command, weight=weight, reps=1, **named)
+        assert refused.reply.tone is Tone.ERROR and refused.reply.ephemeral
+        assert f"That load is more than I accept ({limit})." in refused.reply.body, refused.reply.body
+    assert await snapshot(app) == before
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
         ({"custom": "maybe"}, "`custom` must be `True` or `False`."),
-        ({"weight": "heavy"}, "`weight` must be a number between 0 and 1100, such as `2.5` or `2,5`."),
-        ({"weight": "nan"}, "`weight` must be a number between 0 and 1100, such as `2.5` or `2,5`."),
-        ({"weight": float("inf")}, "`weight` must be a number between 0 and 1100, such as `2.5` or `2,5`."),
+        ({"weight": "heavy"}, "`weight` must be a number of at least 0, such as `2.5` or `2,5`."),
+        ({"weight": "nan"}, "`weight` must be a number of at least 0, such as `2.5` or `2,5`."),
+        ({"weight": float("inf")}, "`weight` must be a number of at least 0, such as `2.5` or `2,5`."),
         ({"reps": "5.5"}, "`reps` must be a whole number between 1 and 100."),
         ({"reps": 10**30}, "`reps` must be between 1 and 100."),
         ({"note": "   "}, "`note` is empty: give it a value or leave the option out."),

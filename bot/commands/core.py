@@ -33,6 +33,13 @@ from bot.commands.safety import offer_screen_on_first_goal, safety_lines
 from bot.errors import UserError
 from bot.replies import Button, ButtonStyle, Choice, Menu, Reply, Section, Tone
 
+# Names in the tz database that are no place: `localtime` is whatever zone the host runs in (it
+# differs between servers and moves with them), `Factory` is tzdata's placeholder ("-00"),
+# `posixrules` a compiler default.
+NOT_PLACES = frozenset({"localtime", "factory", "posixrules"})
+# `Etc/GMT+5` is UTC-05:00: POSIX counts these offsets west-positive, the opposite of ISO 8601.
+_INVERTED_OFFSET = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+
 VARIABLES = ("intensity", "repetitions", "sets", "rest", "selection")
 
 
@@ -487,9 +494,14 @@ async def save_timezone(ctx: Context, typed: str, *, announce_reminders: bool = 
             raise UserError("errors.timezone_abbreviation", timezone=typed,
                             zones=", ".join(f"`{name}`" for name in meant)) from None
         raise UserError("errors.timezone", timezone=typed) from None
+    if zone.key.casefold() in NOT_PLACES:
+        raise UserError("errors.timezone_not_a_place", timezone=typed)
     lines = []
     hint = city_zone_hint(zone)
-    if hint is not None:
+    inverted = inverted_sign_note(ctx, zone.key)
+    if inverted is not None:
+        lines.append(inverted)
+    elif hint is not None:
         lines.append(ctx.text("settings.city_zone", zone=zone.key, city=hint) if hint
                      else ctx.text("settings.city_zone_unknown", zone=zone.key))
     if zone.key != ctx.profile.timezone:
@@ -499,6 +511,24 @@ async def save_timezone(ctx: Context, typed: str, *, announce_reminders: bool = 
         lines.append(ctx.text("settings.reminders_moved", time=moved.local_time.strftime("%H:%M"), zone=zone.key,
                               stamp=f"<t:{int(moved.next_due_utc.timestamp())}:F>"))
     return lines
+
+
+def inverted_sign_note(ctx: Context, zone: str) -> str | None:
+    """For `Etc/GMT+5`-style zones (not `Etc/GMT+0`), the fixed-offset note saying the offset is
+    the other way round (UTC−05:00) and which zone has the offset the user may have meant; None
+    for any other zone."""
+    match = _INVERTED_OFFSET.fullmatch(zone)
+    if match is None or int(match.group(2)) == 0:
+        return None
+    sign, hours = match.group(1), int(match.group(2))
+    shown = f"{'−' if sign == '+' else '+'}{hours:02d}:00"  # the real offset: the sign turned round
+    meant = f"{sign.replace('-', '−')}{hours:02d}:00"
+    opposite = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+    try:
+        load_zone(opposite)
+    except ScheduleError:  # tzdata stops at Etc/GMT+12, so Etc/GMT-14 (UTC+14:00) has no mirror
+        return ctx.text("settings.inverted_sign_only", zone=zone, offset=shown)
+    return ctx.text("settings.inverted_sign", zone=zone, offset=shown, meant=meant, opposite=opposite)
 
 
 async def settings(ctx: Context, options: SettingsOptions) -> Reply:

@@ -12,15 +12,16 @@ from zoneinfo import ZoneInfo
 
 from bot.coach.catalogue import Exercise, Measure
 from bot.coach.units import from_kg, to_kg
-from bot.commands.base import Context, Interaction, id_argument
+from bot.commands.base import Context, Interaction, count_argument, id_argument
 from bot.commands.formatting import number
 from bot.commands.training import show_kind
 from bot.errors import UserError
 from bot.imports.parser import MAX_LOAD_KG, MAX_NOTE_LENGTH
 from bot.replies import Button, ButtonStyle, Choice, Form, Menu, Reply, TextInput, Tone
+from bot.reply_limits import SELECT_OPTIONS_LIMIT
 from bot.store.training_log import LogEntry
 
-MENU_OPTIONS = 25
+MENU_OPTIONS = SELECT_OPTIONS_LIMIT
 DAY_FORMAT = "%a %d %b %Y"
 
 
@@ -79,16 +80,44 @@ async def choose_day(ctx: Context, argument: str, interaction: Interaction) -> R
     """A day was picked in /history: its sets in a menu, and a button to delete the whole day."""
     if len(interaction.values) != 1:
         raise UserError("errors.stale_button")
-    day = _parse_day(interaction.values[0])
+    return await _day_view(ctx, _parse_day(interaction.values[0]), 0)
+
+
+async def day_page(ctx: Context, argument: str, interaction: Interaction) -> Reply:
+    """Another page of a day's sets (`argument`: `2026-11-20|1`), in place of the page shown."""
+    day, _, page_text = argument.partition("|")
+    page = count_argument(page_text)
+    if page is None:
+        raise UserError("errors.stale_button")
+    return (await _day_view(ctx, _parse_day(day), page)).model_copy(update={"update_source": True})
+
+
+async def _day_view(ctx: Context, day: date, page: int) -> Reply:
+    """The day's sets, a page of `MENU_OPTIONS` (Discord's select limit) in the menu, with buttons to
+    the pages before and after; a page past the end (sets deleted since) shows the last one."""
     entries = await _entries_on(ctx, day)
     if not entries:
         raise UserError("edits.errors.gone")
     names = await _names(ctx)
     label = day.strftime(DAY_FORMAT)
-    shown = entries[:MENU_OPTIONS]
+    pages = -(-len(entries) // MENU_OPTIONS)
+    page = min(page, pages - 1)
+    first = page * MENU_OPTIONS
+    shown = entries[first:first + MENU_OPTIONS]
     body = ctx.text("edits.day", day=label, sets=ctx.plural("count.sets", len(entries)))
-    if len(entries) > len(shown):
-        body += "\n" + ctx.text("edits.day_more", shown=len(shown))
+    if pages > 1:
+        body += "\n" + ctx.text("edits.day_page", first=first + 1, last=first + len(shown), total=len(entries))
+    buttons = []
+    if page > 0:
+        buttons.append(Button(label=ctx.text("edits.earlier_sets", first=first - MENU_OPTIONS + 1, last=first),
+                              action=ctx.action("day-page", f"{day.isoformat()}|{page - 1}")))
+    if page < pages - 1:
+        after = first + len(shown)
+        buttons.append(Button(label=ctx.text("edits.later_sets", first=after + 1,
+                                             last=min(after + MENU_OPTIONS, len(entries))),
+                              action=ctx.action("day-page", f"{day.isoformat()}|{page + 1}")))
+    buttons.append(Button(label=ctx.text("edits.delete_day", day=label), action=ctx.action("day-delete", day.isoformat()),
+                          style=ButtonStyle.DANGER))
     return Reply(
         title=ctx.text("edits.title"),
         body=body,
@@ -97,8 +126,7 @@ async def choose_day(ctx: Context, argument: str, interaction: Interaction) -> R
             placeholder=ctx.text("edits.set_placeholder"),
             choices=tuple(Choice(label=_describe(ctx, e, names)[:100], value=str(e.log_id)) for e in shown),
         ),
-        buttons=(Button(label=ctx.text("edits.delete_day", day=label), action=ctx.action("day-delete", day.isoformat()),
-                        style=ButtonStyle.DANGER),),
+        buttons=tuple(buttons),
         ephemeral=True,
     )
 
@@ -223,6 +251,7 @@ async def delete_day(ctx: Context, argument: str, interaction: Interaction) -> R
 
 ACTIONS = {
     "history-day": choose_day,
+    "day-page": day_page,
     "history-set": choose_set,
     "set-edit": edit_form,
     "set-save": save_edit,

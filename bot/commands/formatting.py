@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from bot.coach.units import from_kg
+from bot.coach.vocabulary import Unit
+
+
+def lifted(kg: float, unit: Unit) -> float:
+    """A logged load (kg) in `unit` as every reply shows it: to 0.1, or to 0.01 where that is a
+    quarter (102.25 kg, 221.75 lb: fractional plates). After a switch to lb, 30 kg reads 66.1 lb
+    in /history, /log and /progress alike, never 66.14; 225 lb typed reads 225 lb."""
+    value = from_kg(kg, unit)
+    hundredths = round(value * 100)
+    return hundredths / 100 if hundredths % 25 == 0 else round(value, 1)
+
 
 def number(value: float) -> str:
     """12 -> '12', 12.5 -> '12.5'."""

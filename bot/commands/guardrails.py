@@ -15,6 +15,7 @@ from bot.coach.planner import Session
 from bot.coach.safety import conservative, hold
 from bot.coach.units import from_kg, increment_in
 from bot.commands.base import Context
+from bot.commands.formatting import lifted as shown_load
 from bot.store.training_log import LogEntry
 
 # How far back the last load, the last pain report and the 1RM estimate are looked for.
@@ -51,7 +52,7 @@ async def guard(ctx: Context, session: Session, histories: Mapping[str, list[Log
     latest = last_loads(entries)
     unit = ctx.profile.units
     exercises = {planned.exercise.key: planned.exercise for planned in session.exercises}
-    lifted = {key: exercises[key].as_load(round(from_kg(entry.weight_kg, unit), 2)) for key, entry in latest.items()}
+    lifted = {key: exercises[key].as_load(shown_load(entry.weight_kg, unit)) for key, entry in latest.items()}
     mild = frozenset(key for key, entry in latest.items() if entry.pain == "mild" and key not in paused)
     state = SafetyState(conservative=screen is not None and screen.conservative, paused=paused, mild=mild)
     held = tuple(

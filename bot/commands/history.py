@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -173,18 +173,26 @@ def _measure(ctx: Context, key: str) -> Measure:
         return Measure.REPS
 
 
+def period_start(now: datetime, zone: ZoneInfo, days: int) -> datetime:
+    """The UTC start of the last `days` local calendar days, today included: `days=1` is since
+    local midnight, `days=7` since midnight six days ago (a rolling 24 h was not "today")."""
+    first = now.astimezone(zone).date() - timedelta(days=days - 1)
+    return datetime.combine(first, time(), zone).astimezone(UTC)
+
+
 async def history_page(ctx: Context, exercise_key: str | None, days: int, page: int) -> Reply:
     """One page of the period's sessions. Only the page's entries are read whole: the period's
     sessions come from two columns of its entries, and the records from the best loads before the page."""
     user_id = ctx.caller.user_id
     zone = ZoneInfo(ctx.profile.timezone)
-    moments = await ctx.app.log.moments(user_id, since=ctx.now - timedelta(days=days), exercise=exercise_key)
+    moments = await ctx.app.log.moments(user_id, since=period_start(ctx.now, zone, days), exercise=exercise_key)
     if not moments:
-        period = ctx.plural("count.days", days)
+        when = ctx.text("history.when_today") if days == 1 else ctx.text(
+            "history.when_days", days=ctx.plural("count.days", days))
         latest = await ctx.app.log.latest_logged_at(user_id, exercise=exercise_key)
-        body = (ctx.text("history.empty_older", days=period, day=local_date(latest, zone).strftime(DAY_FORMAT),
+        body = (ctx.text("history.empty_older", when=when, day=local_date(latest, zone).strftime(DAY_FORMAT),
                          limit=MAX_HISTORY_DAYS)
-                if latest is not None and latest <= ctx.now else ctx.text("history.empty", days=period))
+                if latest is not None and latest <= ctx.now else ctx.text("history.empty", when=when))
         return Reply(title=ctx.text("history.title"), body=body, ephemeral=True)
     # The sessions as `sessions_of` orders them: newest local day first, then by their latest entry.
     keys = [(local_date(moment, zone), session_id) for moment, session_id in moments]
@@ -222,8 +230,9 @@ async def history_page(ctx: Context, exercise_key: str | None, days: int, page: 
         buttons.append(Button(label=ctx.text("buttons.older"), action=ctx.action("history", f"{argument}{page + 1}")))
     return Reply(
         title=ctx.text("history.title"),
-        body=ctx.text("history.page", page=page + 1, pages=pages, days=ctx.plural("count.days", days),
-                      sessions=ctx.plural("count.sessions", len(ordered))),
+        body=ctx.text("history.page", page=page + 1, pages=pages, sessions=ctx.plural("count.sessions", len(ordered)),
+                      period=ctx.text("history.period_today") if days == 1 else ctx.text(
+                          "history.period_days", days=ctx.plural("count.days", days))),
         sections=sections,
         buttons=tuple(buttons),
         menu=day_menu(ctx, list(dict.fromkeys(block.day for block in on_page))),

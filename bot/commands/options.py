@@ -101,10 +101,12 @@ def explain(command: str, model: type[Options], error: ValidationError) -> UserE
         return UserError("errors.boolean", option=option)
     if kind_of_value in (int, float):
         low, high = bounds(field)
+        # An option bounded only below (a load: its limit depends on the user's unit) says "at least".
+        suffix = "_at_least" if high is None else ""
         if kind in {"greater_than_equal", "less_than_equal"}:
-            return UserError("errors.range", option=option, low=shown(low), high=shown(high))
+            return UserError(f"errors.range{suffix}", option=option, low=shown(low), high=shown(high))
         key = "errors.whole_number" if kind_of_value is int else "errors.number"
-        return UserError(key, option=option, low=shown(low), high=shown(high))
+        return UserError(f"{key}{suffix}", option=option, low=shown(low), high=shown(high))
     shortest, longest = lengths(field)
     if kind == "string_too_short":
         return UserError("errors.empty", option=option)

@@ -13,9 +13,10 @@ from bot.coach.catalogue import Exercise, Gear, Measure
 from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
-from bot.coach.units import format_load, from_kg
+from bot.coach.units import format_load
 from bot.coach.vocabulary import Muscle, Unit
 from bot.commands.base import Context
+from bot.commands.formatting import lifted
 from bot.commands.guardrails import SafetyState, guard
 from bot.store.training_log import LogEntry
 
@@ -80,8 +81,9 @@ def local_date(moment: datetime, zone: ZoneInfo):
 
 
 def in_unit(kg: float, unit: Unit) -> float:
-    """A stored load back in the user's unit, as they typed it (225 lb stays 225, never 220)."""
-    return round(from_kg(kg, unit), 2)
+    """A stored load back in the user's unit, as they typed it (225 lb stays 225, never 220) and as
+    every reply shows it (`formatting.lifted`: 30 kg is 66.1 lb)."""
+    return lifted(kg, unit)
 
 
 def session_results(

@@ -26,7 +26,7 @@ from bot.coach.onerm import estimate_1rm, is_reliable
 from bot.coach.units import format_load, from_kg
 from bot.coach.vocabulary import Muscle
 from bot.commands.base import Command, Context
-from bot.commands.formatting import number, span
+from bot.commands.formatting import lifted, number, span
 from bot.commands.options import Options
 from bot.commands.planning import hard_sets_by_muscle, local_date, plan_request
 from bot.commands.training import complete_exercise, exercise_names, find_exercise
@@ -241,7 +241,7 @@ async def _e1rm_view(ctx: Context, log: Log) -> Drawn | None:
             name=name,
             sessions=tuple((s.day, round(from_kg(s.e1rm_kg, unit), 1)) for s in shown),
             records=tuple((s.day, round(from_kg(s.e1rm_kg, unit), 1)) for s in marked),
-            best_sets=tuple((s.day, round(from_kg(s.weight_kg, unit), 1), s.reps) for s in shown),
+            best_sets=tuple((s.day, lifted(s.weight_kg, unit), s.reps) for s in shown),
         ))
         summary.append(_lift_line(ctx, name, shown, len(marked)))
     return Drawn(summary, lifts=tuple(lifts)) if lifts else None
@@ -250,7 +250,7 @@ async def _e1rm_view(ctx: Context, log: Log) -> Drawn | None:
 def _lift_line(ctx: Context, name: str, sessions: list[BestSet], record_count: int) -> str:
     unit = ctx.profile.units
     first, last = sessions[0], sessions[-1]
-    best = ctx.text("progress.best_set", load=format_load(round(from_kg(last.weight_kg, unit), 1), unit),
+    best = ctx.text("progress.best_set", load=format_load(lifted(last.weight_kg, unit), unit),
                     reps=last.reps)
     if len(sessions) == 1:
         line = ctx.text("progress.lift_one", exercise=name,

@@ -19,7 +19,7 @@ from bot.coach.progression import Progression
 from bot.coach.units import format_load, from_kg, round_load, to_kg
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction, count_argument
-from bot.commands.formatting import duration, number, span
+from bot.commands.formatting import duration, lifted, number, span
 from bot.commands.options import Options
 from bot.commands.planning import (
     equipment_profile,
@@ -34,14 +34,15 @@ from bot.commands.planning import (
 )
 from bot.commands.safety import Pain, ask_about_pain, pain_word, report_pain
 from bot.errors import UserError
+from bot.imports.parser import EARLIEST_DAY
 from bot.replies import Button, Form, Reply, Section, TextInput, Tone
 from bot.store.custom_exercises import CUSTOM_PREFIX, CustomExercise
 from bot.store.training_log import LogEntry, NewEntry
 
-# The heaviest load accepted (500 kg, just under the deadlift record); the load options' bound of
-# 1100 is the same limit in pounds, so a kg user over 500 is told the kg limit.
+# The heaviest load accepted (500 kg, just under the deadlift record). The load options declare
+# no upper bound: Discord's `max_value` is one number for every user, so 1100 (the limit in
+# pounds) told a kg user the wrong limit; `check_load` names it in the user's unit instead.
 MAX_LOAD_KG = 500.0
-MAX_LOAD_OPTION = 1100
 # Below this, /1rm's tables round to zero at plate increments.
 MIN_ONE_RM_LOAD = 5
 MAX_NOTE_LENGTH = 200
@@ -52,7 +53,7 @@ GENERIC_BARBELL_INCREMENT_KG = 2.5
 
 class LogOptions(Options):
     exercise: str = Field(min_length=1, max_length=100)
-    weight: float = Field(ge=0, le=MAX_LOAD_OPTION)
+    weight: float = Field(ge=0)
     reps: int = Field(ge=1, le=100)
     sets: int = Field(default=1, ge=1, le=MAX_SETS)
     rpe: float | None = Field(default=None, ge=1, le=10)
@@ -64,7 +65,7 @@ class LogOptions(Options):
 
 
 class OneRepMaxOptions(Options):
-    weight: float = Field(ge=MIN_ONE_RM_LOAD, le=MAX_LOAD_OPTION)
+    weight: float = Field(ge=MIN_ONE_RM_LOAD)
     reps: int = Field(ge=1, le=30)
     formula: Formula = Formula.EPLEY
 
@@ -104,9 +105,9 @@ def show_load(ctx: Context, kg: float, increment_kg: float = GENERIC_BARBELL_INC
 
 
 def show_exact(ctx: Context, kg: float) -> str:
-    """A stored load shown back as the user typed it (no plate rounding)."""
+    """A stored load shown back as the user typed it (no plate rounding; `formatting.lifted`)."""
     unit = ctx.profile.units
-    return format_load(round(from_kg(kg, unit), 2), unit)
+    return format_load(lifted(kg, unit), unit)
 
 
 def show_estimate(ctx: Context, kg: float) -> str:
@@ -118,11 +119,12 @@ def show_estimate(ctx: Context, kg: float) -> str:
 def show_kind(ctx: Context, exercise: Exercise | None, kg: float) -> str:
     """A stored weight as typed, in the words of the exercise's kind ("+10 kg", "−20 kg assistance")."""
     unit = ctx.profile.units
-    typed = round(from_kg(kg, unit), 2)
+    typed = lifted(kg, unit)
     return load_text(ctx, exercise, exercise.as_load(typed) if exercise else typed, unit)
 
 
 def check_load(ctx: Context, weight: float) -> float:
+    """`weight` in the user's unit as kg; raises UserError (naming the limit in that unit) above 500 kg."""
     weight_kg = to_kg(round(weight, 2), ctx.profile.units)
     if weight_kg > MAX_LOAD_KG + 1e-9:
         raise UserError("errors.too_heavy", limit=format_load(round(from_kg(MAX_LOAD_KG, ctx.profile.units)), ctx.profile.units))
@@ -212,6 +214,8 @@ def logged_at(ctx: Context, text: str | None) -> datetime:
         day = past_date(text, local_now.date())
     except DateError as error:
         raise UserError("errors.future_date" if error.future else "errors.date", date=text) from None
+    if day < EARLIEST_DAY:
+        raise UserError("errors.early_date", date=text, earliest=EARLIEST_DAY.isoformat())
     if day == local_now.date():
         return ctx.now
     return datetime.combine(day, local_now.time().replace(tzinfo=None), zone).astimezone(UTC)

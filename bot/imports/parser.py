@@ -32,6 +32,7 @@ from bot.imports.formats import (
     guess_source,
     header_key,
 )
+from bot.imports.liftcoach_format import unescape_cell
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 FILE_SUFFIXES = (".csv", ".txt")
@@ -41,6 +42,9 @@ MAX_REPS = 100
 MAX_NOTE_LENGTH = 200
 # The longest exercise name `/log` takes: a longer one could be named in no reply or option.
 MAX_NAME_LENGTH = 100
+# The earliest day a set may be dated, in /log and in imports: no one training today logged a set
+# before 1900, so an earlier year is a typo (`0024` for `2024`) or a device's zero date (year 1).
+EARLIEST_DAY = date(1900, 1, 1)
 # A date-only row (FitNotes) is placed at noon local time, so it stays on its day in any zone nearby.
 DATE_ONLY_TIME = time(12, 0)
 
@@ -55,6 +59,13 @@ class ImportFileError(UserError):
     def __init__(self, problem: str, **values: object) -> None:
         super().__init__(f"imports.errors.{problem}", **values)
         self.problem = problem
+
+
+class TooEarlyError(ImportFileError):
+    """A readable date before `EARLIEST_DAY`: the row is skipped, not the file refused."""
+
+    def __init__(self, line: int, value: str) -> None:
+        super().__init__("date", line=line, value=value)
 
 
 class SetKind(StrEnum):
@@ -76,6 +87,7 @@ class SkipReason(StrEnum):
     RAGGED = "ragged"
     LONG_NAME = "long_name"
     FUTURE = "future"
+    TOO_EARLY = "too_early"
 
 
 @dataclass(frozen=True)
@@ -233,7 +245,8 @@ def parse_number(text: str, column: str, line: int) -> float | None:
 def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
     """Strong `2020-12-07 16:17:06`, Hevy `24 Oct 2025, 07:03`, FitNotes `2025-04-29`, ISO with offset.
 
-    A time without a zone is the user's wall clock in `zone`; the result is UTC.
+    A time without a zone is the user's wall clock in `zone`; the result is UTC. Raises
+    ImportFileError for an unreadable date, TooEarlyError for one before `EARLIEST_DAY`.
     """
     value = text.strip()
     parsed: datetime | None = None
@@ -252,6 +265,8 @@ def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
                 parsed = None
     if parsed is None:
         raise ImportFileError("date", line=line, value=value[:40])
+    if parsed.date() < EARLIEST_DAY:  # checked before any zone arithmetic, which overflows near year 1
+        raise TooEarlyError(line, value[:40])
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
@@ -369,7 +384,7 @@ def parse_export(
     sessions: dict[str, ImportedSession] = {}
     positions_in_session: Counter[str] = Counter()
     raw_sets: list[tuple[str, ImportedSet]] = []
-    dates: dict[str, datetime] = {}  # a workout's rows repeat its date: parse each once
+    dates: dict[str, datetime | None] = {}  # a workout's rows repeat its date: parse each once (None: too early)
 
     for line, row in rows:
         if len(row) != layout.width:
@@ -386,7 +401,9 @@ def parse_export(
 
         def get(name: Field, row: list[str] = row) -> str:
             index = positions.get(name)
-            return row[index] if index is not None and index < len(row) else ""
+            cell = row[index] if index is not None and index < len(row) else ""
+            # Only our own export quotes formula-like text (see liftcoach_format); other apps' `'` is theirs.
+            return unescape_cell(cell) if source is Source.LIFTCOACH else cell
 
         kind = _kind(get(Field.SET_ORDER), get(Field.SET_TYPE))
         if isinstance(kind, SkipReason):
@@ -401,9 +418,15 @@ def parse_export(
             continue
 
         raw_date = get(Field.DATE)
-        performed_at = dates.get(raw_date)
+        if raw_date not in dates:
+            try:
+                dates[raw_date] = parse_date(raw_date, zone, line)
+            except TooEarlyError:
+                dates[raw_date] = None
+        performed_at = dates[raw_date]
         if performed_at is None:
-            performed_at = dates[raw_date] = parse_date(raw_date, zone, line)
+            tally.skip(SkipReason.TOO_EARLY, line)
+            continue
         if today is not None and performed_at.astimezone(zone).date() > today:
             tally.skip(SkipReason.FUTURE, line)
             continue
@@ -451,8 +474,10 @@ def parse_export(
         positions_in_session[session_key] += 1
 
     if not raw_sets:
-        only_future = set(tally.counts) == {SkipReason.FUTURE}
-        raise ImportFileError("future" if only_future else "no_sets", rows=len(rows))
+        reasons = set(tally.counts)
+        only_dates = {SkipReason.FUTURE: "future", SkipReason.TOO_EARLY: "too_early"}
+        raise ImportFileError(only_dates[reasons.pop()] if len(reasons) == 1 and reasons <= only_dates.keys()
+                              else "no_sets", rows=len(rows), earliest=EARLIEST_DAY.year)
     # Oldest session first, whatever the file's order (Hevy writes newest first).
     ordered = sorted(sessions.values(), key=lambda s: s.started_at)
     index_of = {s.key: index for index, s in enumerate(ordered)}

@@ -347,7 +347,7 @@ async def test_kettlebell_loads_are_always_one_of_the_bells_the_lifter_owns(app,
     assert "24 kg is heavier than the 16 kg bell your `/equipment` list tops out at" in line
     await run(app, "settings", units="lb")
     shown = await run(app, "equipment")
-    assert "kettlebells **17.64, 26.46, 35.27 lb**" in shown.reply.body
+    assert "kettlebells **17.6, 26.5, 35.3 lb**" in shown.reply.body
     reset = await run(app, "equipment", kettlebells="default")
     assert "kettlebells **9, 13, 18" in reset.reply.body
 

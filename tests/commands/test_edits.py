@@ -125,3 +125,34 @@ async def test_a_forged_set_id_too_large_for_the_database_or_not_ascii_is_a_set_
             refused = await app.interact(ALICE, f"{prefix}:{forged}")
             assert refused.reply.ephemeral and refused.reply.body.startswith("That set is no longer in your log")
     assert await snapshot(app) == before
+
+
+async def test_a_day_of_more_sets_than_a_menu_holds_pages_through_all_of_them(app, clock):
+    # The day's menu held the first 25 sets: the 26th and later could be neither edited nor deleted.
+    for reps in range(1, 31):
+        await run(app, "log", exercise="squat", weight=100, reps=reps)
+        clock.advance(minutes=1)
+    day = await open_day(app)
+    assert day.reply.body.endswith("The menu holds sets 1–25 of 30; the buttons show the others.")
+    assert [c.label for c in day.reply.menu.choices][-1] == "Barbell back squat: 1 × 25 at 100 kg"
+    assert [b.label for b in day.reply.buttons] == ["Sets 26–30 ▶", "Delete all of Mon 23 Nov 2026"]
+
+    later = await app.interact(ALICE, day.reply.buttons[0].action)
+    assert later.reply.update_source and "sets 26–30 of 30" in later.reply.body
+    assert [c.label for c in later.reply.menu.choices] == [f"Barbell back squat: 1 × {n} at 100 kg" for n in range(26, 31)]
+    assert [b.label for b in later.reply.buttons] == ["◀ Sets 1–25", "Delete all of Mon 23 Nov 2026"]
+    last = await app.interact(ALICE, later.reply.menu.action, Interaction(values=(later.reply.menu.choices[-1].value,)))
+    deleted = await app.interact(ALICE, action_of(last, "set-delete"))
+    assert deleted.reply.body == "Deleted: Barbell back squat: 1 × 30 at 100 kg."
+    assert sorted(e.reps for e in await app.log.entries(ALICE.user_id)) == list(range(1, 30))
+
+    # Pages shrink as sets go: a page past the end shows the last one, and one page needs no paging.
+    for choice in later.reply.menu.choices[:-1]:
+        picked = await app.interact(ALICE, later.reply.menu.action, Interaction(values=(choice.value,)))
+        await app.interact(ALICE, action_of(picked, "set-delete"))
+    stale = await app.interact(ALICE, day.reply.buttons[0].action)
+    assert stale.reply.body == "Mon 23 Nov 2026: 25 sets. Pick one to edit or delete, or delete the whole day."
+    assert [b.label for b in stale.reply.buttons] == ["Delete all of Mon 23 Nov 2026"]
+    assert len(stale.reply.menu.choices) == 25
+    forged = await app.interact(ALICE, day.reply.buttons[0].action.replace("|1", "|x"))
+    assert forged.reply.tone is Tone.ERROR

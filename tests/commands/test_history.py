@@ -171,3 +171,40 @@ async def test_a_day_too_long_for_its_field_is_cut_between_lines(app):
     assert len(day.value) <= 1024 and day.value.endswith("\n…")
     for line in day.value.splitlines()[:-1]:
         assert line.count("**") == 2 and line.count("_") % 2 == 0, line
+
+
+async def test_a_load_reads_the_same_in_every_reply_after_a_switch_to_pounds(app):
+    # 30 kg read "66.14 lb" in /history and /undo but "66.1 lb" in /progress.
+    await run(app, "log", exercise="squat", weight=30, reps=5, sets=3)
+    await run(app, "log", exercise="squat", weight=102.25, reps=1)
+    await run(app, "settings", units="lb")
+    await run(app, "log", exercise="squat", weight=221.75, reps=1)
+    await run(app, "log", exercise="squat", weight=225, reps=1)
+    history = await run(app, "history")
+    # Typed in the unit shown: exactly (quarters are fractional plates); converted: to 0.1.
+    assert "**Barbell back squat** 66.1 lb 3×5, 225.4 lb 1×1, 221.75 lb 1×1, 225 lb 1×1" in history.reply.sections[0].value
+    for step in ("225 lb", "221.75 lb", "225.4 lb"):
+        undone = await run(app, "undo")
+        assert step in undone.reply.body, undone.reply.body
+    progress = await run(app, "progress", exercise="squat")
+    assert "best set 66.1 lb × 5" in progress.reply.body
+    one_rm = await run(app, "1rm", weight=66.139, reps=5)
+    assert one_rm.reply.body.startswith("66.1 lb × 5 → ")
+
+
+async def test_days_counts_local_calendar_days_with_today_as_one(app, clock):
+    # `days:1` was the last 24 hours: at 1 am it showed yesterday's session as if it were today's.
+    await run(app, "settings", timezone="America/New_York")
+    await run(app, "log", exercise="squat", weight=100, reps=5)  # Mon 23 Nov, 04:00 in New York
+    clock.advance(hours=21)  # Tue 24 Nov, 01:00 in New York: 21 hours later, but another day
+    today = await run(app, "history", days=1)
+    assert today.reply.body.startswith("Nothing logged today; your latest set is from Mon 23 Nov 2026.")
+    await run(app, "log", exercise="bench", weight=60, reps=8)
+    today = await run(app, "history", days=1)
+    assert today.reply.body == "Today: 1 session · page 1 of 1"
+    assert [s.name for s in today.reply.sections] == ["Tue 24 Nov 2026"]
+    two = await run(app, "history", days=2)
+    assert two.reply.body == "Last 2 days: 2 sessions · page 1 of 1"
+    assert [s.name for s in two.reply.sections] == ["Tue 24 Nov 2026", "Mon 23 Nov 2026"]
+    clock.advance(hours=22, minutes=59)  # Tue 23:59 in New York: still today
+    assert (await run(app, "history", days=1)).reply.body == "Today: 1 session · page 1 of 1"

@@ -184,3 +184,12 @@ async def test_a_real_export_imports_once_and_reimporting_changes_nothing(app):
     again = await run(app, "import", file=upload("strong-s3-semicolon-quoted.csv", WILD))
     assert "was already imported" in again.reply.body
     assert await snapshot(app) == before
+
+
+async def test_rows_dated_before_1900_are_left_out_and_named_in_the_preview(app):
+    data = (b"Date,Exercise Name,Weight,Reps\n0001-01-01 10:00:00,Squat,100,5\n1899-12-31 10:00:00,Squat,100,5\n"
+            b"2024-01-01 10:00:00,Squat,100,5\n")
+    preview = await run(app, "import", file=Upload(filename="old.csv", data=data), unit="kg")
+    assert {s.name: s.value for s in preview.reply.sections}["Left out"] == "2 rows dated before 1900 (first on line 2)"
+    await app.interact(ALICE, action_of(preview, "import-confirm"))
+    assert [e.logged_at.year for e in await app.log.entries(ALICE.user_id)] == [2024]

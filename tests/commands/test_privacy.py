@@ -132,6 +132,30 @@ async def test_export_csv_is_one_row_per_set_in_time_order_in_the_users_unit(app
     assert len(rows) == 5, "Bob's set is not in Alice's file"
 
 
+FORMULA_NOTES = ("=1+2", "+1 rep next time", "-5 kg: back tweak", "@coach look", "'=already quoted", "'tis easy")
+
+
+async def test_export_csv_never_starts_a_text_cell_with_a_formula_and_imports_back_the_same_text(app, clock):
+    # Cells such as =HYPERLINK(...) were written raw: a spreadsheet opening the file ran them (OWASP CSV Injection).
+    await run(app, "log", exercise='=HYPERLINK("http://x.example","squat")', weight=60, reps=5, custom=True)
+    for note in FORMULA_NOTES:
+        clock.advance(minutes=1)
+        await run(app, "log", exercise="squat", weight=100, reps=5, note=note)
+    exported = (await run(app, "export")).reply.attachments[1].data
+    rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8"))))
+    for row in rows:
+        for column in ("workout", "exercise", "exercise_key", "kind", "note"):
+            assert not row[column].startswith(("=", "+", "-", "@", "\t", "\r")), (column, row[column])
+    assert rows[0]["exercise"] == '\'=HYPERLINK("http://x.example","squat")'
+    assert [r["note"] for r in rows[1:]] == ["'=1+2", "'+1 rep next time", "'-5 kg: back tweak", "'@coach look",
+                                             "''=already quoted", "'tis easy"]
+
+    preview = await app.run(BOB, "import", {"file": Upload(filename="alice.csv", data=exported)})
+    await app.interact(BOB, action_of(preview, "import-confirm"))
+    assert [c.name for c in await app.custom_exercises.all(BOB.user_id)] == ['=HYPERLINK("http://x.example","squat")']
+    assert [e.note for e in await app.log.entries(BOB.user_id)][1:] == list(FORMULA_NOTES)
+
+
 async def test_export_with_nothing_stored_still_sends_both_files(app):
     outgoing = await run(app, "export", caller=BOB)
     assert len(outgoing.reply.attachments) == 2

@@ -62,7 +62,7 @@ async def test_pounds_are_stored_as_kilograms_and_switching_units_changes_no_dat
     after = await snapshot(app)
     assert after["set_logs"] == before["set_logs"]
     history = await run(app, "history")
-    assert "102.06 kg" in str(history.reply.sections)
+    assert "102.1 kg" in str(history.reply.sections)
 
 
 async def test_estimated_1rm_in_pounds_is_rounded_in_pounds(app):
@@ -332,7 +332,8 @@ async def test_log_backfills_a_past_day_in_the_users_time_zone_and_refuses_the_f
     assert second.logged_at.isoformat() == "2026-11-20T09:00:00+00:00"
     assert third.logged_at.isoformat() == "2026-11-22T09:00:00+00:00"
     before = await snapshot(app)
-    for text, expected in (("2026-11-24", "is in the future"), ("someday", "can't read the date")):
+    for text, expected in (("2026-11-24", "is in the future"), ("someday", "can't read the date"),
+                           ("0001-01-01", "is before 1900-01-01"), ("1899-12-31", "is before 1900-01-01")):
         refused = await run(app, "log", exercise="squat", weight=100, reps=5, date=text)
         assert refused.reply.tone is Tone.ERROR and expected in refused.reply.body
     assert await snapshot(app) == before

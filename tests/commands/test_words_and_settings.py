@@ -103,6 +103,31 @@ async def test_a_fixed_offset_zone_gets_a_note_suggesting_a_city_zone(app):
     assert "fixed offset" not in city.reply.body
 
 
+@pytest.mark.parametrize("typed", ["localtime", "Factory", "FACTORY"])
+async def test_zones_that_are_no_place_are_refused_and_change_nothing(app, typed):
+    # `localtime` was saved: the server's own zone, which moves with the host; `Factory` is tzdata's "-00".
+    await run(app, "help")
+    before = await snapshot(app)
+    for command, options in (("settings", {"units": "lb", "timezone": typed}), ("remind set", {"timezone": typed})):
+        refused = await run(app, command, **options)
+        assert refused.reply.tone == "error" and refused.reply.ephemeral
+        assert f"`{typed}` is not a place" in refused.reply.body
+    assert await snapshot(app) == before
+    assert typed not in [value for _, value in await app.autocomplete(ALICE, "settings", "timezone", typed[:5])]
+
+
+async def test_an_etc_gmt_zone_is_confirmed_with_its_real_offset_and_the_inverted_sign_explained(app):
+    saved = await run(app, "settings", timezone="Etc/GMT+5")
+    assert saved.reply.tone == "success"
+    assert ("`Etc/GMT+5` is **UTC−05:00**: these names invert the sign (a POSIX rule). If you meant UTC+05:00, "
+            "pick `Etc/GMT-5`.") in saved.reply.body
+    reminded = await run(app, "remind set", timezone="etc/gmt-14")
+    assert "`Etc/GMT-14` is **UTC+14:00**: these names invert the sign" in reminded.reply.body
+    assert "If you meant" not in reminded.reply.body, "there is no Etc/GMT+14"
+    for plain in ("Etc/GMT+0", "Etc/UTC", "Europe/Berlin"):
+        assert "invert" not in (await run(app, "settings", timezone=plain)).reply.body
+
+
 async def test_an_abbreviation_that_is_no_zone_suggests_the_city_zones_it_may_mean(app):
     refused = await run(app, "settings", timezone="ist")
     assert refused.reply.tone == "error"

@@ -63,3 +63,24 @@ async def test_undo_of_log_as_prescribed_reopens_the_day(discord: Driver) -> Non
     undone = await discord.slash("undo")
     assert main_embed(undone)["description"].startswith(f"Undid logging {day}: removed ")
     assert main_embed(await discord.slash("today"))["title"] == f"Today: {day}"
+
+
+async def test_a_day_of_more_sets_than_one_menu_holds_pages_to_the_rest(discord: Driver) -> None:
+    lifter = discord.user(f"paging-{discord.fake.new_id()}")
+    for reps in range(1, 28):
+        await discord.slash("log", {"exercise": "Barbell back squat", "weight": 100.0, "reps": reps}, user=lifter)
+    history = await discord.slash("history", user=lifter)
+    days = action_ids(history.original)["history-day"]
+    day = await discord.select(history, days, [options(history.original, days)[0]["value"]], user=lifter)
+    assert len(options(day.original, action_ids(day.original)["history-set"])) == 25
+    assert button_labels(day.original)[0] == "Sets 26–27 ▶"
+    later = await discord.click(day, action_ids(day.original)["day-page"], user=lifter)
+    await later.wait_final()
+    assert later.response.type == 7, "the page replaces the one shown"
+    sets = action_ids(later.original)["history-set"]
+    assert [o["label"] for o in options(later.original, sets)] == [
+        "Barbell back squat: 1 × 26 at 100 kg", "Barbell back squat: 1 × 27 at 100 kg"]
+    chosen = await discord.select(later, sets, [options(later.original, sets)[-1]["value"]], user=lifter)
+    await chosen.wait_final()
+    deleted = await discord.click(chosen, action_ids(chosen.original)["set-delete"], user=lifter)
+    assert main_embed(deleted.original)["description"] == "Deleted: Barbell back squat: 1 × 27 at 100 kg."

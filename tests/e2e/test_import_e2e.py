@@ -77,8 +77,8 @@ async def test_import_with_unit_question_review_and_confirm_feeds_history_today_
     assert len(days) == 3
     latest = main_embed(history)["fields"][0]["value"]
     # 135 lb warm-up, then 3 × 5 at 245 lb, in the kg user's own unit; the deadlift was mapped in the review.
-    assert "**Barbell back squat** 61.23 kg 1×5 (warm-up), 111.13 kg 3×5" in latest
-    assert "**Barbell deadlift** 142.88 kg 1×3" in latest
+    assert "**Barbell back squat** 61.2 kg 1×5 (warm-up), 111.1 kg 3×5" in latest
+    assert "**Barbell deadlift** 142.9 kg 1×3" in latest
 
     await discord.slash("goal", {"goal": "strength"})
     today = await discord.slash("today")

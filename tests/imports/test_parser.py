@@ -207,6 +207,23 @@ def test_the_liftcoach_format_written_by_export_reads_back_the_same():
         (r.exercise_key, r.weight, r.reps, r.kind, r.rpe, r.note, r.performed_at) for r in rows]
 
 
+def test_only_liftcoach_files_have_their_formula_quote_taken_off_and_negative_numbers_stay_numbers():
+    from bot.imports.liftcoach_format import ExportRow, write_csv
+
+    at = datetime(2026, 11, 20, 17, 5, tzinfo=UTC)
+    rows = [ExportRow("-1 day", at, "@dip", "custom-dip", 1, "work", -20, 5, None, "=2*3"),
+            ExportRow("-1 day", at, "@dip", "custom-dip", 2, "work", 20, 5, None, "\tx")]
+    written = write_csv(rows, Unit.KG).decode()
+    assert written.splitlines()[1] == "'-1 day,2026-11-20T17:05:00+00:00,'@dip,custom-dip,1,work,-20,5,,'=2*3"
+    parsed = parse_export(written.encode(), zone=BERLIN)
+    assert skipped(parsed) == {"implausible": 1}, "-20 was read as the number it is (and no load is negative)"
+    [back] = parsed.sets
+    assert (back.exercise, back.note, parsed.sessions[0].title) == ("@dip", "x", "-1 day")
+    strong = b"Date,Exercise Name,Weight,Reps,Notes\n2024-01-01 10:00:00,'=Squat,100,5,'-x\n"
+    [kept] = parse_export(strong, zone=BERLIN, unit=Unit.KG).sets
+    assert (kept.exercise, kept.note) == ("'=Squat", "'-x")
+
+
 def test_rows_whose_exercise_name_is_longer_than_log_takes_are_skipped():
     # A 5,000-character name became an exercise no reply could show (the review step and /progress
     # failed with an error id); /log takes at most 100 characters.
@@ -229,3 +246,18 @@ def test_rows_dated_after_today_are_skipped():
     with pytest.raises(ImportFileError) as only_future:
         parse_export(data.replace(b"2026-11-23", b"2026-11-25"), zone=BERLIN, today=date(2026, 11, 23))
     assert only_future.value.problem == "future" and "after today" in rendered(only_future.value)
+
+
+def test_rows_dated_before_1900_are_skipped_and_counted():
+    # Year 1 (a device's zero date) was imported as "Mon 01 Jan 1"; at 00:30 in Berlin it is before
+    # the earliest instant Python has, so converting it to UTC overflowed.
+    data = (b"Date,Exercise Name,Weight,Reps\n0001-01-01 00:30:00,Squat,100,5\n1899-12-31 23:59:59,Squat,100,5\n"
+            b"1900-01-01 00:00:00,Squat,100,5\n0001-01-01 00:30:00,Squat,100,5\n")
+    parsed = parse_export(data, zone=BERLIN, unit=Unit.KG)
+    assert skipped(parsed) == {"too_early": 3}
+    assert parsed.skipped[SkipReason.TOO_EARLY].first_line == 2
+    assert [s.performed_at.astimezone(BERLIN).date() for s in parsed.sets] == [date(1900, 1, 1)]
+    assert parsed.rows_read == len(parsed.sets) + 3
+    with pytest.raises(ImportFileError) as only_early:
+        parse_export(data.replace(b"1900-01-01", b"0900-01-01"), zone=BERLIN, unit=Unit.KG)
+    assert only_early.value.problem == "too_early" and "before 1900" in rendered(only_early.value)
