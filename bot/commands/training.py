@@ -379,7 +379,11 @@ async def undo(ctx: Context, options: UndoOptions) -> Reply:
     if undone.imported_from is not None:
         body = ctx.text("undo.import", filename=undone.imported_from, sets=sets)
     elif undone.reopened_day is not None:
-        body = ctx.text("undo.session", day=undone.reopened_day, sets=sets)
+        # Name what went: "Undid logging Full body B" read as the whole session when one /log had closed it.
+        names = await exercise_names(ctx)
+        exercises = ctx.listing(list(dict.fromkeys(names.get(entry.exercise, entry.exercise)
+                                                   for entry in undone.entries)))
+        body = ctx.text("undo.session", day=undone.reopened_day, sets=sets, exercises=exercises)
     elif len(undone.entries) == 1:
         [removed] = undone.entries
         name = (await exercise_names(ctx)).get(removed.exercise, removed.exercise)

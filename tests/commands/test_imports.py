@@ -156,7 +156,7 @@ async def test_undo_of_log_as_prescribed_reopens_that_day(app):
     assert (await app.users.get(ALICE.user_id)).rotation_index == 1
     before = len(await app.log.entries(ALICE.user_id))
     undone = await run(app, "undo")
-    assert undone.reply.body.startswith(f"Undid logging {day.removeprefix('Today: ')}: removed ")
+    assert undone.reply.body.startswith(f"Undid your last log for {day.removeprefix('Today: ')}: removed ")
     assert undone.reply.body.endswith("is open again in `/today`.")
     assert (await app.users.get(ALICE.user_id)).rotation_index == 0
     assert (await run(app, "today")).reply.title == day

@@ -413,3 +413,18 @@ def test_the_sets_chart_counts_hard_sets_as_log_does():
     logged = [LogEntry(exercise="barbell-bench-press", weight_kg=40, entered_unit=Unit.KG, reps=10, sets=3, rpe=rpe)
               for rpe in (5.0, 8.0, None)]
     assert hard_sets_by_muscle(logged, exercises, 7.0)[Muscle.CHEST] == 6
+
+
+async def test_undo_of_the_log_that_closed_a_day_names_what_it_removed(app):
+    # "Undid logging Full body A: removed 1 set" read as if the whole session was gone; only the
+    # last /log, which had closed the day, was.
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    names = [section.name.split(". ", 1)[1] for section in today.reply.sections]
+    for name in names:
+        await run(app, "log", exercise=name, weight=40, reps=5)
+    undone = await run(app, "undo")
+    day = today.reply.title.removeprefix("Today: ")
+    assert undone.reply.body == (f"Undid your last log for {day}: removed 1 set of {names[-1]}, "
+                                 f"and {day} is open again in `/today`."), undone.reply.body
+    assert len(await app.log.entries(ALICE.user_id)) == len(names) - 1

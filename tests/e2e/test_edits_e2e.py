@@ -61,7 +61,7 @@ async def test_undo_of_log_as_prescribed_reopens_the_day(discord: Driver) -> Non
     assert main_embed(logged)["title"] != "That didn't work", main_embed(logged)["description"]
     assert main_embed(await discord.slash("today"))["title"] != f"Today: {day}"
     undone = await discord.slash("undo")
-    assert main_embed(undone)["description"].startswith(f"Undid logging {day}: removed ")
+    assert main_embed(undone)["description"].startswith(f"Undid your last log for {day}: removed ")
     assert main_embed(await discord.slash("today"))["title"] == f"Today: {day}"
 
 
