@@ -184,6 +184,7 @@ class Reason(StrEnum):
     BUILDING_TO_JUMP = "progression.hold.building_to_jump"
     JUMP_TOO_BIG = "progression.hold.jump_too_big"
     BACK_BEFORE_JUMP = "progression.hold.back_before_jump"
+    RESET_AFTER_FAILS = "progression.hold.reset_after_fails"
     TWO_FOR_TWO_PENDING = "progression.hold.two_for_two_pending"
     BELOW_RANGE = "progression.hold.below_range"
     FEWER_SETS = "progression.hold.fewer_sets"
@@ -302,10 +303,18 @@ def _next(
             {**_summary(last), "reached": reached, "top": last.target_high, "count": len(last.reps)},
         )
 
-    fails = _trailing(since_deload, lambda session: session.fell_short)
-    flat = _sessions_without_progress(working, since_deload, by_reps=grid.added or grid.assisted)
+    # Failures count at the load failed now: sessions short of the plan at another load (fewer sets
+    # at the lighter bell before a jump) are not failures of this one.
+    fails = _trailing(since_deload, lambda session: session.fell_short and abs(session.load - last.load) <= _TOLERANCE)
+    flat = _sessions_without_progress(working, _since_reset(since_deload), by_reps=grid.added or grid.assisted)
     if fails >= rules.fails_before_deload:
         deload = _deload(working, grid, rules, Reason.DELOAD_FAILS, sessions=fails)
+        if _failed_here_before(working, deloads, rules) and "extra_rir" not in deload.facts:
+            # A second run of failures at the load a deload already returned to: one more lighter
+            # session would only loop (fail, deload, back, fail). §8/§9 StrongLifts: cut the load
+            # 10 % and work back up from there.
+            return Progression(deload.load, Decision.HOLD, Reason.RESET_AFTER_FAILS,
+                               {"sessions": fails, "weight": last.load, "reset": deload.load})
         lighter = grid.down(last.load - grid_resolution(grid))
         top = jump_reps(lighter, grid, target, rules) if lighter < last.load - _TOLERANCE else None
         if "extra_rir" in deload.facts and top is not None:
@@ -481,6 +490,29 @@ def _deload(
         return Progression(load, Decision.DELOAD, reason,
                            {**facts, "weight": last.load, "extra_rir": rules.deload_extra_rir})
     return Progression(load, Decision.DELOAD, reason, {**facts, "weight": last.load})
+
+
+def _failed_here_before(working: Sequence[SessionResult], deloads: Sequence[SessionResult],
+                        rules: ProgressionRules) -> bool:
+    """Whether the last deload followed a run of `fails_before_deload` failed sessions at the load
+    the lifter is failing at now (the deload returned them to it, and they failed it again)."""
+    if not deloads:
+        return False
+    before = [session for session in working if session.date < deloads[-1].date]
+    run = before[len(before) - _trailing(before, lambda session: session.fell_short):]
+    return len(run) >= rules.fails_before_deload and all(
+        abs(session.load - working[-1].load) <= _TOLERANCE for session in run)
+
+
+def _since_reset(since_deload: Sequence[SessionResult]) -> Sequence[SessionResult]:
+    """The sessions since the last deload, or since the last reset after it (a session lighter than
+    the failed one before it): a reset load is a new start, so stalls count from there, not from
+    the failures before it."""
+    for index in range(len(since_deload) - 1, 0, -1):
+        before, session = since_deload[index - 1], since_deload[index]
+        if before.fell_short and session.load < before.load - _TOLERANCE:
+            return since_deload[index:]
+    return since_deload
 
 
 def grid_resolution(grid: LoadGrid) -> float:

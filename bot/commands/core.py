@@ -242,8 +242,9 @@ def why_line(ctx: Context, progression: Progression, unit: Unit, exercise: Exerc
     """The reason for a load, in the lifter's words ("+2.5 kg: 3×5 at RPE 7 last time",
     "5 kg less assistance: every set reached 8 at RPE 8")."""
     facts = dict(progression.facts)
-    if "weight" in facts:
-        facts["weight"] = load_text(ctx, exercise, float(facts["weight"]), unit)  # type: ignore[arg-type]
+    for name in ("weight", "reset"):
+        if name in facts:
+            facts[name] = load_text(ctx, exercise, float(facts[name]), unit)  # type: ignore[arg-type]
     if "e1rm" in facts:
         facts["e1rm"] = _load_text(float(facts["e1rm"]), unit)  # type: ignore[arg-type]
     for name in ("heaviest", "heavier"):

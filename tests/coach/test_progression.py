@@ -92,6 +92,25 @@ def test_three_failed_sessions_bring_one_deload_then_the_working_load_returns():
     assert again.decision is Decision.HOLD and again.load == 100  # the count restarted: no compounding
 
 
+def test_failing_again_at_the_load_a_deload_returned_to_resets_it_and_work_goes_on_from_there():
+    # Fail, deload, back, fail again: the lifter got "one lighter session, then back to 100 kg"
+    # every fourth session for as long as they could not lift 100 kg (§8/§9 StrongLifts: cut 10 %).
+    fails = [session(week, 100, reps=(3, 3, 3), rpe=10) for week in range(3)]
+    again = [session(week, 100, reps=(3, 3, 3), rpe=10) for week in range(4, 7)]
+    history = [*fails, session(3, 90, rpe=6, deload=True), *again]
+    reset = decide(history)
+    assert (reset.decision, reset.reason, reset.load) == (Decision.HOLD, Reason.RESET_AFTER_FAILS, 90)
+    assert not reset.is_deload, "logged as working sets, so nothing returns the lifter to 100 kg"
+    climb = decide([*history, session(7, 90, rpe=8)])
+    assert (climb.decision, climb.load) == (Decision.INCREASE, 92.5)
+    # Holds on the way back count stalls from the reset, not from the failures before it.
+    held = [session(7 + week, 90, reps=(6, 6, 6), rpe=10) for week in range(3)]
+    assert decide([*history, *held]).decision is Decision.HOLD
+    # A failure run at a new load is only a deload: the reset needs a run at the load returned to.
+    elsewhere = [*fails, session(3, 90, rpe=6, deload=True), *[session(w, 102.5, reps=(3, 3, 3), rpe=10) for w in (4, 5, 6)]]
+    assert decide(elsewhere).decision is Decision.DELOAD
+
+
 def test_fewer_sets_than_planned_hold_the_load_and_say_so():
     # One /log of 60 kg × 5 (sets default 1) for a 3 × 4-6 plan read "held: last time 1×5, below 4 reps".
     held = decide([session(0, 60, reps=(5,))])
@@ -291,3 +310,12 @@ def test_after_failed_sessions_at_a_big_jump_the_lifter_returns_to_the_lighter_l
     assert not back.is_deload and back.facts["heavier"] == 16
     after = decide([*fails, session(4, 12, reps=(12, 12, 11), target=(4, 16), rpe=8)], grid=own)
     assert (after.load, after.reps_high) == (12, 16)  # no cycle back to 16 kg before the reps are there
+
+
+def test_sessions_short_at_another_load_are_no_failures_of_this_one():
+    # 16 kg bell logged with fewer sets than planned for weeks, then one session at 24 kg:
+    # "back to 16 kg: 4 sessions in a row short of the range at 24 kg" after the first one.
+    short_sets = [session(week, 60, reps=(6, 6)) for week in range(3)]
+    first_at_more = session(3, 62.5, reps=(3, 3, 3))
+    held = decide([*short_sets, first_at_more])
+    assert held.decision is Decision.HOLD and held.facts.get("sessions") is None
