@@ -169,3 +169,17 @@ async def test_a_weighted_lifter_starts_at_bodyweight_then_adds_the_smallest_pla
         if after.load > before.load and not before.deload:
             assert after.load - before.load <= max(0.10 * before.load, step) + 1e-9, (before, after)
     print(f"\n[weighted {unit.value}] " + " ".join(f"{e.load:g}" for e in entries))
+
+
+async def test_a_lifter_who_keeps_failing_a_load_starts_again_lower_instead_of_looping(app, clock):
+    # Fail x3, one lighter session, back, fail x3, the same lighter session, back ... for as long as
+    # the load stayed out of reach. A second run of failures at that load now resets it (§8/§9).
+    lifter = VirtualLifter(app, clock, Unit.KG, -0.01)
+    await lifter.follow("strength", "novice", 3, 16)
+    assert_safe_steps(app, lifter)
+    squat = lifter.log["barbell-back-squat"]
+    [reset, *_] = [index for index, entry in enumerate(squat) if "new start at" in entry.why]
+    assert not squat[reset].deload and squat[reset].load < squat[reset - 1].load
+    failed = squat[reset - 1].load
+    after = squat[reset:]
+    assert all(entry.load < failed for entry in after), "the loop at the failed load is broken"
