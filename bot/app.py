@@ -242,7 +242,7 @@ class Liftcoach:
             group = [f"`/{known}`" for known in self.commands if known.startswith(f"{name} ")]
             if group:  # "/remind" alone: Discord never sends it, the console can
                 return self._failure(caller, UserError("errors.command_group", command=name,
-                                                       choices=self.prompts.listing(group)))
+                                                       choices=self.prompts.listing(group, alternatives=True)))
             return self._failure(caller, UserError("errors.unknown_command", command=name))
         supplied = {key: value for key, value in options.items() if value is not None}
         try:

@@ -82,9 +82,10 @@ class Prompts:
             raise PromptError(f"prompt {key!r} needs {sorted(missing)}")
         return template.format_map(values)
 
-    def listing(self, items: Sequence[str]) -> str:
-        """Items joined as the locale writes a list: "a", "a and b", "a, b and c"."""
-        return format_list(list(items), locale=LOCALE)
+    def listing(self, items: Sequence[str], *, alternatives: bool = False) -> str:
+        """Items joined as the locale writes a list: "a", "a and b", "a, b, and c" (with
+        `alternatives`: "a or b")."""
+        return format_list(list(items), style="or" if alternatives else "standard", locale=LOCALE)
 
     def plural(self, key: str, count: float, **values: object) -> str:
         """The form of `key` that fits `count` (`key.one`, `key.other`...); `{count}` is filled in.

@@ -188,4 +188,4 @@ async def test_a_command_groups_name_alone_lists_its_commands(app):
     session = ConsoleSession(app, "sam", io.StringIO())
     await session.handle("/remind")
     text = session.output.getvalue()
-    assert "`/remind` needs one more word: `/remind set`, `/remind off`, and `/remind status`." in text
+    assert "`/remind` needs one more word: `/remind set`, `/remind off`, or `/remind status`." in text

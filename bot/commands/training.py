@@ -538,20 +538,21 @@ async def _form_pain(ctx: Context, text: str) -> dict[str, tuple[Exercise | Cust
         level = level.strip().casefold()
         if not name.strip() or level not in Pain._value2member_map_:
             raise UserError("errors.form_pain_line", line=number_, text=line.strip()[:80])
-        exercise = await find_exercise(ctx, name)
+        exercise = await _form_exercise(ctx, name, number_, box="pain")
         reported[exercise.key] = (exercise, Pain(level))
     return reported
 
 
-async def _form_exercise(ctx: Context, name: str, line: int) -> Exercise | CustomExercise:
-    """`find_exercise` for a line of the form, whose error cannot say "add `custom:True`" (a form has no options)."""
+async def _form_exercise(ctx: Context, name: str, line: int, box: str = "sets") -> Exercise | CustomExercise:
+    """`find_exercise` for a line of the form's `box` ("sets" or "pain"), whose error cannot say
+    "add `custom:True`" (a form has no options)."""
     try:
         return await find_exercise(ctx, name)
     except UserError as error:
         if error.key not in ("errors.unknown_exercise", "errors.unknown_exercise_suggest"):
             raise
         suggestions = error.values.get("suggestions")
-        raise UserError("errors.form_unknown_exercise", line=line, exercise=name.strip()[:80],
+        raise UserError(f"errors.form_unknown_exercise_{box}", line=line, exercise=name.strip()[:80],
                         suggestions=ctx.text("errors.form_suggestions", suggestions=suggestions) if suggestions else "",
                         ) from None
 
@@ -593,8 +594,12 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
                 raise UserError("errors.form_too_many_sets", exercise=exercise.name, limit=MAX_SETS)
     if not entries:
         raise UserError("errors.form_empty")
-    reply = await _finish_session(ctx, session, entries, source="logged-by-form")
     logged_keys = {entry.exercise for entry in entries}
+    for exercise, pain in pains.values():
+        # Mild pain holds a load through the sets it is stored on: with none, the promise would be empty.
+        if pain is Pain.MILD and exercise.key not in logged_keys:
+            raise UserError("errors.form_pain_without_sets", exercise=exercise.name)
+    reply = await _finish_session(ctx, session, entries, source="logged-by-form")
     skipped = [planned.exercise.name for planned in session.exercises if planned.exercise.key not in logged_keys]
     if skipped:
         reply = reply.model_copy(update={

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.replies import Tone
-from tests.helpers import ALICE, BOB, action_of, press, run
+from tests.helpers import ALICE, BOB, action_of, press, run, snapshot
 
 
 async def answer_the_screen(app, yes_to_first: bool) -> None:
@@ -82,3 +82,18 @@ async def test_what_the_log_buttons_record_is_private_like_log(app, clock):
     form = await press(app, await run(app, "today", caller=BOB), "buttons.log_form", caller=BOB,
                        sets="Barbell back squat: 62.5 x 5, 5", pain="Barbell back squat: sharp")
     assert "Stop: sharp pain" in str(form.reply.sections) and form.reply.ephemeral
+
+
+async def test_pain_in_the_log_form_for_an_exercise_without_sets_is_refused_or_misspelt_explained(app, clock):
+    # "Mild pain noted on Barbell deadlift: I will hold its load next time" with no deadlift set in
+    # the form: the hold lives on the sets, so nothing was held. And a misspelt pain line said "add `custom:True`".
+    await run(app, "goal", goal="strength")
+    today = await run(app, "today")
+    before = await snapshot(app)
+    refused = await press(app, today, "buttons.log_form", sets="Barbell back squat: 100 x 5",
+                          pain="Barbell deadlift: mild")
+    assert refused.reply.tone is Tone.ERROR and "the form has none for it" in refused.reply.body
+    misspelt = await press(app, today, "buttons.log_form", sets="Barbell back squat: 100 x 5",
+                           pain="Barbel bak squat: mild")
+    assert misspelt.reply.body.startswith("Pain line 1: I don't know the exercise") and "custom" not in misspelt.reply.body
+    assert await snapshot(app) == before
