@@ -8,6 +8,15 @@ KG_PER_LB = 0.45359237
 SMALLEST_STEP = {Unit.KG: 1.25, Unit.LB: 2.5}
 
 
+# A unit typed after a number ("135lb", "16 KGs"): a regular-expression fragment, read with `unit_named`.
+UNIT_WORD = r"kgs?|lbs?"
+
+
+def unit_named(word: str) -> Unit:
+    """The unit a word matched by `UNIT_WORD` names, in any case: "kg", "KGs" -> kg; "lb", "lbs" -> lb."""
+    return Unit.KG if word.casefold().startswith("kg") else Unit.LB
+
+
 def to_kg(value: float, unit: Unit) -> float:
     return value * KG_PER_LB if unit is Unit.LB else value
 

@@ -15,7 +15,7 @@ from bot.coach.planner import PlannedExercise, Session, split_name
 from bot.coach.progression import Decision, Progression, Reason
 from bot.coach.rules import GoalTable, LevelRules
 from bot.coach.schedule import ScheduleError, city_zone_hint, load_zone, search_zones, zones_for_abbreviation
-from bot.coach.units import format_load, from_kg, to_kg
+from bot.coach.units import UNIT_WORD, format_load, from_kg, to_kg, unit_named
 from bot.coach.vocabulary import MAX_DAYS_PER_WEEK, MIN_DAYS_PER_WEEK, Equipment, Experience, Goal, Unit
 from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.formatting import duration_span, number, span
@@ -576,7 +576,7 @@ KETTLEBELL_KG = (1.0, 100.0)
 _DEFAULT_WORDS = {"default", "defaults", "reset"}
 
 
-_SIZE = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>kgs?|lbs?)?", re.I)
+_SIZE = re.compile(rf"(?P<value>\d+(?:\.\d+)?)(?P<unit>{UNIT_WORD})?", re.I)
 
 
 def kettlebell_sizes(ctx: Context, text: str) -> tuple[float, ...] | None:
@@ -586,7 +586,7 @@ def kettlebell_sizes(ctx: Context, text: str) -> tuple[float, ...] | None:
     if text.strip().casefold() in _DEFAULT_WORDS:
         return None
     # "16 kg" is one size: the unit joins its number before the text is split.
-    joined = re.sub(r"(\d)\s+(?=(?:kg|lb)s?\b)", r"\1", text.strip(), flags=re.I)
+    joined = re.sub(rf"(\d)\s+(?=(?:{UNIT_WORD})\b)", r"\1", text.strip(), flags=re.I)
     parts = [part for part in re.split(r"[\s,;/]+", joined) if part]
     low, high = (round(from_kg(limit, unit)) for limit in KETTLEBELL_KG)
     sizes = set()
@@ -596,7 +596,7 @@ def kettlebell_sizes(ctx: Context, text: str) -> tuple[float, ...] | None:
             raise UserError("errors.kettlebells", text=text[:40], unit=unit.value)
         value = float(match["value"])
         if match["unit"]:  # a bell sold in the other unit ("16kg" for a lb user) is kept as sold
-            value = from_kg(to_kg(value, Unit.KG if match["unit"].casefold().startswith("kg") else Unit.LB), unit)
+            value = from_kg(to_kg(value, unit_named(match["unit"])), unit)
         if not math.isfinite(value) or not low <= round(value, 2) <= high:
             raise UserError("errors.kettlebells_range", size=part[:12], low=low, high=high, unit=unit.value)
         sizes.add(round(value, 2))

@@ -16,7 +16,7 @@ from bot.coach.dates import DateError, past_date
 from bot.coach.onerm import ACCURATE_REP_LIMIT, Formula, estimate_1rm, is_reliable, load_table, rpe_load_table
 from bot.coach.planner import CONSTRAINED_MUSCLES, PlannedExercise, Session
 from bot.coach.progression import Progression
-from bot.coach.units import format_load, from_kg, round_load, to_kg
+from bot.coach.units import UNIT_WORD, format_load, from_kg, round_load, to_kg, unit_named
 from bot.coach.vocabulary import Unit
 from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.formatting import duration, lifted, number, span
@@ -431,11 +431,9 @@ async def one_rep_max(ctx: Context, options: OneRepMaxOptions) -> Reply:
 # -- logging a whole session from /today --------------------------------------------------------
 
 _FORM_LINE = re.compile(
-    r"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?|\?)\s*(?P<unit>kgs?|lbs?)?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$",
+    rf"^\s*(?P<name>[^:]+?)\s*:\s*(?P<weight>\d+(?:[.,]\d+)?|\?)\s*(?P<unit>{UNIT_WORD})?\s*[x×*]\s*(?P<reps>[\d\s,]+)\s*$",
     re.I,
 )
-# A unit typed after a load in the form ("135lb x 5"): the load is in that unit, whatever the user's is.
-_FORM_UNITS = {"kg": Unit.KG, "kgs": Unit.KG, "lb": Unit.LB, "lbs": Unit.LB}
 # In the form, "?" stands for a load not known yet; a line left with it is an exercise not logged.
 UNKNOWN_LOAD = "?"
 
@@ -575,7 +573,8 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             continue
         exercise = await _form_exercise(ctx, match["name"], number_)
         typed = float(match["weight"].replace(",", "."))
-        typed_unit = _FORM_UNITS[match["unit"].casefold()] if match["unit"] else ctx.profile.units
+        # A unit typed after the load ("135lb x 5") is the load's, whatever the user's is.
+        typed_unit = unit_named(match["unit"]) if match["unit"] else ctx.profile.units
         weight_kg = to_kg(typed, typed_unit)
         in_user_unit = round(from_kg(weight_kg, ctx.profile.units), 2)
         check_load(ctx, in_user_unit)  # refused over the limit, which it names in the user's unit
