@@ -320,7 +320,9 @@ class Liftcoach:
             # One unit of work per command (see bot.store.database): a command that only reads
             # opens no write transaction; its writes, first-contact bookkeeping included, are one
             # transaction that a UserError rolls back, so bad input changes nothing.
-            async with self.db.unit_of_work():
+            # On PostgreSQL its write transaction locks the caller's row first (the plan-revision
+            # triggers lock it after other rows), so two commands of one user cannot deadlock.
+            async with self.db.unit_of_work(lock_first=self.users.row_lock(caller.user_id)):
                 profile = await self.users.ensure(caller.user_id, now) if register else await self.users.get(caller.user_id)
                 context = Context(self, caller, profile or _guest(caller.user_id, now), now, progress)
                 # Someone not stored gets no first-contact notice or hooks: they would store them.

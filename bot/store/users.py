@@ -52,6 +52,7 @@ def profile_of(row) -> UserProfile:
 
 # Statements every command runs, built once (building and keying one costs more than running it).
 _PROFILE = sa.select(users).where(users.c.user_id == sa.bindparam("user_id"))
+_ROW_LOCK = sa.select(users.c.user_id).where(users.c.user_id == sa.bindparam("user_id")).with_for_update()
 _PLAN_REVISION = sa.select(users.c.plan_revision).where(users.c.user_id == sa.bindparam("user_id"))
 _COMPLETED_SINCE = (
     sa.select(sessions.c.completed_at)
@@ -82,6 +83,12 @@ class UserStore:
         profile = await self.get(user_id)
         assert profile is not None
         return profile
+
+    @staticmethod
+    def row_lock(user_id: int) -> tuple[sa.Executable, dict[str, int]]:
+        """A statement (and its parameters) that locks the user's row until the transaction ends
+        (`SELECT ... FOR UPDATE`), for `Database.unit_of_work(lock_first=...)`."""
+        return _ROW_LOCK, {"user_id": user_id}
 
     async def hold(self, user_id: int) -> None:
         """Take the user's row for the rest of the command's write transaction.

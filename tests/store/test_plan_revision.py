@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import sqlalchemy as sa
 
 from bot.store.personal_data import per_user_tables
-from bot.store.schema import NOT_PLAN_INPUTS, PLAN_INPUTS, PLAN_PROFILE_COLUMNS, users
+from bot.store.schema import NOT_PLAN_INPUTS, PLAN_INPUTS, PLAN_PROFILE_COLUMNS, progression_pauses, users
 from tests.helpers import ALICE, BOB, run
 
 
@@ -84,3 +86,41 @@ async def test_forgetting_a_lifter_with_a_log_works_with_the_triggers(app):
     await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
     await app.users.delete(ALICE.user_id)
     assert await app.users.get(ALICE.user_id) is None
+
+
+async def test_a_rolled_back_savepoint_takes_its_move_with_it_and_the_next_write_moves_again(app):
+    """PostgreSQL moves the revision once per lifter and transaction (a transaction-local marker):
+    a savepoint rolled back undoes the marker with the move, so the next write still moves it."""
+    await run(app, "goal", goal="strength")
+    before = await revision(app)
+    row = {"user_id": ALICE.user_id, "exercise": "barbell-back-squat", "reason": "sharp_pain", "paused_at": "x"}
+    async with app.db.transaction() as connection:
+        savepoint = await connection.begin_nested()
+        await connection.execute(sa.insert(progression_pauses).values(row))
+        await savepoint.rollback()
+        await connection.execute(sa.insert(progression_pauses).values(row))
+    assert await revision(app) > before
+
+
+async def test_two_commands_of_one_lifter_lock_in_one_order_and_never_deadlock(app):
+    """One command takes the lifter's row, then pauses a lift; another lifts that pause meanwhile.
+    The trigger of the second would take the row after the pause's: both take the row first."""
+    await run(app, "goal", goal="strength")
+    await app.safety.pause(ALICE.user_id, "barbell-back-squat", app.clock())
+    first_locked = asyncio.Event()
+
+    async def mark_done_then_pause() -> None:
+        async with app.db.unit_of_work(lock_first=app.users.row_lock(ALICE.user_id)):
+            await app.db.write(sa.update(users).where(users.c.user_id == ALICE.user_id)
+                               .values(rotation_index=users.c.rotation_index + 1))
+            first_locked.set()
+            await asyncio.sleep(0.3)  # the other command now tries to lift the pause
+            await app.safety.pause(ALICE.user_id, "barbell-back-squat", app.clock())
+
+    async def resume() -> None:
+        await first_locked.wait()
+        async with app.db.unit_of_work(lock_first=app.users.row_lock(ALICE.user_id)):
+            await app.safety.resume(ALICE.user_id, "barbell-back-squat")
+
+    await asyncio.gather(mark_done_then_pause(), resume())
+    assert await app.safety.pauses(ALICE.user_id) == {}

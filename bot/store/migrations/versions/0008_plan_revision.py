@@ -51,14 +51,22 @@ def _sqlite_triggers() -> None:
 
 
 def _postgresql_triggers() -> None:
+    # Once per lifter and transaction: PostgreSQL keeps every version of a row updated in one
+    # transaction, so a bump per row made an import of 20,000 sets take ~40 s instead of ~3 s (and
+    # grow with the square of its size). The transaction-local setting remembers the last lifter
+    # moved in this transaction; it is undone with a rolled-back savepoint, like the bump itself.
     op.execute("""
         CREATE FUNCTION liftcoach_bump_plan_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            owner bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END;
+            moved text := txid_current()::text || ':' || owner::text;
         BEGIN
-            IF TG_OP <> 'INSERT' THEN
+            IF TG_OP = 'UPDATE' AND NEW.user_id IS DISTINCT FROM OLD.user_id THEN
                 UPDATE users SET plan_revision = plan_revision + 1 WHERE user_id = OLD.user_id;
             END IF;
-            IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.user_id IS DISTINCT FROM OLD.user_id) THEN
-                UPDATE users SET plan_revision = plan_revision + 1 WHERE user_id = NEW.user_id;
+            IF current_setting('liftcoach.plan_revision_moved', true) IS DISTINCT FROM moved THEN
+                UPDATE users SET plan_revision = plan_revision + 1 WHERE user_id = owner;
+                PERFORM set_config('liftcoach.plan_revision_moved', moved, true);
             END IF;
             RETURN NULL;
         END $$""")
