@@ -31,7 +31,8 @@ COMMAND_SECONDS = Histogram(
 )
 REMINDERS = Counter("liftcoach_reminders", "Reminder deliveries by outcome", ["outcome"])
 DATABASE_ERRORS = Counter("liftcoach_database_errors", "Unexpected database errors")
-# "kept": a plan prepared ahead was still current; "computed": none was (PREPARED_PLANS sizes the kept ones).
+# "kept": a plan prepared ahead was still current; "computed": none was, so a command computed it
+# (PREPARED_PLANS sizes the kept ones); "prepared": computed ahead by the preparer.
 PLANS = Counter("liftcoach_plans", "Today's plans asked for, by where they came from", ["source"])
 
 
@@ -40,8 +41,8 @@ def observe_command(kind: str, name: str, *, rejected: bool, seconds: float) -> 
     COMMAND_SECONDS.labels(kind, name).observe(seconds)
 
 
-def count_plan(*, kept: bool) -> None:
-    PLANS.labels("kept" if kept else "computed").inc()
+def count_plan(source: str) -> None:
+    PLANS.labels(source).inc()
 
 
 def count_database_error(error: BaseException) -> None:

@@ -77,6 +77,20 @@ class Preparer:
                 await task
 
     async def _run(self) -> None:
+        try:
+            await self._prepare_recent()
+        except Exception:
+            # The lifters' own /today computes their plans; the preparer goes on with the wanted ones.
+            log.exception("preparing the recent lifters' plans failed")
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._wanted:
+                user_id = next(iter(self._wanted))
+                del self._wanted[user_id]
+                await self._prepare_when_idle(user_id)
+
+    async def _prepare_recent(self) -> None:
         started = time.perf_counter()
         since = self.app.clock() - RECENT_TRAINING
         recent = await self.app.users.recently_trained(since, self.app.prepared.capacity)
@@ -85,13 +99,6 @@ class Preparer:
             prepared += await self._prepare_when_idle(user_id)
         log.info("prepared plans for %d lifters who trained in the last %d days in %.1f s",
                  prepared, RECENT_TRAINING.days, time.perf_counter() - started)
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._wanted:
-                user_id = next(iter(self._wanted))
-                del self._wanted[user_id]
-                await self._prepare_when_idle(user_id)
 
     async def _prepare_when_idle(self, user_id: int) -> bool:
         await self._idle.wait()
@@ -108,7 +115,7 @@ class Preparer:
         profile = await app.users.get(user_id)
         if profile is None or profile.goal is None:
             return False
-        context = Context(app, Caller(user_id, in_dm=True), profile, app.clock())
+        context = Context(app, Caller(user_id, in_dm=True), profile, app.clock(), preparing=True)
         await todays_plan(context)
         await week_adherence(context)
         return True

@@ -17,7 +17,8 @@ from tests.helpers import ALICE, BOB, run
 async def kept(app, caller=ALICE) -> bool:
     profile = await app.users.get(caller.user_id)
     context = Context(app, caller, profile, app.clock())
-    return app.prepared.has(caller.user_id, PlanKey(profile.created_at, profile.plan_revision, today(context)))
+    prepared = app.prepared.get(caller.user_id, PlanKey(profile.created_at, profile.plan_revision, today(context)))
+    return prepared is not None and prepared.plan is not None and prepared.week is not None
 
 
 async def eventually(condition, timeout: float = 10.0) -> None:
@@ -65,3 +66,18 @@ async def test_no_kept_plans_means_no_preparer(settings, clock):
         assert len(app.prepared) == 0
     finally:
         await app.close()
+
+
+async def test_a_failed_start_up_leaves_the_preparer_preparing_and_the_app_closing(settings, clock, caplog):
+    app = await Liftcoach.start(settings, clock=clock)
+    await run(app, "goal", goal="strength")
+
+    async def unreachable(since, limit):
+        raise ConnectionError("the database went away")
+
+    app.users.recently_trained = unreachable  # the one read of the start-up batch fails
+    app.preparer.start()
+    await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
+    await eventually(lambda: kept(app))
+    assert "preparing the recent lifters' plans failed" in caplog.text
+    await app.close()  # raises nothing, closes the database

@@ -204,7 +204,8 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     `rotation_index`: the day of the rotation to plan (default: the profile's next one).
     """
     kept, keep = await _kept(ctx, rotation_index)
-    metrics.count_plan(kept=kept is not None and kept.plan is not None)
+    metrics.count_plan("kept" if kept is not None and kept.plan is not None
+                       else "prepared" if ctx.preparing else "computed")
     if kept is not None and kept.plan is not None:
         return kept.plan
     plan = await _compute_plan(ctx, rotation_index)

@@ -65,27 +65,36 @@ class PreparedPlans:
         return len(self._kept)
 
     def get(self, user_id: int, key: PlanKey) -> Prepared | None:
-        """The lifter's kept plan if it was computed for `key`; a plan for an older key is dropped."""
+        """The lifter's kept plan if it was computed for `key`."""
         prepared = self._kept.get(user_id)
-        if prepared is None:
-            return None
-        if prepared.key != key:
-            del self._kept[user_id]
+        if prepared is None or prepared.key != key:
             return None
         self._kept.move_to_end(user_id)
         return prepared
 
     def slot(self, user_id: int, key: PlanKey) -> Prepared | None:
-        """The entry to keep `key`'s plan and week in (created if needed), or None when nothing is kept."""
+        """The entry to keep `key`'s plan and week in (replacing one for an older key), or None when
+        nothing is kept: capacity 0, or the lifter's kept plan is newer than `key` (a command whose
+        profile was read before another command's write must not push out the newer plan)."""
         if self.capacity == 0:
             return None
-        prepared = self.get(user_id, key)
+        prepared = self._kept.get(user_id)
+        if prepared is not None and prepared.key != key:
+            if _newer(prepared.key, key):
+                return None
+            prepared = None
         if prepared is None:
             prepared = self._kept[user_id] = Prepared(key)
             while len(self._kept) > self.capacity:
                 self._kept.popitem(last=False)
+        self._kept.move_to_end(user_id)
         return prepared
 
-    def has(self, user_id: int, key: PlanKey) -> bool:
-        prepared = self._kept.get(user_id)
-        return prepared is not None and prepared.key == key and prepared.plan is not None and prepared.week is not None
+    def forget(self, user_id: int) -> None:
+        """Drop the lifter's kept plan (after /forget: their data leaves memory too)."""
+        self._kept.pop(user_id, None)
+
+
+def _newer(kept: PlanKey, asked: PlanKey) -> bool:
+    """Whether `kept`, another key than `asked`, is a later state of the same lifter (revision or day)."""
+    return kept.registered == asked.registered and kept.revision >= asked.revision and kept.day >= asked.day

@@ -12,7 +12,7 @@ from bot.app import Liftcoach
 from bot.commands.base import Caller, Context
 from bot.commands.planning import todays_plan
 from bot.commands.prepared import PlanKey, PreparedPlans
-from tests.helpers import ALICE, BOB, run
+from tests.helpers import ALICE, BOB, action_of, run
 
 
 @pytest.fixture
@@ -88,8 +88,13 @@ def test_kept_plans_are_the_most_recently_used_up_to_capacity():
     plans.get(1, key)  # used: user 2 is now the least recent
     plans.slot(3, key)
     assert plans.get(1, key) is not None and plans.get(2, key) is None and plans.get(3, key) is not None
-    assert plans.get(1, PlanKey(registered=key.registered, revision=2, day=key.day)) is None
-    assert len(plans) == 1
+    newer = PlanKey(registered=key.registered, revision=2, day=key.day)
+    assert plans.get(1, newer) is None
+    assert plans.slot(1, newer) is not None and plans.get(1, key) is None
+    assert plans.slot(1, key) is None, "a command with an older profile pushed out the newer plan"
+    assert plans.get(1, newer) is not None
+    plans.forget(1)
+    assert plans.get(1, newer) is None and len(plans) == 1
     assert PreparedPlans(capacity=0).slot(1, key) is None
 
 
@@ -110,6 +115,16 @@ async def test_a_command_that_wrote_only_what_no_plan_reads_uses_the_kept_plan(a
         assert app.db.holds_connection()
         profile = await app.users.get(ALICE.user_id)
         assert await todays_plan(Context(app, ALICE, profile, app.clock())) is kept
+
+
+async def test_forget_drops_the_kept_plan_from_memory(app):
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="Barbell back squat", weight=100, reps=5, pain="sharp")
+    await run(app, "today")
+    assert len(app.prepared) == 1
+    forgotten = await app.interact(ALICE, action_of(await run(app, "forget"), "forget"))
+    assert forgotten.reply.tone.value == "success"
+    assert len(app.prepared) == 0
 
 
 async def test_a_lifter_who_forgot_everything_and_came_back_gets_no_plan_of_their_former_data(app, clock):
