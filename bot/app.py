@@ -332,8 +332,6 @@ class Liftcoach:
                 # Built inside the transaction: a reply Discord would refuse raises here, so
                 # the write rolls back instead of being stored behind an error message.
                 outgoing = self._outgoing(reply, notices, stored=self.db.changes() > before)
-            if outgoing.stored:
-                self.preparer.want(caller.user_id)  # its plan's revision moved
             if before_render is not None and any(a.render is not None for a in outgoing.reply.attachments):
                 await before_render(outgoing.reply)
             outgoing = await self._render_attachments(outgoing)

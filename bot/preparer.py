@@ -3,13 +3,14 @@
 A plan costs /today most of its CPU (each lift's progression, the safety guard, the streak): at
 50 concurrent commands on one event loop, a /today that computes it answers ~3x later than
 /help. Prepared while the bot is idle, it costs /today what /help costs. The preparer never
-competes with a command for the loop: it starts a plan only when no command is running, so
-a burst of commands pays nothing for it.
+competes with a command for the loop: it starts a plan only once no command has run for a
+quarter of a second, so a burst of commands pays nothing for it.
 
 What it prepares: at start-up, the lifters who trained in the last `RECENT_TRAINING` (most
-recent first, at most the kept plans' capacity); afterwards, each lifter whose command stored
-something (their plan's revision moved). A plan for a new local day is computed by the first
-/today of that day.
+recent first, at most the kept plans' capacity); then, every `SWEEP_SECONDS`, each kept plan
+whose lifter's local day has ended, so the morning's /today finds the new day's plan. Not after
+each write: a lifter logging a session stores a dozen sets, and the plan they next ask for is
+usually tomorrow's; a /today after a change computes its plan once and keeps it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.commands.base import Caller, Context
 from bot.commands.planning import todays_plan, week_adherence
@@ -32,24 +34,30 @@ log = logging.getLogger(__name__)
 
 # Whose plans are prepared at start-up: lifters with a set logged this recently.
 RECENT_TRAINING = timedelta(days=14)
+# How long no command may have run before a plan is started: commands often come in bursts
+# (a server's session starting together), with moments between them when none is running.
+QUIET_SECONDS = 0.25
+# How often kept plans are checked for a lifter's new local day.
+SWEEP_SECONDS = 15 * 60
 
 
 class Preparer:
-    """Plans prepared one lifter at a time, each started only while no command runs."""
+    """Plans prepared one lifter at a time, each started only once no command has run for `QUIET_SECONDS`."""
 
     def __init__(self, app: Liftcoach) -> None:
         self.app = app
         self._commands = 0
+        self._started = 0  # commands started so far
+        self._quiet_at = -1  # `_started` when the bot was last seen quiet
         self._idle = asyncio.Event()
         self._idle.set()
-        self._wanted: dict[int, None] = {}  # insertion-ordered set of user ids
-        self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
 
     @contextmanager
     def command(self) -> Iterator[None]:
         """Mark a command as running: no plan is started until every running command is done."""
         self._commands += 1
+        self._started += 1
         self._idle.clear()
         try:
             yield
@@ -58,14 +66,8 @@ class Preparer:
             if self._commands == 0:
                 self._idle.set()
 
-    def want(self, user_id: int) -> None:
-        """Prepare this lifter's plan when the bot is next idle (nothing if the preparer is not running)."""
-        if self._task is not None and self.app.prepared.capacity:
-            self._wanted[user_id] = None
-            self._wake.set()
-
     def start(self) -> None:
-        """Prepare the recent lifters' plans, then each wanted one, until `stop`."""
+        """Prepare the recent lifters' plans, then each new day's, until `stop`."""
         if self._task is None and self.app.prepared.capacity:
             self._task = asyncio.create_task(self._run(), name="plan-preparer")
 
@@ -83,12 +85,16 @@ class Preparer:
             # The lifters' own /today computes their plans; the preparer goes on with the wanted ones.
             log.exception("preparing the recent lifters' plans failed")
         while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._wanted:
-                user_id = next(iter(self._wanted))
-                del self._wanted[user_id]
-                await self._prepare_when_idle(user_id)
+            await asyncio.sleep(SWEEP_SECONDS)
+            await self.sweep()
+
+    async def sweep(self) -> int:
+        """Prepare again each kept plan whose lifter's local day has ended; returns how many were."""
+        prepared = 0
+        for user_id, kept in self.app.prepared.items():
+            if kept.key.day != self.app.clock().astimezone(ZoneInfo(kept.zone)).date():
+                prepared += await self._prepare_when_idle(user_id)
+        return prepared
 
     async def _prepare_recent(self) -> None:
         started = time.perf_counter()
@@ -100,8 +106,20 @@ class Preparer:
         log.info("prepared plans for %d lifters who trained in the last %d days in %.1f s",
                  prepared, RECENT_TRAINING.days, time.perf_counter() - started)
 
+    async def _until_quiet(self) -> None:
+        """Until no command has run for `QUIET_SECONDS` (at once if none started since last time)."""
+        while True:
+            await self._idle.wait()
+            started = self._started
+            if started == self._quiet_at:
+                return
+            await asyncio.sleep(QUIET_SECONDS)
+            if self._idle.is_set() and self._started == started:
+                self._quiet_at = started
+                return
+
     async def _prepare_when_idle(self, user_id: int) -> bool:
-        await self._idle.wait()
+        await self._until_quiet()
         try:
             return await self.prepare(user_id)
         except Exception:

@@ -46,24 +46,31 @@ async def test_start_up_prepares_the_lifters_who_trained_lately(app, clock, capl
     assert await kept(app) and not await kept(app, BOB)
 
 
-async def test_a_stored_change_is_prepared_again_once_no_command_runs(app):
+async def test_a_kept_plan_is_prepared_again_when_its_lifters_day_ends_and_never_during_a_command(app, clock):
     await run(app, "goal", goal="strength")
-    app.preparer.start()
-    await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
+    await run(app, "settings", timezone="Pacific/Kiritimati")  # UTC+14: a new day comes at 10:00 UTC
+    await run(app, "goal", goal="strength", caller=BOB)
+    await run(app, "today")
+    await run(app, "today", caller=BOB)
+    assert await app.preparer.sweep() == 0  # both days go on
+    clock.advance(hours=2)  # 11:00 UTC: Kiritimati's next day, still today in UTC
+    assert not await kept(app) and await kept(app, BOB)
     with app.preparer.command():  # a command still running
-        await asyncio.sleep(0.2)
-        assert not await kept(app)
-    await eventually(lambda: kept(app))
+        sweep = asyncio.ensure_future(app.preparer.sweep())
+        await asyncio.sleep(0.5)
+        assert not sweep.done() and not await kept(app)
+    assert await sweep == 1
+    assert await kept(app) and await kept(app, BOB)
 
 
 async def test_no_kept_plans_means_no_preparer(settings, clock):
     app = await Liftcoach.start(settings.model_copy(update={"prepared_plans": 0}), clock=clock)
     try:
         await run(app, "goal", goal="strength")
-        app.preparer.start()
         await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
-        await asyncio.sleep(0.1)
-        assert len(app.prepared) == 0
+        app.preparer.start()
+        await run(app, "today")
+        assert len(app.prepared) == 0 and await app.preparer.sweep() == 0
     finally:
         await app.close()
 
@@ -76,8 +83,9 @@ async def test_a_failed_start_up_leaves_the_preparer_preparing_and_the_app_closi
         raise ConnectionError("the database went away")
 
     app.users.recently_trained = unreachable  # the one read of the start-up batch fails
+    await run(app, "today")
     app.preparer.start()
-    await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
-    await eventually(lambda: kept(app))
-    assert "preparing the recent lifters' plans failed" in caplog.text
+    await eventually(lambda: "preparing the recent lifters' plans failed" in caplog.text)
+    clock.advance(days=1)
+    assert await app.preparer.sweep() == 1 and await kept(app)
     await app.close()  # raises nothing, closes the database

@@ -102,7 +102,8 @@ async def _kept(ctx: Context, rotation_index: int | None = None) -> tuple[Prepar
         revision = await ctx.app.users.plan_revision(user_id)
         key = PlanKey(ctx.profile.created_at, revision, today(ctx)) if revision is not None else None
         return (ctx.app.prepared.get(user_id, key) if key is not None else None), False
-    return ctx.app.prepared.slot(user_id, PlanKey(ctx.profile.created_at, ctx.profile.plan_revision, today(ctx))), True
+    key = PlanKey(ctx.profile.created_at, ctx.profile.plan_revision, today(ctx))
+    return ctx.app.prepared.slot(user_id, key, ctx.profile.timezone), True
 
 
 def in_unit(kg: float, unit: Unit) -> float:

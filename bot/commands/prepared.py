@@ -8,8 +8,8 @@ of two things only: the lifter's stored data and their local date. The database 
 the plan a fresh computation would give, for as long as both still match. Every command reads
 the profile, revision included, before anything else; a kept plan costs /today no further read.
 
-Plans are prepared by the app's preparer (`Liftcoach.preparer`) while no command is running: at
-start-up for the lifters who trained lately, and after each command that stored something.
+Plans are prepared by the app's preparer (`bot.preparer`) while no command is running: at
+start-up for the lifters who trained lately, and for each kept lifter when their local day ends.
 A /today that finds none computes it, as before, and keeps it.
 
 A command that has written in its own transaction neither uses nor keeps a plan: its profile's
@@ -46,6 +46,7 @@ class PlanKey:
 @dataclass
 class Prepared:
     key: PlanKey
+    zone: str  # the lifter's time zone when it was kept: where `key.day` ends
     plan: TodaysPlan | None = None
     week: Adherence | None = None
 
@@ -72,7 +73,11 @@ class PreparedPlans:
         self._kept.move_to_end(user_id)
         return prepared
 
-    def slot(self, user_id: int, key: PlanKey) -> Prepared | None:
+    def items(self) -> list[tuple[int, Prepared]]:
+        """(user id, kept entry) of every lifter, least recently used first (a copy)."""
+        return list(self._kept.items())
+
+    def slot(self, user_id: int, key: PlanKey, zone: str) -> Prepared | None:
         """The entry to keep `key`'s plan and week in (replacing one for an older key), or None when
         nothing is kept: capacity 0, or the lifter's kept plan is newer than `key` (a command whose
         profile was read before another command's write must not push out the newer plan)."""
@@ -84,7 +89,7 @@ class PreparedPlans:
                 return None
             prepared = None
         if prepared is None:
-            prepared = self._kept[user_id] = Prepared(key)
+            prepared = self._kept[user_id] = Prepared(key, zone)
             while len(self._kept) > self.capacity:
                 self._kept.popitem(last=False)
         self._kept.move_to_end(user_id)

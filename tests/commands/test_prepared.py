@@ -84,18 +84,18 @@ def test_kept_plans_are_the_most_recently_used_up_to_capacity():
     plans = PreparedPlans(capacity=2)
     key = PlanKey(registered="2026-11-30T09:00:00+00:00", revision=1, day=date(2026, 11, 30))
     for user_id in (1, 2):
-        plans.slot(user_id, key)
+        plans.slot(user_id, key, "UTC")
     plans.get(1, key)  # used: user 2 is now the least recent
-    plans.slot(3, key)
+    plans.slot(3, key, "UTC")
     assert plans.get(1, key) is not None and plans.get(2, key) is None and plans.get(3, key) is not None
     newer = PlanKey(registered=key.registered, revision=2, day=key.day)
     assert plans.get(1, newer) is None
-    assert plans.slot(1, newer) is not None and plans.get(1, key) is None
-    assert plans.slot(1, key) is None, "a command with an older profile pushed out the newer plan"
+    assert plans.slot(1, newer, "UTC") is not None and plans.get(1, key) is None
+    assert plans.slot(1, key, "UTC") is None, "a command with an older profile pushed out the newer plan"
     assert plans.get(1, newer) is not None
     plans.forget(1)
     assert plans.get(1, newer) is None and len(plans) == 1
-    assert PreparedPlans(capacity=0).slot(1, key) is None
+    assert PreparedPlans(capacity=0).slot(1, key, "UTC") is None
 
 
 async def test_lifters_never_share_a_kept_plan(app):
