@@ -39,9 +39,11 @@ from bot.commands.base import (
     utc_now,
 )
 from bot.commands.options import explain
+from bot.commands.prepared import PreparedPlans
 from bot.config import Settings
 from bot.errors import UserError
 from bot.imports.names import NameResolver, load_aliases
+from bot.preparer import Preparer
 from bot.prompts import Prompts
 from bot.replies import Button, ButtonStyle, Outgoing, Reply, Tone
 from bot.reply_limits import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_TEXT_LIMIT, shorten
@@ -140,6 +142,8 @@ class Liftcoach:
         self.equipment = EquipmentStore(db)
         self.planner = Planner(rules, catalogue, self.loading.assistance)
         self.conservative_limits = load_conservative_limits()
+        self.prepared = PreparedPlans(settings.prepared_plans)
+        self.preparer = Preparer(self)
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, ActionHandler] = {}
         # Run inside every command's unit of work; each may return a notice for the user and
@@ -168,12 +172,15 @@ class Liftcoach:
         )
 
     async def warm_up(self) -> None:
-        """Start the chart workers now, so the first /progress does not pay for it (well inside Discord's 3 s)."""
+        """Start the chart workers now, so the first /progress does not pay for it (well inside Discord's 3 s),
+        and the preparer of /today's plans (`bot.preparer`)."""
         if self.renderer is not None:
             await asyncio.get_running_loop().run_in_executor(self.renderer, _ready)
             log.info("chart workers ready")
+        self.preparer.start()
 
     async def close(self) -> None:
+        await self.preparer.stop()
         if self.renderer is not None:
             # Off the loop: shutdown joins the worker processes.
             await asyncio.to_thread(self.renderer.shutdown, wait=True, cancel_futures=True)
@@ -209,7 +216,8 @@ class Liftcoach:
         longer than Discord's 3 s when many are asked for at once.
         """
         started = time.perf_counter()
-        outgoing = await self._run(caller, name, options, progress, before_render)
+        with self.preparer.command():
+            outgoing = await self._run(caller, name, options, progress, before_render)
         self._observe("command", name if name in self.commands else "unknown", outgoing, started)
         return outgoing
 
@@ -218,7 +226,8 @@ class Liftcoach:
     ) -> Outgoing:
         """A button press, menu choice or form submission carrying one of our action ids."""
         started = time.perf_counter()
-        outgoing = await self._interact(caller, custom_id, interaction, progress)
+        with self.preparer.command():
+            outgoing = await self._interact(caller, custom_id, interaction, progress)
         parsed = parse_action_id(custom_id)
         name = parsed[0] if parsed is not None and parsed[0] in self.actions else "unknown"
         self._observe("action", name, outgoing, started)
@@ -311,7 +320,9 @@ class Liftcoach:
             # One unit of work per command (see bot.store.database): a command that only reads
             # opens no write transaction; its writes, first-contact bookkeeping included, are one
             # transaction that a UserError rolls back, so bad input changes nothing.
-            async with self.db.unit_of_work():
+            # On PostgreSQL its write transaction locks the caller's row first (the plan-revision
+            # triggers lock it after other rows), so two commands of one user cannot deadlock.
+            async with self.db.unit_of_work(lock_first=self.users.row_lock(caller.user_id)):
                 profile = await self.users.ensure(caller.user_id, now) if register else await self.users.get(caller.user_id)
                 context = Context(self, caller, profile or _guest(caller.user_id, now), now, progress)
                 # Someone not stored gets no first-contact notice or hooks: they would store them.
@@ -321,6 +332,8 @@ class Liftcoach:
                 # Built inside the transaction: a reply Discord would refuse raises here, so
                 # the write rolls back instead of being stored behind an error message.
                 outgoing = self._outgoing(reply, notices, stored=self.db.changes() > before)
+            if outgoing.stored:
+                self.preparer.want(caller.user_id)  # its plan's revision moved
             if before_render is not None and any(a.render is not None for a in outgoing.reply.attachments):
                 await before_render(outgoing.reply)
             outgoing = await self._render_attachments(outgoing)

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Processes that draw /progress charts, so matplotlib's CPU never stalls the event loop.
     # One leaves the second core of a small 2-core host to the bot; 0 draws in a thread instead.
     chart_workers: int = Field(default=1, ge=0, le=32)
+    # Lifters whose /today plan is kept, prepared while the bot is idle (bot.commands.prepared);
+    # 0 computes every plan when asked. About 5 KiB each (measured: bench seed, 5 lifts a session).
+    prepared_plans: int = Field(default=2000, ge=0)
     # Discord's global limit is 50 requests/s per token; above it only behind a rate-limit proxy
     # (DISCORD_API_BASE), which then enforces the limit for every process together.
     reminder_rate_per_second: float = Field(default=40.0, gt=0, le=MAX_RATE_BEHIND_PROXY)

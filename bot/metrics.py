@@ -31,11 +31,18 @@ COMMAND_SECONDS = Histogram(
 )
 REMINDERS = Counter("liftcoach_reminders", "Reminder deliveries by outcome", ["outcome"])
 DATABASE_ERRORS = Counter("liftcoach_database_errors", "Unexpected database errors")
+# "kept": a plan prepared ahead was still current; "computed": none was, so a command computed it
+# (PREPARED_PLANS sizes the kept ones); "prepared": computed ahead by the preparer.
+PLANS = Counter("liftcoach_plans", "Today's plans asked for, by where they came from", ["source"])
 
 
 def observe_command(kind: str, name: str, *, rejected: bool, seconds: float) -> None:
     COMMANDS.labels(kind, name, "rejected" if rejected else "ok").inc()
     COMMAND_SECONDS.labels(kind, name).observe(seconds)
+
+
+def count_plan(source: str) -> None:
+    PLANS.labels(source).inc()
 
 
 def count_database_error(error: BaseException) -> None:

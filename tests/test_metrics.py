@@ -54,3 +54,14 @@ async def test_database_errors_are_counted_through_the_exception_chain(app, monk
     await run(app, "goal", goal="strength")
     metrics.count_database_error(ValueError("not the database"))
     assert sample("liftcoach_database_errors_total") == before + 1
+
+
+async def test_plans_are_counted_by_where_they_came_from(app):
+    def plans() -> tuple[float, float]:
+        return sample("liftcoach_plans_total", source="kept"), sample("liftcoach_plans_total", source="computed")
+
+    before = plans()
+    await run(app, "goal", goal="strength")
+    await run(app, "today")  # computed, and kept
+    await run(app, "today")
+    assert (plans()[0] - before[0], plans()[1] - before[1]) == (1, 1)

@@ -1,10 +1,17 @@
-"""Dates as lifters type them when logging a past session: `2026-11-20`, `yesterday`, `tuesday`."""
+"""Local days: dates as lifters type them when logging a past session (`2026-11-20`, `yesterday`,
+`tuesday`), and where a local day starts."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant (UTC) of the local day `day` in `zone`."""
+    return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
 class DateError(ValueError):

@@ -257,7 +257,7 @@ class Planner:
         position = request.rotation_index % len(rotation)
         label, exercises = rotation[position]
         level = self._rules.level(request.goal, request.experience)
-        exercises = tuple((self._swapped(exercise, request), sets) for exercise, sets in exercises)
+        exercises = self._with_swaps(exercises, request)
         planned = []
         trained: set[Pattern] = set()
         for exercise, sets in exercises:
@@ -272,6 +272,21 @@ class Planner:
             self.session(replace(request, rotation_index=request.rotation_index + offset))
             for offset in range(request.days_per_week)
         ]
+
+    def _with_swaps(self, exercises: tuple[tuple[Exercise, int], ...], request: PlanRequest
+                    ) -> tuple[tuple[Exercise, int], ...]:
+        """The day's exercises with the lifter's swaps, never one exercise twice: a swap to an exercise
+        the day already has (a barbell row swapped for the dumbbell row of the same pull day) keeps
+        the original there."""
+        chosen: list[tuple[Exercise, int]] = []
+        taken = {exercise.key for exercise, _ in exercises}
+        for exercise, sets in exercises:
+            swapped = self._swapped(exercise, request)
+            if swapped is not exercise and swapped.key in taken:
+                swapped = exercise
+            taken.add(swapped.key)
+            chosen.append((swapped, sets))
+        return tuple(chosen)
 
     def _swapped(self, exercise: Exercise, request: PlanRequest) -> Exercise:
         """The lifter's swap for this exercise, if it still fits their equipment."""

@@ -62,6 +62,8 @@ class Context:
     now: datetime
     # Where a long command reports how far it got (a message edited in place on Discord).
     progress: Progress | None = None
+    # True when the preparer computes a plan ahead (bot.preparer), for the plan metric.
+    preparing: bool = False
 
     def text(self, key: str, **values: object) -> str:
         return self.app.prompts.text(key, **values)

@@ -428,8 +428,11 @@ async def swap_pick(ctx: Context, argument: str, interaction: Interaction) -> Re
     if exercise is None:
         raise UserError("errors.stale_button")
     request = await plan_request(ctx)
+    # Not an exercise today's session already has: that swap would leave this day as it is.
+    others = {planned.exercise.key for planned in ctx.app.planner.session(request).exercises} - {exercise.key}
     choices = tuple(
         Choice(label=other.name[:100], value=other.key) for other in ctx.app.planner.alternatives(exercise, request)
+        if other.key not in others
     )[:25]
     if len(choices) < 2:
         return Reply(body=ctx.text("today.swap_none", exercise=exercise.name), ephemeral=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.coach.dates import day_start
 from bot.coach.onerm import best_estimate
 from bot.coach.planner import Session
 from bot.coach.safety import conservative, hold
@@ -47,7 +49,9 @@ async def guard(ctx: Context, session: Session, histories: Mapping[str, list[Log
     screen = await ctx.app.safety.screen(user_id)
     paused = await ctx.app.safety.pauses(user_id)
     keys = {planned.exercise.key for planned in session.exercises}
-    since = ctx.now - RECENT
+    # From the start of a local day, so the guard is a function of the day (bot.commands.prepared).
+    zone = ZoneInfo(ctx.profile.timezone)
+    since = day_start(ctx.now.astimezone(zone).date() - RECENT, zone)
     entries = [e for key in keys for e in histories.get(key, ()) if e.logged_at >= since]
     latest = last_loads(entries)
     unit = ctx.profile.units

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import metrics
 from bot.coach.adherence import Adherence, adherence
 from bot.coach.catalogue import Exercise, Gear, Measure
+from bot.coach.dates import day_start
 from bot.coach.loading import EquipmentProfile, LoadGrid
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
@@ -18,6 +20,7 @@ from bot.coach.vocabulary import Muscle, Unit
 from bot.commands.base import Context
 from bot.commands.formatting import lifted
 from bot.commands.guardrails import SafetyState, guard
+from bot.commands.prepared import PlanKey, Prepared
 from bot.store.training_log import LogEntry
 
 ADHERENCE_HISTORY = timedelta(weeks=104)
@@ -78,6 +81,28 @@ def load_text(ctx: Context, exercise: Exercise | None, value: float, unit: Unit)
 
 def local_date(moment: datetime, zone: ZoneInfo):
     return moment.astimezone(zone).date()
+
+
+def today(ctx: Context) -> date:
+    """The lifter's local date now."""
+    return local_date(ctx.now, ZoneInfo(ctx.profile.timezone))
+
+
+async def _kept(ctx: Context, rotation_index: int | None = None) -> tuple[Prepared | None, bool]:
+    """This lifter's kept plan for today (`bot.commands.prepared`), and whether to keep what is computed.
+
+    Nothing is kept for another day of the rotation than the profile's. A command that has written
+    looks for a plan under the revision its writes made (read again), and keeps none: its writes are
+    not committed yet, and would move the revision of a rolled-back plan.
+    """
+    if rotation_index not in (None, ctx.profile.rotation_index) or not ctx.app.prepared.capacity:
+        return None, False
+    user_id = ctx.caller.user_id
+    if ctx.app.db.holds_connection():
+        revision = await ctx.app.users.plan_revision(user_id)
+        key = PlanKey(ctx.profile.created_at, revision, today(ctx)) if revision is not None else None
+        return (ctx.app.prepared.get(user_id, key) if key is not None else None), False
+    return ctx.app.prepared.slot(user_id, PlanKey(ctx.profile.created_at, ctx.profile.plan_revision, today(ctx))), True
 
 
 def in_unit(kg: float, unit: Unit) -> float:
@@ -173,6 +198,23 @@ def progression_sessions(ctx: Context) -> int:
 
 
 async def todays_plan(ctx: Context, rotation_index: int | None = None) -> TodaysPlan:
+    """Today's session with loads, the progressions behind them and the safety limits applied;
+    the lifter's kept plan when there is one (`bot.commands.prepared`).
+
+    `rotation_index`: the day of the rotation to plan (default: the profile's next one).
+    """
+    kept, keep = await _kept(ctx, rotation_index)
+    metrics.count_plan("kept" if kept is not None and kept.plan is not None
+                       else "prepared" if ctx.preparing else "computed")
+    if kept is not None and kept.plan is not None:
+        return kept.plan
+    plan = await _compute_plan(ctx, rotation_index)
+    if kept is not None and keep:
+        kept.plan = plan
+    return plan
+
+
+async def _compute_plan(ctx: Context, rotation_index: int | None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
     request = await plan_request(ctx, rotation_index)
     draft = ctx.app.planner.session(request)
@@ -216,9 +258,19 @@ def muscle_sets(sets_by_exercise: Mapping[str, int], exercises: dict[str, Exerci
 
 
 async def week_adherence(ctx: Context) -> Adherence:
+    """This week's sessions and training days and the streak of weeks meeting the guideline, as of
+    the end of the lifter's local day (a function of the day, so it can be kept with the plan)."""
+    kept, keep = await _kept(ctx)
+    if kept is not None and kept.week is not None:
+        return kept.week
     zone = ZoneInfo(ctx.profile.timezone)
-    done = await ctx.app.users.completed_session_times(ctx.caller.user_id, ctx.now - ADHERENCE_HISTORY)
-    return adherence(done, zone, ctx.profile.days_per_week, ctx.now)
+    day = today(ctx)
+    done = await ctx.app.users.completed_session_times(ctx.caller.user_id,
+                                                       day_start(day - ADHERENCE_HISTORY, zone))
+    week = adherence(done, zone, ctx.profile.days_per_week, day_start(day + timedelta(days=1), zone) - timedelta.resolution)
+    if kept is not None and keep:
+        kept.week = week
+    return week
 
 
 def adherence_text(ctx: Context, summary: Adherence) -> str:

@@ -45,6 +45,7 @@ async def forget(ctx: Context, options: NoOptions) -> Reply:
 
 async def forget_confirmed(ctx: Context, argument: str, interaction: Interaction) -> Reply:
     await ctx.app.users.delete(ctx.caller.user_id)
+    ctx.app.prepared.forget(ctx.caller.user_id)
     return Reply(title=ctx.text("forget.title"), body=ctx.text("forget.done"), tone=Tone.SUCCESS, ephemeral=True)
 
 

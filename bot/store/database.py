@@ -105,6 +105,8 @@ class _Scope:
 
     task: asyncio.Task | None
     write: AsyncConnection | None = None
+    # Run first in the write transaction on PostgreSQL (statement, parameters): see `unit_of_work`.
+    lock_first: tuple[sa.Executable, dict[str, Any]] | None = None
 
 
 class Database:
@@ -238,12 +240,18 @@ class Database:
         return scope is not None and scope.write is not None
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[None]:
-        """One command: reads on a read connection, one write transaction opened on the first write."""
+    async def unit_of_work(self, lock_first: tuple[sa.Executable, dict[str, Any]] | None = None) -> AsyncIterator[None]:
+        """One command: reads on a read connection, one write transaction opened on the first write.
+
+        `lock_first` (a statement and its parameters) runs first in that transaction on PostgreSQL:
+        a `SELECT ... FOR UPDATE` of the row every write of the command locks anyway (the user's, which
+        the plan-revision triggers update), so two commands of one user take their locks in the same
+        order and never deadlock. SQLite has one writer at a time and needs none.
+        """
         if self._current() is not None:
             yield
             return
-        scope = _Scope(asyncio.current_task())
+        scope = _Scope(asyncio.current_task(), lock_first=lock_first if self.backend != "sqlite" else None)
         token = self._scope.set(scope)
         try:
             try:
@@ -293,6 +301,8 @@ class Database:
         connection = await self._acquire_writer()
         try:
             await connection.begin()
+            if scope.lock_first is not None:
+                await connection.execute(*scope.lock_first)
         except BaseException:
             await self._release_writer(connection, broken=True)
             raise

@@ -47,6 +47,9 @@ users = sa.Table(
     sa.Column("safety_notice_seen", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    # Moved by the database's own triggers on every change to what /today reads (PLAN_INPUTS,
+    # PLAN_PROFILE_COLUMNS; migration 0008): a plan kept for this revision is still the plan.
+    sa.Column("plan_revision", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     sa.CheckConstraint("days_per_week BETWEEN 2 AND 6"),
     sa.CheckConstraint("units IN ('kg', 'lb')"),
     sa.CheckConstraint("rotation_index >= 0"),
@@ -277,3 +280,12 @@ exercise_name_mappings = sa.Table(
     sa.Column("updated_at", Timestamp, nullable=False),
     sqlite_with_rowid=False,
 )
+
+# What /today's plan is computed from (bot.commands.prepared): a change to any row of these
+# tables, or to these profile columns, moves the lifter's `users.plan_revision` (migration 0008's
+# triggers). The other tables about a user feed no plan: reminders and their deliveries, and an
+# import's batches, pending files and name choices (an import's sets and sessions are plan inputs).
+PLAN_INPUTS = (set_logs, sessions, equipment_profiles, exercise_swaps, custom_exercises, readiness_screens,
+               progression_pauses)
+NOT_PLAN_INPUTS = (reminders, reminder_deliveries, import_batches, pending_imports, exercise_name_mappings)
+PLAN_PROFILE_COLUMNS = ("goal", "experience", "days_per_week", "equipment", "units", "timezone", "rotation_index")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from bot.coach.vocabulary import Equipment, Experience, Goal, Unit
 from bot.store.database import Database
-from bot.store.schema import sessions, users
+from bot.store.schema import sessions, set_logs, users
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class UserProfile:
     safety_notice_seen: bool
     created_at: str
     updated_at: str
+    # Moved by the database on every change to what /today's plan reads (bot.store.schema.PLAN_INPUTS).
+    plan_revision: int = 0
 
 
 _EDITABLE = {"goal", "experience", "days_per_week", "equipment", "units", "timezone"}
@@ -44,11 +46,14 @@ def profile_of(row) -> UserProfile:
         safety_notice_seen=bool(row["safety_notice_seen"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        plan_revision=row["plan_revision"],
     )
 
 
 # Statements every command runs, built once (building and keying one costs more than running it).
 _PROFILE = sa.select(users).where(users.c.user_id == sa.bindparam("user_id"))
+_ROW_LOCK = sa.select(users.c.user_id).where(users.c.user_id == sa.bindparam("user_id")).with_for_update()
+_PLAN_REVISION = sa.select(users.c.plan_revision).where(users.c.user_id == sa.bindparam("user_id"))
 _COMPLETED_SINCE = (
     sa.select(sessions.c.completed_at)
     .where(sessions.c.user_id == sa.bindparam("user_id"), sessions.c.completed_at >= sa.bindparam("since"))
@@ -78,6 +83,12 @@ class UserStore:
         profile = await self.get(user_id)
         assert profile is not None
         return profile
+
+    @staticmethod
+    def row_lock(user_id: int) -> tuple[sa.Executable, dict[str, int]]:
+        """A statement (and its parameters) that locks the user's row until the transaction ends
+        (`SELECT ... FOR UPDATE`), for `Database.unit_of_work(lock_first=...)`."""
+        return _ROW_LOCK, {"user_id": user_id}
 
     async def hold(self, user_id: int) -> None:
         """Take the user's row for the rest of the command's write transaction.
@@ -151,6 +162,17 @@ class UserStore:
         """When the user's latest session was marked done, or None."""
         last = await self.db.scalar(sa.select(sa.func.max(sessions.c.completed_at)).where(sessions.c.user_id == user_id))
         return datetime.fromisoformat(last) if last else None
+
+    async def plan_revision(self, user_id: int) -> int | None:
+        """The user's `plan_revision` as this command sees it (its own uncommitted writes included)."""
+        return await self.db.scalar(_PLAN_REVISION, {"user_id": user_id})
+
+    async def recently_trained(self, since: datetime, limit: int) -> list[int]:
+        """Up to `limit` users with a set logged at or after `since` (UTC), the most recent first."""
+        latest = sa.func.max(set_logs.c.logged_at)
+        query = (sa.select(set_logs.c.user_id).group_by(set_logs.c.user_id)
+                 .having(latest >= since.isoformat()).order_by(latest.desc()).limit(limit))
+        return await self.db.column(query)
 
     async def completed_session_times(self, user_id: int, since: datetime) -> list[datetime]:
         stamps = await self.db.column(_COMPLETED_SINCE, {"user_id": user_id, "since": since.isoformat()})

@@ -202,6 +202,17 @@ def test_a_swap_replaces_the_exercise_if_it_fits_pattern_and_equipment(planner: 
     assert "barbell-back-squat" in [planned.exercise.key for planned in wrong.exercises]
 
 
+def test_a_swap_to_an_exercise_the_day_already_has_keeps_the_original_there(planner: Planner) -> None:
+    """Strength, 5 days: the pull day has a barbell row and a dumbbell row; swapping the barbell row
+    for the dumbbell row made the day list the dumbbell row twice (and /today's menu refused it)."""
+    swaps = {"barbell-row": "dumbbell-row"}
+    pull = planner.session(request(days=5, rotation=1, swaps=swaps))
+    keys = [planned.exercise.key for planned in pull.exercises]
+    assert keys.count("dumbbell-row") == 1 and "barbell-row" in keys
+    other = planner.session(request(days=5, rotation=1, swaps={**swaps, "lat-pulldown": "assisted-pull-up"}))
+    assert [planned.exercise.key for planned in other.exercises] == ["assisted-pull-up", "barbell-row", "dumbbell-row"]
+
+
 def test_bodyweight_exercises_never_get_a_load(planner: Planner) -> None:
     session = planner.session(
         request(equipment=Equipment.BODYWEIGHT, estimated_1rm_kg={"push-up": 80.0}, working_load={"push-up": 40.0})

@@ -548,3 +548,14 @@ async def test_kettlebells_can_be_named_in_the_unit_they_are_sold_in(app):
     assert (await app.equipment.get(ALICE.user_id)).kettlebells_kg == pytest.approx((15.88, 16.0, 24.0), abs=0.01)
     refused = await run(app, "equipment", kettlebells="16 stone")
     assert refused.reply.tone.value == "error"
+
+
+async def test_the_swap_menu_offers_no_exercise_the_day_already_has(app):
+    """Strength, 5 days, the pull day: a barbell row swapped for the day's own dumbbell row listed it twice."""
+    await run(app, "goal", goal="strength", days=5)
+    await press(app, await run(app, "today"), "buttons.done")
+    today = await run(app, "today")
+    assert "Pull" in (today.reply.title or "")
+    picked = await app.interact(ALICE, today.reply.menu.action, Interaction(values=["barbell-row"]))
+    values = [choice.value for choice in picked.reply.menu.choices]
+    assert "barbell-row" in values and "dumbbell-row" not in values
