@@ -3,10 +3,11 @@
 import difflib
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -181,6 +182,7 @@ class Catalogue:
     def __init__(self, exercises: list[Exercise]) -> None:
         self._exercises = tuple(exercises)
         self._by_key = {exercise.key: exercise for exercise in exercises}
+        self._by_key_view = MappingProxyType(self._by_key)
         self._by_name: dict[str, Exercise] = {}
         self._labels = [
             [normalise(label) for label in (exercise.name, exercise.key, *exercise.aliases)] for exercise in exercises
@@ -194,6 +196,11 @@ class Catalogue:
 
     def __len__(self) -> int:
         return len(self._exercises)
+
+    @property
+    def by_key(self) -> Mapping[str, Exercise]:
+        """Key -> exercise, read-only: a view shared by every caller, never copied."""
+        return self._by_key_view
 
     def get(self, key: str) -> Exercise:
         """The exercise with exactly this key; KeyError otherwise."""

@@ -141,7 +141,8 @@ def week_start_utc(ctx: Context) -> datetime:
 def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise, week_sets: dict[str, int]) -> list[str]:
     """This week's sets of the muscles `exercise` trains, from sets per exercise key this week, against
     the goal's weekly range for the muscles the plan budgets (`CONSTRAINED_MUSCLES`)."""
-    totals = muscle_sets(week_sets, {e.key: e for e in ctx.app.catalogue})
+    # The catalogue's own key map: a dict of every exercise built per /log was nearly half this CPU.
+    totals = muscle_sets(week_sets, ctx.app.catalogue.by_key)
     target = None
     if ctx.profile.goal is not None:
         band = ctx.app.rules.level(ctx.profile.goal, ctx.profile.experience).weekly_sets_per_muscle

@@ -130,11 +130,15 @@ _AFTER_LOG = sa.union_all(
 
 async def _insert(connection: AsyncConnection, user_id: int, entry: NewEntry, now: datetime, session_id: int | None,
                   action_id: str) -> LogEntry:
-    values = {**vars(entry), "entered_unit": entry.entered_unit.value, "deload": int(entry.deload),
-              "user_id": user_id, "session_id": session_id, "action_id": action_id, "logged_at": now.isoformat()}
-    [log_id] = (await connection.execute(_INSERT, values)).inserted_primary_key
-    return LogEntry(**vars(entry), log_id=log_id, user_id=user_id, logged_at=now, session_id=session_id,
-                    action_id=action_id)
+    values = {**vars(entry), "user_id": user_id, "session_id": session_id, "action_id": action_id}
+    [log_id] = (await connection.execute(_INSERT, {
+        **values, "entered_unit": entry.entered_unit.value, "deload": int(entry.deload), "logged_at": now.isoformat(),
+    })).inserted_primary_key
+    # A `NewEntry`'s fields plus the stored ones, set as `_entry` sets them: the frozen dataclass's
+    # `__init__` (one `object.__setattr__` per field) took 19 us per /log, this takes 4.5 us.
+    stored = _new_object(LogEntry)
+    stored.__dict__.update(values, log_id=log_id, logged_at=now)
+    return stored
 
 
 _NEWEST = ("9999-12-31", 2**62)  # a keyset bound above every row: a lift's first page
@@ -225,19 +229,20 @@ class TrainingLog:
             rows = (await connection.execute(_AFTER_LOG, {
                 "user_id": user_id, "exercise": stored.exercise, "log_id": stored.log_id,
                 "week_start": week_start.isoformat(), "hard_rpe": hard_set_min_rpe,
-            })).mappings().all()
+            })).all()
         heaviest: dict[int, float] = {}
         lightest: dict[int, float] = {}
         week_sets: dict[str, int] = {}
         latest: dict[str, str] = {}
         last_completed = None
-        for row in rows:
-            if row["part"] == "record":
-                heaviest[row["reps"]], lightest[row["reps"]] = row["heaviest"], row["lightest"]
-            elif row["part"] == "week":
-                week_sets[row["exercise"]], latest[row["exercise"]] = int(row["sets"]), row["latest"]
-            elif row["latest"] is not None:
-                last_completed = datetime.fromisoformat(row["latest"])
+        # Rows unpacked in `_AFTER_LOG`'s column order: no mapping built per row.
+        for part, exercise, reps, most, least, sets, latest_at in rows:
+            if part == "record":
+                heaviest[reps], lightest[reps] = most, least
+            elif part == "week":
+                week_sets[exercise], latest[exercise] = int(sets), latest_at
+            elif latest_at is not None:
+                last_completed = datetime.fromisoformat(latest_at)
         return LoggedSet(stored, heaviest, lightest, week_sets, latest, last_completed)
 
     async def undo_last_action(self, user_id: int) -> UndoneAction | None:
