@@ -33,10 +33,11 @@ PROGRESSION_WINDOW = 4
 
 @dataclass(frozen=True)
 class TodaysPlan:
-    session: Session
-    progressions: dict[str, Progression]
+    session: Session  # with loads and the safety limits applied
+    progressions: dict[str, Progression]  # exercise key -> where its load goes next, from its log
     equipment: EquipmentProfile
     safety: SafetyState
+    draft: Session  # the prescription before loads: what /log answers a set against
 
 
 async def equipment_profile(ctx: Context) -> EquipmentProfile:
@@ -215,6 +216,21 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     return plan
 
 
+async def todays_step(ctx: Context, key: str) -> tuple[Session, Progression | None]:
+    """Today's prescription before loads, and where exercise `key`'s load goes next (None when it is
+    not in today's session or nothing is known), from the kept plan when there is one: a lifter's
+    first /log after /today reads nothing more."""
+    kept, _ = await _kept(ctx)
+    if kept is not None and kept.plan is not None:
+        return kept.plan.draft, kept.plan.progressions.get(key)
+    request = await plan_request(ctx)
+    session = ctx.app.planner.session(request)
+    target = next((planned for planned in session.exercises if planned.exercise.key == key), None)
+    if target is None:
+        return session, None
+    return session, progression_for(ctx, request, target, await lift_history(ctx, key), await equipment_profile(ctx))
+
+
 async def _compute_plan(ctx: Context, rotation_index: int | None) -> TodaysPlan:
     """Plan once to learn the exercises, then again with each one's working load."""
     request = await plan_request(ctx, rotation_index)
@@ -235,7 +251,7 @@ async def _compute_plan(ctx: Context, rotation_index: int | None) -> TodaysPlan:
             reps_high[planned.exercise.key] = progression.reps_high
     planned_today = ctx.app.planner.session(replace(request, working_load=working, reps_high=reps_high))
     session, safety = await guard(ctx, planned_today, histories)
-    return TodaysPlan(session, progressions, equipment, safety)
+    return TodaysPlan(session, progressions, equipment, safety, draft)
 
 
 def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise], min_rpe: float) -> dict[Muscle, float]:

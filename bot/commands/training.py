@@ -22,15 +22,12 @@ from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.formatting import duration, lifted, number, span
 from bot.commands.options import Options
 from bot.commands.planning import (
-    equipment_profile,
-    lift_history,
     load_text,
     local_date,
     muscle_sets,
-    plan_request,
     planned_session,
-    progression_for,
     todays_plan,
+    todays_step,
 )
 from bot.commands.safety import Pain, ask_about_pain, pain_word, report_pain
 from bot.errors import UserError
@@ -236,12 +233,9 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     target, deload, session = None, False, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
-        request = await plan_request(ctx)
-        session = ctx.app.planner.session(request)
+        session, progression = await todays_step(ctx, exercise.key)
         target = next((p for p in session.exercises if p.exercise.key == exercise.key), None)
         if target is not None:
-            history = await lift_history(ctx, exercise.key)
-            progression = progression_for(ctx, request, target, history, await equipment_profile(ctx))
             deload = is_deload_set(progression, target.exercise.as_load(options.weight))
             if progression is not None and progression.reps_high is not None and progression.load is not None \
                     and abs(target.exercise.as_load(options.weight) - progression.load) < 1e-6:

@@ -137,3 +137,17 @@ async def test_a_lifter_who_forgot_everything_and_came_back_gets_no_plan_of_thei
     assert (await app.users.get(ALICE.user_id)).plan_revision == revision  # revisions start again
     again = await plan_of(app)
     assert again is not former and again.session != former.session
+
+
+async def test_a_log_answered_from_the_kept_plan_says_what_a_fresh_one_says(app, other_process, clock):
+    """/log answers a set against today's prescription; with a kept plan it reads none of it again."""
+    await run(app, "goal", goal="strength")
+    for day in range(3):
+        await run(app, "log", exercise="Barbell back squat", weight=100 + 5 * day, reps=5, sets=3)
+        clock.advance(days=2)
+    await run(app, "today")  # kept
+    from_kept = await run(app, "log", exercise="Barbell back squat", weight=115, reps=5)
+    await run(app, "undo")
+    fresh = await run(other_process, "log", exercise="Barbell back squat", weight=115, reps=5)
+    assert "Rest" in from_kept.reply.body or "rest" in from_kept.reply.body  # answered as a planned lift
+    assert from_kept.reply == fresh.reply
