@@ -148,7 +148,9 @@ async def measure(size: Size, url: str, workdir: Path) -> Measured:
                         latencies.setdefault((burst, name), []).extend(await _burst(discord, name, users, deferrals))
                         cpu_seconds[(burst, name)] += _cpu_seconds(pid) - before
             # Lifters whose kept plan their /log made out of date (bot.commands.prepared): a second set,
-            # then /today, each computing what a kept plan would have answered.
+            # then /today, each computing what a kept plan would have answered. Once the 200-burst's
+            # charts are drawn, like the chart round below.
+            await _charts_drawn(fake)
             not_kept = {"log": await _burst(discord, "log", logged), "today": await _burst(discord, "today", logged)}
             beside_charts: dict[str, list[float]] = {}
             for name in FAST:
