@@ -16,6 +16,7 @@ usually tomorrow's; a /today after a change computes its plan once and keeps it.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Iterator
@@ -94,6 +95,8 @@ class Preparer:
         for user_id, kept in self.app.prepared.items():
             if kept.key.day != self.app.clock().astimezone(ZoneInfo(kept.zone)).date():
                 prepared += await self._prepare_when_idle(user_id)
+        if prepared:
+            _keep_out_of_collections()
         return prepared
 
     async def _prepare_recent(self) -> None:
@@ -105,6 +108,7 @@ class Preparer:
             prepared += await self._prepare_when_idle(user_id)
         log.info("prepared plans for %d lifters who trained in the last %d days in %.1f s",
                  prepared, RECENT_TRAINING.days, time.perf_counter() - started)
+        _keep_out_of_collections()
 
     async def _until_quiet(self) -> None:
         """Until no command has run for `QUIET_SECONDS` (at once if none started since last time)."""
@@ -137,3 +141,12 @@ class Preparer:
         await todays_plan(context)
         await week_adherence(context)
         return True
+
+
+def _keep_out_of_collections() -> None:
+    """Leave the objects alive now (the kept plans among them, ~28 each) out of every later garbage
+    collection (`gc.freeze`). They live until the plan is replaced, and are then freed by reference
+    counting (plans hold no reference cycles); a full collection otherwise walks them all, a
+    68 ms pause with 1,000 kept plans that lands in whichever command triggers it."""
+    gc.collect()
+    gc.freeze()
