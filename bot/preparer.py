@@ -83,7 +83,7 @@ class Preparer:
         try:
             await self._prepare_recent()
         except Exception:
-            # The lifters' own /today computes their plans; the preparer goes on with the wanted ones.
+            # The lifters' own /today computes their plans; the preparer goes on with its sweeps.
             log.exception("preparing the recent lifters' plans failed")
         while True:
             await asyncio.sleep(SWEEP_SECONDS)

@@ -89,21 +89,27 @@ def today(ctx: Context) -> date:
     return local_date(ctx.now, ZoneInfo(ctx.profile.timezone))
 
 
-async def _kept(ctx: Context, rotation_index: int | None = None) -> tuple[Prepared | None, bool]:
+async def _kept(ctx: Context, rotation_index: int | None = None, *, keeping: bool = True
+                ) -> tuple[Prepared | None, bool]:
     """This lifter's kept plan for today (`bot.commands.prepared`), and whether to keep what is computed.
 
-    Nothing is kept for another day of the rotation than the profile's. A command that has written
-    looks for a plan under the revision its writes made (read again), and keeps none: its writes are
-    not committed yet, and would move the revision of a rolled-back plan.
+    With `keeping`, a lifter with no current entry gets an empty one to keep into; without, this
+    only looks (a caller that computes no plan must not push out another lifter's). Nothing is kept
+    for another day of the rotation than the profile's. A command that has written looks for a
+    plan under the revision its writes made (read again), and keeps none: its writes are not
+    committed yet, and would move the revision of a rolled-back plan.
     """
     if rotation_index not in (None, ctx.profile.rotation_index) or not ctx.app.prepared.capacity:
         return None, False
     user_id = ctx.caller.user_id
     if ctx.app.db.holds_connection():
         revision = await ctx.app.users.plan_revision(user_id)
-        key = PlanKey(ctx.profile.created_at, revision, today(ctx)) if revision is not None else None
-        return (ctx.app.prepared.get(user_id, key) if key is not None else None), False
+        if revision is None:
+            return None, False
+        return ctx.app.prepared.get(user_id, PlanKey(ctx.profile.created_at, revision, today(ctx))), False
     key = PlanKey(ctx.profile.created_at, ctx.profile.plan_revision, today(ctx))
+    if not keeping:
+        return ctx.app.prepared.get(user_id, key), False
     return ctx.app.prepared.slot(user_id, key, ctx.profile.timezone), True
 
 
@@ -220,7 +226,7 @@ async def todays_step(ctx: Context, key: str) -> tuple[Session, Progression | No
     """Today's prescription before loads, and where exercise `key`'s load goes next (None when it is
     not in today's session or nothing is known), from the kept plan when there is one: a lifter's
     first /log after /today reads nothing more."""
-    kept, _ = await _kept(ctx)
+    kept, _ = await _kept(ctx, keeping=False)
     if kept is not None and kept.plan is not None:
         return kept.plan.draft, kept.plan.progressions.get(key)
     request = await plan_request(ctx)

@@ -4,17 +4,18 @@ What /today computes beyond any other command (each planned lift's progression o
 latest sessions, the safety guard, the week's adherence and the two-year streak) is a function
 of two things only: the lifter's stored data and their local date. The database moves
 `users.plan_revision` on every change to that data (migration 0008's triggers on
-`bot.store.schema.PLAN_INPUTS`), in any process, so a plan kept under (revision, local date) is
-the plan a fresh computation would give, for as long as both still match. Every command reads
+`bot.store.schema.PLAN_INPUTS`), in any process, so a plan kept under (`PlanKey`: the profile's
+creation, revision, local date) is the plan a fresh computation would give, for as long as all
+three still match. Every command reads
 the profile, revision included, before anything else; a kept plan costs /today no further read.
 
 Plans are prepared by the app's preparer (`bot.preparer`) while no command is running: at
 start-up for the lifters who trained lately, and for each kept lifter when their local day ends.
 A /today that finds none computes it, as before, and keeps it.
 
-A command that has written in its own transaction neither uses nor keeps a plan: its profile's
-revision was read before its writes, which the plan must include (a swap shows /today with the
-swap), and what it computed is not committed yet.
+A command that has written in its own transaction keeps no plan: what it computed is not
+committed yet. It looks one up under the revision read again after its writes, not its
+profile's, which predates them (a swap shows /today with the swap).
 """
 
 from __future__ import annotations

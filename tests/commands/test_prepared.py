@@ -151,3 +151,12 @@ async def test_a_log_answered_from_the_kept_plan_says_what_a_fresh_one_says(app,
     fresh = await run(other_process, "log", exercise="Barbell back squat", weight=115, reps=5)
     assert "Rest" in from_kept.reply.body or "rest" in from_kept.reply.body  # answered as a planned lift
     assert from_kept.reply == fresh.reply
+
+
+async def test_a_log_without_a_kept_plan_keeps_no_empty_entry(app):
+    """/log only looks for a kept plan: an empty entry would push another lifter's plan out."""
+    await run(app, "goal", goal="strength")
+    app.prepared.forget(ALICE.user_id)
+    logged = await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
+    assert logged.reply.tone.value == "success"
+    assert len(app.prepared) == 0
