@@ -107,6 +107,8 @@ class _Scope:
     write: AsyncConnection | None = None
     # Run first in the write transaction on PostgreSQL (statement, parameters): see `unit_of_work`.
     lock_first: tuple[sa.Executable, dict[str, Any]] | None = None
+    # A unit of work's bookkeeping, run when it commits (`write_at_commit`); None in a transaction.
+    at_commit: list[tuple[sa.Executable, dict[str, Any]]] | None = None
 
 
 class Database:
@@ -225,6 +227,20 @@ class Database:
         async with self.transaction() as connection:
             return await connection.execute(statement, parameters)
 
+    async def write_at_commit(self, statement: sa.Executable, parameters: dict[str, Any]) -> None:
+        """Bookkeeping (one statement): inside a unit of work, run last in its write transaction when
+        the unit commits, and dropped when it rolls back; elsewhere, run now like `write`.
+
+        So a command that only records what Discord told it (a DM channel, a notice seen) does not
+        open its write transaction at its start: on SQLite, one writer at a time would hold the
+        writer, reads included, for the whole command while the others wait.
+        """
+        scope = self._current()
+        if scope is not None and scope.at_commit is not None:
+            scope.at_commit.append((statement, parameters))
+        else:
+            await self.write(statement, parameters)
+
     # -- transactions --------------------------------------------------------------------
 
     def _current(self) -> _Scope | None:
@@ -251,11 +267,14 @@ class Database:
         if self._current() is not None:
             yield
             return
-        scope = _Scope(asyncio.current_task(), lock_first=lock_first if self.backend != "sqlite" else None)
+        scope = _Scope(asyncio.current_task(), lock_first=lock_first if self.backend != "sqlite" else None,
+                       at_commit=[])
         token = self._scope.set(scope)
         try:
             try:
                 yield
+                for statement, parameters in scope.at_commit:
+                    await self.write(statement, parameters)
             except BaseException:
                 await self._finish(scope, commit=False)
                 raise

@@ -280,7 +280,8 @@ class ReminderStore:
         """Every command's bookkeeping, with one read: remember a new DM channel, pop the closed-DMs notice.
 
         Returns True once after reminders were paused for closed DMs (tell the user now). Writes
-        only when the channel changed or a notice was pending.
+        only when the channel changed (when the command commits: `Database.write_at_commit`) or a
+        notice was pending.
         """
         row = await self._db.row(_BOOKKEEPING, {"user_id": user_id})
         if dm_channel_id is not None and (row is None or row["dm_channel_id"] != dm_channel_id):
@@ -293,15 +294,20 @@ class ReminderStore:
         return result.rowcount > 0
 
     async def _store_dm_channel(self, user_id: int, channel_id: int, now_utc: datetime) -> None:
-        await self._db.write(self._dm_channel_upsert,
-                             {"user_id": user_id, "dm_channel_id": channel_id, "updated_at": _iso(now_utc)})
+        await self._db.write_at_commit(self._dm_channel_upsert,
+                                       {"user_id": user_id, "dm_channel_id": channel_id, "updated_at": _iso(now_utc)})
 
     @functools.cached_property
     def _dm_channel_upsert(self) -> sa.Insert:
-        # Built once per store (the dialect's INSERT): every first command from a DM runs it.
-        statement = self._db.insert(R).values(user_id=sa.bindparam("user_id"),
-                                              dm_channel_id=sa.bindparam("dm_channel_id"),
-                                              updated_at=sa.bindparam("updated_at"))
+        # Built once per store (the dialect's INSERT): every first command from a DM runs it. It runs
+        # when the command commits, so it stores nothing for a user the command deleted (/forget).
+        user_id = sa.bindparam("user_id", type_=R.c.user_id.type)
+        stored_user = sa.exists().where(users.c.user_id == user_id)
+        statement = self._db.insert(R).from_select(
+            [R.c.user_id, R.c.dm_channel_id, R.c.updated_at],
+            sa.select(user_id, sa.bindparam("dm_channel_id", type_=R.c.dm_channel_id.type),
+                      sa.bindparam("updated_at", type_=R.c.updated_at.type)).where(stored_user),
+        )
         return statement.on_conflict_do_update(
             index_elements=[R.c.user_id],
             set_={"dm_channel_id": statement.excluded.dm_channel_id, "updated_at": statement.excluded.updated_at},

@@ -53,6 +53,11 @@ def profile_of(row) -> UserProfile:
 # Statements every command runs, built once (building and keying one costs more than running it).
 _PROFILE = sa.select(users).where(users.c.user_id == sa.bindparam("user_id"))
 _ROW_LOCK = sa.select(users.c.user_id).where(users.c.user_id == sa.bindparam("user_id")).with_for_update()
+_SAFETY_NOTICE_SEEN = (
+    sa.update(users)
+    .where(users.c.user_id == sa.bindparam("seen_by"), users.c.safety_notice_seen == 0)
+    .values(safety_notice_seen=1)
+)
 _PLAN_REVISION = sa.select(users.c.plan_revision).where(users.c.user_id == sa.bindparam("user_id"))
 _COMPLETED_SINCE = (
     sa.select(sessions.c.completed_at)
@@ -118,11 +123,8 @@ class UserStore:
         return result.rowcount > 0
 
     async def mark_safety_notice_seen(self, user_id: int) -> None:
-        await self.db.write(
-            sa.update(users).where(users.c.user_id == user_id, users.c.safety_notice_seen == 0).values(
-                safety_notice_seen=1
-            )
-        )
+        """Bookkeeping: stored when the command's unit of work commits (`Database.write_at_commit`)."""
+        await self.db.write_at_commit(_SAFETY_NOTICE_SEEN, {"seen_by": user_id})
 
     async def complete_session(
         self, user_id: int, expected_index: int, day_label: str, goal: Goal, now: datetime, source: str

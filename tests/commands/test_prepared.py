@@ -112,9 +112,9 @@ async def test_a_command_that_wrote_only_what_no_plan_reads_uses_the_kept_plan(a
     kept = await plan_of(app)
     async with app.db.unit_of_work():
         await app.reminders.note_command(ALICE.user_id, 555, app.clock())
-        assert app.db.holds_connection()
-        profile = await app.users.get(ALICE.user_id)
-        assert await todays_plan(Context(app, ALICE, profile, app.clock())) is kept
+    assert await app.reminders.get_dm_channel(ALICE.user_id) == 555
+    profile = await app.users.get(ALICE.user_id)
+    assert await todays_plan(Context(app, ALICE, profile, app.clock())) is kept
 
 
 async def test_forget_drops_the_kept_plan_from_memory(app):

@@ -301,6 +301,38 @@ async def test_a_unit_that_only_reads_opens_no_write_transaction(database_url):
             assert await UserStore(db).get(1) is not None, "reads see what was committed meanwhile"
 
 
+async def test_a_units_bookkeeping_waits_for_its_commit_and_goes_with_its_rollback(database_url):
+    """A command that only notes a DM channel keeps reading on the read connections until it ends."""
+    async with await Database.open(database_url) as db, await Database.open(database_url) as other:
+        await db.migrate()
+        await UserStore(db).ensure(1, NOW)
+        reminders = ReminderStore(db)
+        with pytest.raises(ValueError):
+            async with db.unit_of_work():
+                await reminders.note_command(1, 501, NOW)
+                raise ValueError("bad input")
+        assert await reminders.get_dm_channel(1) is None, "rolled back with the unit"
+        async with db.unit_of_work():
+            await reminders.note_command(1, 502, NOW)
+            assert not db.holds_connection(), "noting the channel opened no write transaction"
+            await asyncio.wait_for(UserStore(other).ensure(2, NOW), timeout=2)
+            assert await reminders.get_dm_channel(1) is None
+        assert await reminders.get_dm_channel(1) == 502
+        await reminders.set_dm_channel(2, 503, NOW)
+        assert await reminders.get_dm_channel(2) == 503, "outside a unit it is stored at once"
+
+
+async def test_a_dm_channel_noted_by_a_unit_that_deletes_its_user_is_not_stored(database_url):
+    async with await Database.open(database_url) as db:
+        await db.migrate()
+        store, reminders = UserStore(db), ReminderStore(db)
+        await store.ensure(1, NOW)
+        async with db.unit_of_work():
+            await reminders.note_command(1, 501, NOW)
+            await store.delete(1)
+        assert await db.scalar(sa.select(sa.func.count()).select_from(sa.table("reminders"))) == 0
+
+
 async def test_a_task_started_inside_a_unit_gets_a_transaction_of_its_own(database_url):
     async with await Database.open(database_url) as db:
         await db.migrate()
