@@ -104,7 +104,9 @@ async def test_health_follows_the_gateway_and_the_process(fake_discord: FakeDisc
         await _wait_for_health(harness, 1, says="gateway not connected")
 
         fake_discord.gateway_open = True
-        await _wait_for_health(harness, 0)
+        # discord.py reconnects with exponential backoff: each attempt refused while the gateway was
+        # closed doubles the next wait, and on a loaded machine that window spans several attempts.
+        await _wait_for_health(harness, 0, timeout=60.0)
 
         await harness.kill()
         await _wait_for_health(harness, 1, says="stuck or gone")
