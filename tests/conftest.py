@@ -8,6 +8,7 @@ what ran on each backend.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -78,6 +79,12 @@ async def app(settings, clock):
 
 _BACKEND_PARAMS = ("backend", "shared_backend")
 _outcomes: Counter[tuple[str, str]] = Counter()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per CPU. Many tests wait on a bot process, a fake Discord or PostgreSQL
+    on loopback rather than compute, so one worker per CPU left the CPUs idle part of the time."""
+    return 2 * (os.cpu_count() or 1)
 
 
 @pytest.hookimpl(wrapper=True)
