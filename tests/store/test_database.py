@@ -19,7 +19,7 @@ from bot.store.custom_exercises import CustomExercises
 from bot.store.database import SQLITE_READERS, Database, DatabaseError, engine_url, newest_revision, sqlite_path
 from bot.store.migrate import ALEMBIC_USER_VERSION, LEGACY_REVISIONS, head, script_directory
 from bot.store.reminders import ReminderStore
-from bot.store.schema import metadata, users
+from bot.store.schema import metadata, reminders, users
 from bot.store.training_log import NewEntry, TrainingLog
 from bot.store.users import UserStore
 
@@ -306,31 +306,31 @@ async def test_a_units_bookkeeping_waits_for_its_commit_and_goes_with_its_rollba
     async with await Database.open(database_url) as db, await Database.open(database_url) as other:
         await db.migrate()
         await UserStore(db).ensure(1, NOW)
-        reminders = ReminderStore(db)
+        reminder_store = ReminderStore(db)
         with pytest.raises(ValueError):
             async with db.unit_of_work():
-                await reminders.note_command(1, 501, NOW)
+                await reminder_store.note_command(1, 501, NOW)
                 raise ValueError("bad input")
-        assert await reminders.get_dm_channel(1) is None, "rolled back with the unit"
+        assert await reminder_store.get_dm_channel(1) is None, "rolled back with the unit"
         async with db.unit_of_work():
-            await reminders.note_command(1, 502, NOW)
+            await reminder_store.note_command(1, 502, NOW)
             assert not db.holds_connection(), "noting the channel opened no write transaction"
             await asyncio.wait_for(UserStore(other).ensure(2, NOW), timeout=2)
-            assert await reminders.get_dm_channel(1) is None
-        assert await reminders.get_dm_channel(1) == 502
-        await reminders.set_dm_channel(2, 503, NOW)
-        assert await reminders.get_dm_channel(2) == 503, "outside a unit it is stored at once"
+            assert await reminder_store.get_dm_channel(1) is None
+        assert await reminder_store.get_dm_channel(1) == 502
+        await reminder_store.set_dm_channel(2, 503, NOW)
+        assert await reminder_store.get_dm_channel(2) == 503, "outside a unit it is stored at once"
 
 
 async def test_a_dm_channel_noted_by_a_unit_that_deletes_its_user_is_not_stored(database_url):
     async with await Database.open(database_url) as db:
         await db.migrate()
-        store, reminders = UserStore(db), ReminderStore(db)
+        store = UserStore(db)
         await store.ensure(1, NOW)
         async with db.unit_of_work():
-            await reminders.note_command(1, 501, NOW)
+            await ReminderStore(db).note_command(1, 501, NOW)
             await store.delete(1)
-        assert await db.scalar(sa.select(sa.func.count()).select_from(sa.table("reminders"))) == 0
+        assert await db.rows(sa.select(reminders.c.user_id)) == []
 
 
 async def test_a_task_started_inside_a_unit_gets_a_transaction_of_its_own(database_url):
