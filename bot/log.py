@@ -57,5 +57,3 @@ def setup_logging(level: str, *secrets: str, log_format: Literal["text", "json"]
     root.setLevel(level)
     # discord.py's HTTP debug lines include request bodies; keep them out unless asked for.
     logging.getLogger("discord.http").setLevel(max(logging.getLevelName(level), logging.INFO))
-    # aiosqlite logs every statement at DEBUG, drowning everything else.
-    logging.getLogger("aiosqlite").setLevel(max(logging.getLevelName(level), logging.INFO))

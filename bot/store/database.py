@@ -1,7 +1,7 @@
 """The database: SQLite or PostgreSQL through SQLAlchemy 2 Core (async), and its transactions.
 
-`DATABASE_URL` picks the backend: `sqlite:///liftcoach.db` (aiosqlite; the embedded default: one
-process, zero set-up) or `postgresql://user:password@host:5432/liftcoach` (asyncpg; several
+`DATABASE_URL` picks the backend: `sqlite:///liftcoach.db` (the embedded default: one process, zero
+set-up; each connection on a thread of its own, `bot.store.sqlite_connection`) or `postgresql://user:password@host:5432/liftcoach` (asyncpg; several
 processes or hosts). The stores build Core statements from `bot.store.schema` and run them through
 the methods below, so both backends run the same code. Migrations: `bot.store.migrate`.
 
@@ -50,6 +50,8 @@ from sqlalchemy.engine import URL, CursorResult, RowMapping, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from bot.store.sqlite_connection import BufferedResult, SQLiteConnection
+
 log = logging.getLogger(__name__)
 
 REVISIONS_DIR = Path(__file__).with_name("migrations") / "versions"
@@ -71,7 +73,8 @@ class DatabaseError(Exception):
 
 
 def engine_url(database_url: str) -> URL:
-    """`sqlite:///path`, `postgresql://...` (or `postgres://`), or a bare SQLite path -> an async URL.
+    """`sqlite:///path`, `postgresql://...` (or `postgres://`), or a bare SQLite path -> the URL of
+    its driver: SQLAlchemy's synchronous `pysqlite` (see `bot.store.sqlite_connection`) or `asyncpg`.
 
     Raises DatabaseError for any other scheme and for in-memory SQLite (each connection of the
     pool would see a database of its own).
@@ -87,7 +90,7 @@ def engine_url(database_url: str) -> URL:
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):
             raise DatabaseError("DATABASE_URL must name a SQLite file (in-memory databases are not supported)")
-        return url.set(drivername="sqlite+aiosqlite")
+        return url.set(drivername="sqlite+pysqlite")
     return url.set(drivername="postgresql+asyncpg")
 
 
@@ -104,17 +107,21 @@ class _Scope:
     """What one task holds: a unit of work (write begun lazily) or an explicit transaction."""
 
     task: asyncio.Task | None
-    write: AsyncConnection | None = None
+    write: Connection | None = None
     # Run first in the write transaction on PostgreSQL (statement, parameters): see `unit_of_work`.
     lock_first: tuple[sa.Executable, dict[str, Any]] | None = None
     # A unit of work's bookkeeping, run when it commits (`write_at_commit`); None in a transaction.
     at_commit: list[tuple[sa.Executable, dict[str, Any]]] | None = None
 
 
+# What the stores are handed: SQLite's connection offers the part of `AsyncConnection` they use.
+Connection = AsyncConnection | SQLiteConnection
+
+
 class Database:
     """The engines and the transaction rules above; open with `await Database.open(url)`."""
 
-    def __init__(self, url: URL, writer: AsyncEngine, reader: AsyncEngine) -> None:
+    def __init__(self, url: URL, writer: AsyncEngine | sa.Engine, reader: AsyncEngine | sa.Engine) -> None:
         self.url = url
         self.backend: str = url.get_backend_name()
         self.path = str(url.database) if self.backend == "sqlite" else None
@@ -126,12 +133,13 @@ class Database:
         # SQLite keeps its connections open (checking one out of SQLAlchemy's pool per statement
         # costs more than the statement): the writer behind a lock, the readers in a queue.
         self._write_lock = asyncio.Lock()
-        self._write_connection: AsyncConnection | None = None
-        self._idle_readers: asyncio.Queue[AsyncConnection] = asyncio.Queue()
-        self._readers: list[AsyncConnection] = []
+        self._write_connection: SQLiteConnection | None = None
+        self._idle_readers: asyncio.Queue[SQLiteConnection] = asyncio.Queue()
+        self._readers: list[SQLiteConnection] = []
         self._readers_opened = 0
         self._rows_changed = 0
-        event.listen(writer.sync_engine, "after_cursor_execute", self._count_changes)
+        if isinstance(writer, AsyncEngine):
+            event.listen(writer.sync_engine, "after_cursor_execute", self._count_changes)
 
     @classmethod
     async def open(cls, database_url: str) -> Database:
@@ -140,8 +148,8 @@ class Database:
         if url.get_backend_name() == "sqlite":
             Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
             # Transactions are ended explicitly, so the pool need not roll back on check-in.
-            writer = create_async_engine(url, poolclass=NullPool)
-            reader = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+            writer = sa.create_engine(url, poolclass=NullPool)
+            reader = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
             _sqlite_setup(writer, begin="BEGIN IMMEDIATE")
             _sqlite_setup(reader, begin=None)
         else:
@@ -161,8 +169,11 @@ class Database:
         self._readers_opened = 0
         for connection in connections:
             await connection.close()
-        await self._writer.dispose()
-        await self._reader.dispose()
+        for engine in (self._writer, self._reader):
+            if isinstance(engine, AsyncEngine):
+                await engine.dispose()
+            else:
+                engine.dispose()
 
     async def __aenter__(self) -> Database:
         return self
@@ -182,7 +193,10 @@ class Database:
 
     def _count_changes(self, connection, cursor, statement, parameters, context, executemany) -> None:
         if context is not None and (context.isinsert or context.isupdate or context.isdelete) and cursor.rowcount > 0:
-            self._rows_changed += cursor.rowcount
+            self._note_changes(cursor.rowcount)
+
+    def _note_changes(self, count: int) -> None:
+        self._rows_changed += count
 
     def insert(self, table: sa.Table) -> Any:
         """An INSERT with this dialect's `on_conflict_do_nothing` / `on_conflict_do_update` (same API on both)."""
@@ -215,7 +229,7 @@ class Database:
 
     async def write(
         self, statement: sa.Executable, parameters: Sequence[dict[str, Any]] | dict[str, Any] | None = None
-    ) -> CursorResult:
+    ) -> CursorResult | BufferedResult:
         """One statement (a non-empty list of parameter sets runs it for each) in the current transaction, or its own.
 
         A single statement is atomic by itself, so inside a transaction it needs no savepoint.
@@ -283,7 +297,7 @@ class Database:
             self._scope.reset(token)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT."""
         scope = self._current()
         if scope is not None and scope.write is not None:
@@ -313,7 +327,7 @@ class Database:
         finally:
             self._scope.reset(token)
 
-    async def _begin_write(self, scope: _Scope) -> AsyncConnection:
+    async def _begin_write(self, scope: _Scope) -> Connection:
         if scope.write is not None:
             return scope.write
         # From now on this task reads through its write transaction (and sees its own writes).
@@ -345,25 +359,27 @@ class Database:
         finally:
             await self._release_writer(write, broken=broken)
 
-    async def _connect(self, engine: AsyncEngine) -> AsyncConnection:
+    async def _connect(self, engine: AsyncEngine | sa.Engine, rows_changed: Any = None) -> Connection:
         try:
+            if isinstance(engine, sa.Engine):
+                return await SQLiteConnection.open(engine, rows_changed)
             return await engine.connect()
         except (OSError, sa.exc.DBAPIError) as error:
             raise DatabaseError(f"cannot connect to the database {self.where}: {error}") from error
 
-    async def _acquire_writer(self) -> AsyncConnection:
+    async def _acquire_writer(self) -> Connection:
         if self.backend != "sqlite":
             return await self._connect(self._writer)
         await self._write_lock.acquire()
         try:
             if self._write_connection is None:
-                self._write_connection = await self._connect(self._writer)
+                self._write_connection = await self._connect(self._writer, rows_changed=self._note_changes)
         except BaseException:
             self._write_lock.release()
             raise
         return self._write_connection
 
-    async def _release_writer(self, connection: AsyncConnection, *, broken: bool = False) -> None:
+    async def _release_writer(self, connection: Connection, *, broken: bool = False) -> None:
         if self.backend != "sqlite":
             await connection.close()
             return
@@ -375,7 +391,7 @@ class Database:
         finally:
             self._write_lock.release()
 
-    async def _acquire_reader(self) -> AsyncConnection:
+    async def _acquire_reader(self) -> Connection:
         if self.backend != "sqlite":
             return await self._connect(self._reader)
         if self._idle_readers.empty() and self._readers_opened < SQLITE_READERS:
@@ -390,14 +406,14 @@ class Database:
             return connection
         return await self._idle_readers.get()
 
-    async def _release_reader(self, connection: AsyncConnection) -> None:
+    async def _release_reader(self, connection: Connection) -> None:
         if self.backend != "sqlite":
             await connection.close()
         elif connection in self._readers:
             self._idle_readers.put_nowait(connection)
 
     @asynccontextmanager
-    async def _reading(self) -> AsyncIterator[AsyncConnection]:
+    async def _reading(self) -> AsyncIterator[Connection]:
         scope = self._current()
         if scope is not None and scope.write is not None:
             yield scope.write
@@ -409,7 +425,7 @@ class Database:
             await self._release_reader(connection)
 
     @asynccontextmanager
-    async def connect(self) -> AsyncIterator[AsyncConnection]:
+    async def connect(self) -> AsyncIterator[Connection]:
         """A connection outside the transaction rules, for migrations and tests (SQLite: the writer, locked).
 
         Whatever the caller leaves uncommitted is rolled back.
@@ -498,10 +514,10 @@ def newest_revision() -> str:
     return max(path.stem for path in REVISIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
-def _sqlite_setup(engine: AsyncEngine, *, begin: str | None) -> None:
+def _sqlite_setup(engine: sa.Engine, *, begin: str | None) -> None:
     """Pragmas on every new connection; `begin`: how the writer starts its transactions."""
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
         # We issue BEGIN ourselves (below); sqlite3's implicit BEGIN would defeat savepoints.
         dbapi_connection.isolation_level = None
@@ -513,7 +529,7 @@ def _sqlite_setup(engine: AsyncEngine, *, begin: str | None) -> None:
         cursor.close()
 
     if begin is not None:
-        @event.listens_for(engine.sync_engine, "begin")
+        @event.listens_for(engine, "begin")
         def _on_begin(connection: sa.Connection) -> None:
             connection.exec_driver_sql(begin)
 

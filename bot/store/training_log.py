@@ -99,11 +99,10 @@ class LoggedSet:
 
 # Built once with bound parameters: SQLAlchemy then neither rebuilds the expression nor
 # recomputes its cache key per /log (both were a large share of a /log's CPU).
-# No explicit RETURNING: SQLite then takes the new id from the cursor (one hand-off to aiosqlite's
-# thread fewer than fetching a returned row); PostgreSQL returns it implicitly.
+# No explicit RETURNING: SQLite then takes the new id from the cursor; PostgreSQL returns it implicitly.
 _INSERT = sa.insert(set_logs)
-# What /log answers after its insert, in one statement (each one costs several hand-offs to
-# aiosqlite's thread): the records before the new set (`part` 'record': heaviest and lightest
+# What /log answers after its insert, in one statement (each is a hand-off to the database's
+# thread or a round trip to PostgreSQL): the records before the new set (`part` 'record': heaviest and lightest
 # load per rep count, through `set_logs_by_user_exercise`), this week's sets per exercise with
 # the latest one's time ('week', through `set_logs_by_user_time`; the day's logged exercises
 # are those whose latest is today), and the latest completed session ('completed').

@@ -351,9 +351,9 @@ async def test_a_task_started_inside_a_unit_gets_a_transaction_of_its_own(databa
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("sqlite:///liftcoach.db", "sqlite+aiosqlite:///liftcoach.db"),
-        ("sqlite:////var/lib/x.db", "sqlite+aiosqlite:////var/lib/x.db"),
-        ("x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite:///liftcoach.db", "sqlite+pysqlite:///liftcoach.db"),
+        ("sqlite:////var/lib/x.db", "sqlite+pysqlite:////var/lib/x.db"),
+        ("x.db", "sqlite+pysqlite:///x.db"),
         ("postgresql://lc:secret@db:5432/liftcoach", "postgresql+asyncpg://lc:***@db:5432/liftcoach"),
         ("postgres://lc@db/liftcoach", "postgresql+asyncpg://lc@db/liftcoach"),
     ],

@@ -1,0 +1,170 @@
+"""A SQLite connection on a thread of its own, used from asyncio: one hand-off per statement.
+
+SQLAlchemy's async adapter over aiosqlite hands each statement to aiosqlite's thread three or four
+times (cursor, execute, fetch, close), and every hand-off costs the event loop a wake-up. Here a
+statement runs in SQLAlchemy's synchronous Core (the `pysqlite` dialect) on the connection's own
+thread (sqlite3 objects stay on the thread that made them) and comes back fully fetched: one
+hand-off. A `/log` went from 23 hand-offs to 6 and `/help` from 8 to 2, and SQLite's one writer is held that much less
+during a burst (docs/performance.md, "One hand-off per statement").
+
+`SQLiteConnection` offers the part of `AsyncConnection` the stores use: `execute`, `scalar`,
+`exec_driver_sql`, `run_sync`, `begin`, `begin_nested`, `commit`, `rollback`, `close`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult, Result
+
+T = TypeVar("T")
+
+
+class BufferedResult:
+    """A statement's result, fetched in full on the connection's thread.
+
+    Row access (`all`, `first`, `mappings`, `scalar`, `scalars`, iteration...) is SQLAlchemy's own
+    `Result` over the fetched rows; `rowcount` and `inserted_primary_key` were read before the
+    cursor closed. A statement that returns no rows raises `ResourceClosedError` on row access, as
+    SQLAlchemy does.
+    """
+
+    __slots__ = ("_rows", "rowcount", "_inserted_primary_key")
+
+    def __init__(self, result: CursorResult) -> None:
+        self._rows: Result | None = None
+        self.rowcount: int = result.rowcount
+        if result.returns_rows:
+            frozen = result.freeze()
+            self._rows = frozen()
+            context = result.context
+            if context.isinsert or context.isupdate or context.isdelete:
+                # RETURNING gives one row per row changed; SQLAlchemy read the cursor's count before
+                # the fetch, when sqlite3 has counted none yet.
+                self.rowcount = len(frozen.data)
+        self._inserted_primary_key = None
+        if result.context.isinsert:
+            try:
+                self._inserted_primary_key = result.inserted_primary_key
+            except sa.exc.InvalidRequestError:
+                pass  # several rows, or a RETURNING clause: SQLAlchemy refuses it, and so does this
+
+    @property
+    def inserted_primary_key(self) -> Any:
+        if self._inserted_primary_key is None:
+            raise sa.exc.InvalidRequestError("inserted_primary_key needs a single-row INSERT without RETURNING")
+        return self._inserted_primary_key
+
+    def _result(self) -> Result:
+        if self._rows is None:
+            raise sa.exc.ResourceClosedError("This result object does not return rows.")
+        return self._rows
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result(), name)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._result())
+
+
+class _Savepoint:
+    """`begin_nested()`: awaited, or used as `async with` (released on success, rolled back on error)."""
+
+    def __init__(self, connection: SQLiteConnection) -> None:
+        self._connection = connection
+        self._transaction: sa.NestedTransaction | None = None
+
+    def __await__(self):
+        return self._start().__await__()
+
+    async def _start(self) -> _Savepoint:
+        self._transaction = await self._connection.call(lambda sync: sync.begin_nested())
+        return self
+
+    async def commit(self) -> None:
+        await self._connection.call(lambda _: self._transaction.commit())
+
+    async def rollback(self) -> None:
+        await self._connection.call(lambda _: self._transaction.rollback())
+
+    async def __aenter__(self) -> _Savepoint:
+        return await self._start()
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            await self.commit()
+        else:
+            await self.rollback()
+
+
+class SQLiteConnection:
+    """One synchronous SQLAlchemy connection, driven from asyncio through its own thread.
+
+    Open with `await SQLiteConnection.open(engine)`; `close()` closes it and ends the thread.
+    Not for concurrent use: the database hands each connection to one task at a time.
+    """
+
+    def __init__(self, executor: ThreadPoolExecutor, connection: sa.Connection,
+                 rows_changed: Callable[[int], None] | None) -> None:
+        self._executor = executor
+        self._connection = connection
+        self._rows_changed = rows_changed
+
+    @classmethod
+    async def open(cls, engine: sa.Engine, rows_changed: Callable[[int], None] | None = None) -> SQLiteConnection:
+        """`rows_changed(count)` is called (on the connection's thread) after each `execute` that
+        inserted, updated or deleted rows. Raises what connecting raises
+        (`sqlalchemy.exc.OperationalError` for an unusable file)."""
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        try:
+            connection = await asyncio.get_running_loop().run_in_executor(executor, engine.connect)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(executor, connection, rows_changed)
+
+    async def call(self, function: Callable[[sa.Connection], T]) -> T:
+        """`function(connection)` on the connection's thread: one hand-off."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, self._connection)
+
+    async def execute(self, statement: sa.Executable, parameters: Any = None) -> BufferedResult:
+        return await self.call(lambda sync: self._execute(sync, statement, parameters))
+
+    def _execute(self, sync: sa.Connection, statement: sa.Executable, parameters: Any) -> BufferedResult:
+        result = sync.execute(statement, parameters)
+        buffered = BufferedResult(result)
+        context = result.context
+        if self._rows_changed is not None and (context.isinsert or context.isupdate or context.isdelete):
+            self._rows_changed(max(buffered.rowcount, 0))
+        return buffered
+
+    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> BufferedResult:
+        return await self.call(lambda sync: BufferedResult(sync.exec_driver_sql(statement, parameters)))
+
+    async def scalar(self, statement: sa.Executable, parameters: Any = None) -> Any:
+        return await self.call(lambda sync: sync.scalar(statement, parameters))
+
+    async def run_sync(self, function: Callable[..., T], *arguments: Any) -> T:
+        return await self.call(lambda sync: function(sync, *arguments))
+
+    async def begin(self) -> None:
+        await self.call(lambda sync: sync.begin())
+
+    def begin_nested(self) -> _Savepoint:
+        return _Savepoint(self)
+
+    async def commit(self) -> None:
+        await self.call(lambda sync: sync.commit())
+
+    async def rollback(self) -> None:
+        await self.call(lambda sync: sync.rollback())
+
+    async def close(self) -> None:
+        try:
+            await self.call(lambda sync: sync.close())
+        finally:
+            self._executor.shutdown(wait=False)
