@@ -28,8 +28,8 @@ class BufferedResult:
     """A statement's result, fetched in full on the connection's thread.
 
     Row access (`all`, `first`, `mappings`, `scalar`, `scalars`, iteration...) is SQLAlchemy's own
-    `Result` over the fetched rows; `rowcount` and `inserted_primary_key` were read before the
-    cursor closed. A statement that returns no rows raises `ResourceClosedError` on row access, as
+    `Result` over the fetched rows; `rowcount` and `inserted_primary_key` were read on the
+    connection's thread, once the rows were fetched. A statement that returns no rows raises `ResourceClosedError` on row access, as
     SQLAlchemy does.
     """
 
