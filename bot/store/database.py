@@ -1,9 +1,10 @@
-"""The database: SQLite or PostgreSQL through SQLAlchemy 2 Core (async), and its transactions.
+"""The database: SQLite or PostgreSQL through SQLAlchemy 2 Core, and its transactions.
 
 `DATABASE_URL` picks the backend: `sqlite:///liftcoach.db` (the embedded default: one process, zero
-set-up; each connection on a thread of its own, `bot.store.sqlite_connection`) or `postgresql://user:password@host:5432/liftcoach` (asyncpg; several
-processes or hosts). The stores build Core statements from `bot.store.schema` and run them through
-the methods below, so both backends run the same code. Migrations: `bot.store.migrate`.
+set-up; each connection on a thread of its own, `bot.store.sqlite_connection`) or
+`postgresql://user:password@host:5432/liftcoach` (asyncpg, async; several processes or hosts). The
+stores build Core statements from `bot.store.schema` and run them through the methods below, so
+both backends run the same code. Migrations: `bot.store.migrate`.
 
 Transactions and concurrency:
 - `unit_of_work()` wraps one command (the app opens it around every command). Each of its reads
@@ -37,7 +38,7 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -359,7 +360,8 @@ class Database:
         finally:
             await self._release_writer(write, broken=broken)
 
-    async def _connect(self, engine: AsyncEngine | sa.Engine, rows_changed: Any = None) -> Connection:
+    async def _connect(self, engine: AsyncEngine | sa.Engine,
+                       rows_changed: Callable[[int], None] | None = None) -> Connection:
         try:
             if isinstance(engine, sa.Engine):
                 return await SQLiteConnection.open(engine, rows_changed)

@@ -28,26 +28,29 @@ class BufferedResult:
     """A statement's result, fetched in full on the connection's thread.
 
     Row access (`all`, `first`, `mappings`, `scalar`, `scalars`, iteration...) is SQLAlchemy's own
-    `Result` over the fetched rows; `rowcount` and `inserted_primary_key` were read on the
-    connection's thread, once the rows were fetched. A statement that returns no rows raises `ResourceClosedError` on row access, as
+    `Result` over the fetched rows; `rowcount`, `rows_changed` (the rows an INSERT, UPDATE or DELETE
+    changed; 0 for anything else) and `inserted_primary_key` were read on the connection's thread,
+    once the rows were fetched. A statement that returns no rows raises `ResourceClosedError` on row access, as
     SQLAlchemy does.
     """
 
-    __slots__ = ("_rows", "rowcount", "_inserted_primary_key")
+    __slots__ = ("_rows", "rowcount", "rows_changed", "_inserted_primary_key")
 
     def __init__(self, result: CursorResult) -> None:
+        context = result.context
+        changes = context.isinsert or context.isupdate or context.isdelete
         self._rows: Result | None = None
         self.rowcount: int = result.rowcount
         if result.returns_rows:
             frozen = result.freeze()
             self._rows = frozen()
-            context = result.context
-            if context.isinsert or context.isupdate or context.isdelete:
+            if changes:
                 # RETURNING gives one row per row changed; SQLAlchemy read the cursor's count before
                 # the fetch, when sqlite3 has counted none yet.
                 self.rowcount = len(frozen.data)
+        self.rows_changed: int = max(self.rowcount, 0) if changes else 0
         self._inserted_primary_key = None
-        if result.context.isinsert:
+        if context.isinsert:
             try:
                 self._inserted_primary_key = result.inserted_primary_key
             except sa.exc.InvalidRequestError:
@@ -116,8 +119,8 @@ class SQLiteConnection:
 
     @classmethod
     async def open(cls, engine: sa.Engine, rows_changed: Callable[[int], None] | None = None) -> SQLiteConnection:
-        """`rows_changed(count)` is called (on the connection's thread) after each `execute` that
-        inserted, updated or deleted rows. Raises what connecting raises
+        """`rows_changed(count)` is called (on the connection's thread) after each `execute` or
+        `scalar` that inserted, updated or deleted rows. Raises what connecting raises
         (`sqlalchemy.exc.OperationalError` for an unusable file)."""
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         try:
@@ -135,18 +138,16 @@ class SQLiteConnection:
         return await self.call(lambda sync: self._execute(sync, statement, parameters))
 
     def _execute(self, sync: sa.Connection, statement: sa.Executable, parameters: Any) -> BufferedResult:
-        result = sync.execute(statement, parameters)
-        buffered = BufferedResult(result)
-        context = result.context
-        if self._rows_changed is not None and (context.isinsert or context.isupdate or context.isdelete):
-            self._rows_changed(max(buffered.rowcount, 0))
+        buffered = BufferedResult(sync.execute(statement, parameters))
+        if self._rows_changed is not None and buffered.rows_changed:
+            self._rows_changed(buffered.rows_changed)
         return buffered
 
     async def exec_driver_sql(self, statement: str, parameters: Any = None) -> BufferedResult:
         return await self.call(lambda sync: BufferedResult(sync.exec_driver_sql(statement, parameters)))
 
     async def scalar(self, statement: sa.Executable, parameters: Any = None) -> Any:
-        return await self.call(lambda sync: sync.scalar(statement, parameters))
+        return (await self.execute(statement, parameters)).scalar()
 
     async def run_sync(self, function: Callable[..., T], *arguments: Any) -> T:
         return await self.call(lambda sync: function(sync, *arguments))
