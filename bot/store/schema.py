@@ -107,6 +107,8 @@ set_logs = sa.Table(
     sa.Index("set_logs_by_user_exercise", "user_id", "exercise", "logged_at"),
     sa.Index("set_logs_by_user_time", "user_id", "logged_at"),
     sa.Index("set_logs_by_action", "user_id", "action_id"),
+    # /log's records read-back (heaviest and lightest load per rep count) reads this index alone.
+    sa.Index("set_logs_records", "user_id", "exercise", "reps", "weight_kg", "kind", postgresql_include=["log_id"]),
     sqlite_autoincrement=True,
 )
 sa.Index("set_logs_by_import_key", set_logs.c.user_id, set_logs.c.import_key, unique=True,

@@ -105,3 +105,21 @@ async def test_log_with_a_year_of_logs_uses_indexes_only(app, clock) -> None:
             assert outgoing.reply.tone.value != "error", outgoing.reply.body
     assert any("'record'" in statement for statement, _ in statements)  # the read-back after the insert
     assert await full_scans(app, statements) == []
+
+
+
+async def test_log_reads_its_records_back_from_one_index(app, clock) -> None:
+    """The read-back of a lift's heaviest and lightest load per rep count, /log's largest
+    statement, reads `set_logs_records` alone: no lookup of each row in the table."""
+    await seed_users(app.db, range(1, USERS + 1), list(range(1, ACTIVE_USERS + 1)), clock())
+    with captured_statements() as statements:
+        outgoing = await app.run(Caller(user_id=1, name="lifter"), "log", {"exercise": "squat", "weight": 60, "reps": 8})
+        assert outgoing.reply.tone.value != "error", outgoing.reply.body
+    [(statement, parameters)] = [(sql, values) for sql, values in statements if "'record'" in sql]
+    async with app.db.connect() as connection:
+        if app.db.backend == "sqlite":
+            plan = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)).all()
+            assert any("SEARCH set_logs USING COVERING INDEX set_logs_records" in row[-1] for row in plan), plan
+        else:
+            plan = (await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)).all()
+            assert any("Index Only Scan using set_logs_records" in row[0] for row in plan), plan
