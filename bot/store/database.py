@@ -188,7 +188,8 @@ class Database:
         """Rows inserted, updated or deleted through this database since it opened, on either backend.
 
         The difference across a command tells whether it stored anything (a conflict that inserts
-        nothing counts 0). Other tasks' writes in between count too, which errs towards "stored".
+        nothing counts 0). Other tasks' writes in between count too, which errs towards "stored";
+        on SQLite so do the rows a statement's triggers change.
         """
         return self._rows_changed
 
@@ -288,8 +289,8 @@ class Database:
         try:
             try:
                 yield
-                for statement, parameters in scope.at_commit:
-                    await self.write(statement, parameters)
+                if scope.at_commit:
+                    await self._begin_write(scope)  # the bookkeeping is written at commit
             except BaseException:
                 await self._finish(scope, commit=False)
                 raise
@@ -353,7 +354,12 @@ class Database:
         broken = True
         try:
             if commit:
-                await write.commit()
+                try:
+                    await _commit(write, scope.at_commit or ())
+                except Exception:
+                    await write.rollback()
+                    broken = False
+                    raise
             else:
                 await write.rollback()
             broken = False
@@ -505,6 +511,16 @@ class Database:
             await asyncio.to_thread(_sqlite_backup, self.path, destination)
             return
         await _pg_dump(self.url, destination)
+
+
+async def _commit(connection: Connection, last: Sequence[tuple[sa.Executable, dict[str, Any]]]) -> None:
+    """Run `last` (a unit's bookkeeping), then commit: on SQLite in one hand-off to its thread."""
+    if isinstance(connection, SQLiteConnection):
+        await connection.commit(last)
+        return
+    for statement, parameters in last:
+        await connection.execute(statement, parameters)
+    await connection.commit()
 
 
 def newest_revision() -> str:

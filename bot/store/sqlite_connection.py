@@ -4,8 +4,10 @@ SQLAlchemy's async adapter over aiosqlite hands each statement to aiosqlite's th
 times (cursor, execute, fetch, close), and every hand-off costs the event loop a wake-up. Here a
 statement runs in SQLAlchemy's synchronous Core (the `pysqlite` dialect) on the connection's own
 thread (sqlite3 objects stay on the thread that made them) and comes back fully fetched: one
-hand-off. A `/log` went from 23 hand-offs to 6 and `/help` from 8 to 2, and SQLite's one writer is held that much less
-during a burst (docs/performance.md, "One hand-off per statement").
+hand-off. A transaction's BEGIN goes with its first statement, and its COMMIT with the statements
+left for the end (`commit(last)`), so they add none. A `/log` went from 23 hand-offs to 4 and `/help`
+from 8 to 2, and SQLite's one writer is held that much less during a burst (docs/performance.md,
+"One hand-off per statement").
 
 `SQLiteConnection` offers the part of `AsyncConnection` the stores use: `execute`, `scalar`,
 `exec_driver_sql`, `run_sync`, `begin`, `begin_nested`, `commit`, `rollback`, `close`.
@@ -14,7 +16,7 @@ during a burst (docs/performance.md, "One hand-off per statement").
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -28,27 +30,24 @@ class BufferedResult:
     """A statement's result, fetched in full on the connection's thread.
 
     Row access (`all`, `first`, `mappings`, `scalar`, `scalars`, iteration...) is SQLAlchemy's own
-    `Result` over the fetched rows; `rowcount`, `rows_changed` (the rows an INSERT, UPDATE or DELETE
-    changed; 0 for anything else) and `inserted_primary_key` were read on the connection's thread,
-    once the rows were fetched. A statement that returns no rows raises `ResourceClosedError` on row access, as
-    SQLAlchemy does.
+    `Result` over the fetched rows; `rowcount` and `inserted_primary_key` were read on the
+    connection's thread, once the rows were fetched. A statement that returns no rows raises
+    `ResourceClosedError` on row access, as SQLAlchemy does.
     """
 
-    __slots__ = ("_rows", "rowcount", "rows_changed", "_inserted_primary_key")
+    __slots__ = ("_rows", "rowcount", "_inserted_primary_key")
 
     def __init__(self, result: CursorResult) -> None:
         context = result.context
-        changes = context.isinsert or context.isupdate or context.isdelete
         self._rows: Result | None = None
         self.rowcount: int = result.rowcount
         if result.returns_rows:
             frozen = result.freeze()
             self._rows = frozen()
-            if changes:
+            if context.isinsert or context.isupdate or context.isdelete:
                 # RETURNING gives one row per row changed; SQLAlchemy read the cursor's count before
                 # the fetch, when sqlite3 has counted none yet.
                 self.rowcount = len(frozen.data)
-        self.rows_changed: int = max(self.rowcount, 0) if changes else 0
         self._inserted_primary_key = None
         if context.isinsert:
             try:
@@ -116,11 +115,14 @@ class SQLiteConnection:
         self._executor = executor
         self._connection = connection
         self._rows_changed = rows_changed
+        # `begin()` was called and its BEGIN not sent yet: it goes with the next hand-off.
+        self._begin_pending = False
 
     @classmethod
     async def open(cls, engine: sa.Engine, rows_changed: Callable[[int], None] | None = None) -> SQLiteConnection:
-        """`rows_changed(count)` is called (on the connection's thread) after each `execute` or
-        `scalar` that inserted, updated or deleted rows. Raises what connecting raises
+        """`rows_changed(count)` is called (on the connection's thread) after each hand-off that
+        inserted, updated or deleted rows, triggers' rows included (SQLite's `total_changes`), so
+        `run_sync` and the statements of `commit` count too. Raises what connecting raises
         (`sqlalchemy.exc.OperationalError` for an unusable file)."""
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         try:
@@ -131,17 +133,28 @@ class SQLiteConnection:
         return cls(executor, connection, rows_changed)
 
     async def call(self, function: Callable[[sa.Connection], T]) -> T:
-        """`function(connection)` on the connection's thread: one hand-off."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, self._connection)
+        """`function(connection)` on the connection's thread: one hand-off (a pending BEGIN first)."""
+        begin, self._begin_pending = self._begin_pending, False
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, function, begin)
+
+    def _run(self, function: Callable[[sa.Connection], T], begin: bool) -> T:
+        sync = self._connection
+        if self._rows_changed is None:
+            if begin:
+                sync.begin()
+            return function(sync)
+        sqlite = sync.connection.dbapi_connection
+        before = sqlite.total_changes
+        try:
+            if begin:
+                sync.begin()
+            return function(sync)
+        finally:
+            if changed := sqlite.total_changes - before:
+                self._rows_changed(changed)
 
     async def execute(self, statement: sa.Executable, parameters: Any = None) -> BufferedResult:
-        return await self.call(lambda sync: self._execute(sync, statement, parameters))
-
-    def _execute(self, sync: sa.Connection, statement: sa.Executable, parameters: Any) -> BufferedResult:
-        buffered = BufferedResult(sync.execute(statement, parameters))
-        if self._rows_changed is not None and buffered.rows_changed:
-            self._rows_changed(buffered.rows_changed)
-        return buffered
+        return await self.call(lambda sync: BufferedResult(sync.execute(statement, parameters)))
 
     async def exec_driver_sql(self, statement: str, parameters: Any = None) -> BufferedResult:
         return await self.call(lambda sync: BufferedResult(sync.exec_driver_sql(statement, parameters)))
@@ -153,19 +166,42 @@ class SQLiteConnection:
         return await self.call(lambda sync: function(sync, *arguments))
 
     async def begin(self) -> None:
-        await self.call(lambda sync: sync.begin())
+        """Start a transaction. Its BEGIN is sent with the next statement, in the same hand-off, so
+        an error in beginning (SQLite busy past its timeout) is raised by that statement."""
+        self._begin_pending = True
 
     def begin_nested(self) -> _Savepoint:
         return _Savepoint(self)
 
-    async def commit(self) -> None:
-        await self.call(lambda sync: sync.commit())
+    async def commit(self, last: Sequence[tuple[sa.Executable, dict[str, Any]]] = ()) -> None:
+        """Run `last` (statements and their parameters), then COMMIT, in one hand-off.
+
+        Raises what a statement or the COMMIT raises, with the transaction rolled back.
+        """
+        if self._begin_pending and not last:
+            self._begin_pending = False  # nothing ran: nothing to commit
+            return
+
+        def run_and_commit(sync: sa.Connection) -> None:
+            try:
+                for statement, parameters in last:
+                    sync.execute(statement, parameters)
+                sync.commit()
+            except BaseException:
+                sync.rollback()
+                raise
+
+        await self.call(run_and_commit)
 
     async def rollback(self) -> None:
+        if self._begin_pending:
+            self._begin_pending = False
+            return
         await self.call(lambda sync: sync.rollback())
 
     async def close(self) -> None:
+        self._begin_pending = False
         try:
-            await self.call(lambda sync: sync.close())
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._connection.close)
         finally:
             self._executor.shutdown(wait=False)

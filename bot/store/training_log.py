@@ -127,10 +127,11 @@ _AFTER_LOG = sa.union_all(
 )
 
 
-async def _insert(connection: AsyncConnection, user_id: int, entry: NewEntry, now: datetime, session_id: int | None,
-                  action_id: str) -> LogEntry:
+def _insert(connection: sa.Connection, user_id: int, entry: NewEntry, now: datetime, session_id: int | None,
+            action_id: str) -> LogEntry:
+    """Run inside `run_sync`, so a statement's hand-off to SQLite's thread carries several."""
     values = {**vars(entry), "user_id": user_id, "session_id": session_id, "action_id": action_id}
-    [log_id] = (await connection.execute(_INSERT, {
+    [log_id] = (connection.execute(_INSERT, {
         **values, "entered_unit": entry.entered_unit.value, "deload": int(entry.deload), "logged_at": now.isoformat(),
     })).inserted_primary_key
     # A `NewEntry`'s fields plus the stored ones, set as `_entry` sets them: the frozen dataclass's
@@ -211,7 +212,8 @@ class TrainingLog:
         """One action: every entry shares an action id, so /undo removes them together."""
         action_id = action_id or new_action_id()
         async with self.db.transaction() as connection:
-            return [await _insert(connection, user_id, entry, now, session_id, action_id) for entry in entries]
+            return await connection.run_sync(
+                lambda sync: [_insert(sync, user_id, entry, now, session_id, action_id) for entry in entries])
 
     async def log_set(self, user_id: int, entry: NewEntry, now: datetime, *, week_start: datetime,
                       hard_set_min_rpe: float) -> LoggedSet:
@@ -219,16 +221,21 @@ class TrainingLog:
         reply tells: the records it had to beat, this week's hard sets and the latest completed session.
 
         `week_start`: the UTC instant the lifter's week began; a set logged with an RPE below
-        `hard_set_min_rpe` is no hard set (`LoggedSet.week_sets`). Two statements instead of five; the
+        `hard_set_min_rpe` is no hard set (`LoggedSet.week_sets`). Two statements instead of five,
+        sent together (on SQLite, one hand-off to its thread while the one writer is held); the
         records are read after the insert, leaving the new row out, which is what reading them
         before it gives.
         """
-        async with self.db.transaction() as connection:
-            stored = await _insert(connection, user_id, entry, now, None, new_action_id())
-            rows = (await connection.execute(_AFTER_LOG, {
+
+        def insert_and_read_back(sync: sa.Connection) -> tuple[LogEntry, list[sa.Row]]:
+            stored = _insert(sync, user_id, entry, now, None, new_action_id())
+            return stored, sync.execute(_AFTER_LOG, {
                 "user_id": user_id, "exercise": stored.exercise, "log_id": stored.log_id,
                 "week_start": week_start.isoformat(), "hard_rpe": hard_set_min_rpe,
-            })).all()
+            }).all()
+
+        async with self.db.transaction() as connection:
+            stored, rows = await connection.run_sync(insert_and_read_back)
         heaviest: dict[int, float] = {}
         lightest: dict[int, float] = {}
         week_sets: dict[str, int] = {}

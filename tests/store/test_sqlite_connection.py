@@ -1,4 +1,5 @@
-"""SQLite's connection on a thread of its own: results come back whole, and counted as SQLAlchemy counts them."""
+"""SQLite's connection on a thread of its own: results come back whole, and counted as SQLAlchemy
+counts them; BEGIN and a transaction's last statements share a hand-off with their neighbours."""
 
 import threading
 
@@ -19,6 +20,11 @@ async def connection(tmp_path):
     await connection.run_sync(metadata.create_all)
     await connection.commit()
     connection.changed = changed
+    connection.begins = []
+    sa.event.listen(engine, "begin", lambda _: connection.begins.append(threading.get_ident()))
+    hand_offs = connection.hand_offs = []
+    submit = connection._executor.submit
+    connection._executor.submit = lambda *arguments: hand_offs.append(1) or submit(*arguments)
     yield connection
     await connection.close()
     engine.dispose()
@@ -68,3 +74,49 @@ async def test_a_failed_savepoint_rolls_back_only_itself(connection):
     await savepoint.rollback()
     await connection.commit()
     assert list((await connection.execute(sa.select(things.c.name))).scalars()) == ["kept"]
+
+
+async def test_begin_goes_with_the_first_statement_in_one_hand_off(connection):
+    await connection.begin()
+    assert connection.hand_offs == [] and connection.begins == []
+    await connection.execute(sa.insert(things).values(name="bar"))
+    assert len(connection.hand_offs) == 1
+    assert connection.begins == [await connection.call(lambda _: threading.get_ident())]
+    await connection.rollback()
+    assert await connection.scalar(sa.select(sa.func.count()).select_from(things)) == 0
+
+
+async def test_a_transaction_that_ran_nothing_costs_no_hand_off(connection):
+    await connection.begin()
+    await connection.commit()
+    await connection.begin()
+    await connection.rollback()
+    assert connection.hand_offs == [] and connection.begins == []
+
+
+async def test_commit_runs_the_last_statements_then_commits_in_one_hand_off(connection):
+    await connection.begin()
+    await connection.execute(sa.insert(things).values(name="bar"))
+    await connection.commit([(sa.insert(things), {"name": "plate"}), (sa.insert(things), {"name": "rack"})])
+    assert len(connection.hand_offs) == 2
+    assert connection.changed == [1, 2]
+    assert sorted((await connection.execute(sa.select(things.c.name))).scalars()) == ["bar", "plate", "rack"]
+
+
+async def test_a_failing_last_statement_rolls_the_whole_transaction_back(connection):
+    await connection.begin()
+    await connection.execute(sa.insert(things).values(name="bar"))
+    with pytest.raises(sa.exc.IntegrityError):
+        await connection.commit([(sa.insert(things), {"thing_id": 1, "name": "same key"})])
+    assert await connection.scalar(sa.select(sa.func.count()).select_from(things)) == 0
+    await connection.execute(sa.insert(things).values(name="the connection still works"))
+    await connection.commit()
+
+
+async def test_writes_inside_run_sync_are_counted(connection):
+    def two_statements(sync: sa.Connection) -> None:
+        sync.execute(sa.insert(things), [{"name": "bar"}, {"name": "plate"}])
+        sync.execute(sa.update(things).values(name="rack"))
+
+    await connection.run_sync(two_statements)
+    assert connection.changed == [4]
