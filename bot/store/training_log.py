@@ -101,11 +101,11 @@ class LoggedSet:
 # recomputes its cache key per /log (both were a large share of a /log's CPU).
 # No explicit RETURNING: SQLite then takes the new id from the cursor; PostgreSQL returns it implicitly.
 _INSERT = sa.insert(set_logs)
-# What /log answers after its insert, in one statement (each is a hand-off to the database's
-# thread or a round trip to PostgreSQL): the records before the new set (`part` 'record':
-# heaviest and lightest load per rep count, through `set_logs_by_user_exercise`), this week's sets per exercise with
-# the latest one's time ('week', through `set_logs_by_user_time`; the day's logged exercises
-# are those whose latest is today), and the latest completed session ('completed').
+# What /log answers after its insert, in one statement (each is a round trip to PostgreSQL): the
+# records before the new set (`part` 'record': heaviest and lightest load per rep count, from
+# `set_logs_records` alone), this week's sets per exercise with the latest one's time ('week',
+# through `set_logs_by_user_time`; the day's logged exercises are those whose latest is today),
+# and the latest completed session ('completed').
 _AFTER_LOG = sa.union_all(
     sa.select(sa.literal_column("'record'").label("part"), set_logs.c.exercise, set_logs.c.reps,
               sa.func.max(set_logs.c.weight_kg).label("heaviest"), sa.func.min(set_logs.c.weight_kg).label("lightest"),

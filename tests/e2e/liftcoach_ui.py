@@ -47,6 +47,8 @@ def _payload(shown: Shown) -> Json:
     if isinstance(shown, InteractionRecord):
         if shown.response is None:
             raise AssertionError(f"{shown} has no response yet")
+        if shown.response.type == 5 and shown.original is not None and not shown.original.loading:
+            return shown.original.raw  # a deferred reply: the message that ended the deferral
         return shown.response.data
     if isinstance(shown, CallbackRecord):
         return shown.data

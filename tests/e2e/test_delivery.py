@@ -119,7 +119,9 @@ async def test_a_reply_not_ready_2_s_after_the_interaction_is_deferred_then_deli
     holder = sqlite3.connect(shared_bot.database_url.removeprefix("sqlite:///"), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        record = await discord.slash("log", {"exercise": "Barbell back squat", "weight": 100.0, "reps": 5})
+        # Not waiting for the reply that ends the deferral: it cannot come while the database is held.
+        record = await discord.slash("log", {"exercise": "Barbell back squat", "weight": 100.0, "reps": 5}, wait=False)
+        await record.wait_response()
         assert record.response.type == 5 and record.response.ephemeral
         assert 1.8 < record.latency < 3.0
         await asyncio.sleep(0.5)
