@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -58,6 +59,7 @@ from bot.store.swaps import ExerciseSwaps
 from bot.store.training_log import TrainingLog
 from bot.store.users import UserProfile, UserStore
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # How much lower chart workers run than the bot (Linux nice: 10 weighs 1/10 of a default process).
@@ -175,7 +177,7 @@ class Liftcoach:
         """Start the chart workers now, so the first /progress does not pay for it (well inside Discord's 3 s),
         and the preparer of /today's plans (`bot.preparer`)."""
         if self.renderer is not None:
-            await asyncio.get_running_loop().run_in_executor(self.renderer, _ready)
+            await self._in_chart_worker(_ready)
             log.info("chart workers ready")
         self.preparer.start()
 
@@ -345,16 +347,27 @@ class Liftcoach:
         reply = outgoing.reply
         if all(attachment.render is None for attachment in reply.attachments):
             return outgoing
-        loop = asyncio.get_running_loop()
         rendered = []
         for attachment in reply.attachments:
             if attachment.render is not None:
                 # In another process: drawing holds the GIL for 0.4-0.9 s, which in a thread would stall
                 # every other command.
-                data = await loop.run_in_executor(self.renderer, attachment.render)
+                data = await self._in_chart_worker(attachment.render)
                 attachment = attachment.model_copy(update={"data": data, "render": None})
             rendered.append(attachment)
         return outgoing.model_copy(update={"reply": reply.model_copy(update={"attachments": tuple(rendered)})})
+
+    async def _in_chart_worker(self, function: Callable[[], T]) -> T:
+        """`function()` in the chart pool (in a thread when there is none).
+
+        Submitting may start a worker, and the first one waits, in the thread that submits, for the
+        fork server to import matplotlib (0.7 s on an idle machine, seconds on a busy one; a second
+        submit waits for the first): on the event loop, every command arriving meanwhile, such as
+        those queued while the bot restarted, would miss Discord's 3 s.
+        """
+        if self.renderer is None:
+            return await asyncio.to_thread(function)
+        return await asyncio.wrap_future(await asyncio.to_thread(self.renderer.submit, function))
 
     def _failure(self, caller: Caller, error: UserError) -> Outgoing:
         try:

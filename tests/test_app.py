@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import os
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -284,6 +285,23 @@ async def test_a_chart_is_announced_before_it_is_drawn_and_drawn_in_another_proc
     assert app.renderer is not None and app.renderer._processes  # drawn by the pool's worker, not a thread
     # The worker yields the CPU to the bot: Discord's 3 s bind every other command, not an acknowledged chart.
     assert await asyncio.wrap_future(app.renderer.submit(os.nice, 0)) == os.nice(0) + CHART_WORKER_NICENESS
+
+
+async def test_the_chart_pool_is_never_submitted_to_from_the_event_loop(app):
+    """Starting a chart worker waits, in the submitting thread, for the fork server's imports."""
+    loop_thread = threading.get_ident()
+    submitting = []
+    submit = app.renderer.submit
+
+    def recording(*arguments):
+        submitting.append(threading.get_ident())
+        return submit(*arguments)
+
+    app.renderer.submit = recording
+    await app.warm_up()
+    await run(app, "log", exercise="squat", weight=100, reps=5)
+    assert (await app.run(ALICE, "progress", {})).reply.attachments[0].data.startswith(b"\x89PNG")
+    assert len(submitting) == 2 and loop_thread not in submitting
 
 
 async def test_replies_without_a_chart_are_not_announced(app):
