@@ -139,10 +139,6 @@ class SQLiteConnection:
 
     def _run(self, function: Callable[[sa.Connection], T], begin: bool) -> T:
         sync = self._connection
-        if self._rows_changed is None:
-            if begin:
-                sync.begin()
-            return function(sync)
         sqlite = sync.connection.dbapi_connection
         before = sqlite.total_changes
         try:
@@ -150,7 +146,7 @@ class SQLiteConnection:
                 sync.begin()
             return function(sync)
         finally:
-            if changed := sqlite.total_changes - before:
+            if self._rows_changed is not None and (changed := sqlite.total_changes - before):
                 self._rows_changed(changed)
 
     async def execute(self, statement: sa.Executable, parameters: Any = None) -> BufferedResult:
@@ -176,20 +172,17 @@ class SQLiteConnection:
     async def commit(self, last: Sequence[tuple[sa.Executable, dict[str, Any]]] = ()) -> None:
         """Run `last` (statements and their parameters), then COMMIT, in one hand-off.
 
-        Raises what a statement or the COMMIT raises, with the transaction rolled back.
+        Raises what a statement or the COMMIT raises, leaving the transaction for the caller to
+        roll back, as SQLAlchemy's `commit` does.
         """
         if self._begin_pending and not last:
             self._begin_pending = False  # nothing ran: nothing to commit
             return
 
         def run_and_commit(sync: sa.Connection) -> None:
-            try:
-                for statement, parameters in last:
-                    sync.execute(statement, parameters)
-                sync.commit()
-            except BaseException:
-                sync.rollback()
-                raise
+            for statement, parameters in last:
+                sync.execute(statement, parameters)
+            sync.commit()
 
         await self.call(run_and_commit)
 

