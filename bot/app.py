@@ -160,7 +160,7 @@ class Liftcoach:
         rules = load_rulebook()
         catalogue = load_catalogue()
         loading = load_loading()
-        db = await Database.open(settings.database_url)
+        db = await Database.open(settings.database_url, pool_size=settings.database_pool_size)
         try:
             await db.check_integrity()
             await db.migrate()

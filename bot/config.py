@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(default=None, description="Bot token; unset = console mode")
     discord_token_file: Path | None = Field(default=None, description="A file holding the token")
     database_url: str = "sqlite:///liftcoach.db"
+    # PostgreSQL: connections in each of the process's two pools (writes; reads), so at most twice
+    # this many per process (docs/deploy.md); None is the store's default (10). Ignored on SQLite.
+    database_pool_size: int | None = Field(default=None, ge=1, le=100)
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     discord_api_base: str = Field(

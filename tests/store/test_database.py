@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event
 
 from bot.coach.vocabulary import Goal, Unit
 from bot.store import migrate as migrate_module
@@ -259,6 +260,28 @@ async def test_a_burst_of_reads_shares_the_few_sqlite_read_connections(tmp_path)
         values = await asyncio.gather(*(db.scalar(sa.select(sa.literal(index))) for index in range(50)))
         assert values == list(range(50))
         assert len(db._readers) == SQLITE_READERS
+
+
+async def test_a_burst_beyond_the_postgresql_pools_waits_for_their_connections(database_url, backend):
+    """Twenty writes and twenty reads at once on pools of 3 open 3 connections each, kept for the next
+    burst. Overflow connections are closed as soon as they are returned: bursts that opened and closed
+    them again cost the bot several ms of CPU per connection."""
+    if backend != "postgresql":
+        pytest.skip("SQLite keeps its connections: see test_a_burst_of_reads_shares_the_few_sqlite_read_connections")
+    async with await Database.open(database_url, pool_size=3) as db:
+        opened: list[str] = []
+        for name, engine in (("write", db._writer), ("read", db._reader)):
+            event.listen(engine.sync_engine, "connect", lambda *_, name=name: opened.append(name))
+
+        async def add_user(user_id: int) -> None:
+            async with db.transaction() as connection:
+                await connection.execute(sa.insert(users).values(user_id=user_id, created_at="a", updated_at="a"))
+
+        for burst in (100, 200):
+            await asyncio.gather(*(add_user(burst + index) for index in range(20)),
+                                 *(db.scalar(sa.select(sa.literal(index))) for index in range(20)))
+        assert sorted(opened) == ["read"] * 3 + ["write"] * 3
+        assert await db.scalar(sa.select(sa.func.count()).select_from(users)) == 40
 
 
 async def test_nested_transactions_roll_back_only_the_inner_part(database_url):
