@@ -130,7 +130,8 @@ async def measure(size: Size, url: str, workdir: Path) -> Measured:
         try:
             await harness.wait_for_log("chart workers ready", timeout=60)
             # A bot that has been up a little while: it prepared the recent lifters' /today plans
-            # while idle (bot.preparer). Commands that store something have theirs prepared again.
+            # while idle (bot.preparer). A stored change makes that lifter's kept plan out of date
+            # (bot.commands.prepared): their next /today computes it again.
             await harness.wait_for_log("prepared plans for", timeout=300)
             discord = Driver(fake)
             await _burst(discord, "progress", people[:1])  # the worker's first chart loads fonts
