@@ -11,6 +11,7 @@ form, so no handler decides between singular and plural by hand.
 
 from __future__ import annotations
 
+import functools
 import string
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,8 +20,22 @@ from typing import Any
 
 from babel import Locale
 from babel.lists import format_list
+from babel.plural import PluralRule
 
 LOCALE = "en"
+
+
+@functools.cache
+def _locale() -> Locale:
+    """`LOCALE`, parsed once: Babel parses a locale name again on every call given one (18 of a
+    plural's 19 µs, 11 of a list's 13)."""
+    return Locale.parse(LOCALE)
+
+
+@functools.cache
+def _plural_rule() -> PluralRule:
+    """`LOCALE`'s CLDR plural rule, looked up once (7 µs through `Locale.plural_form` each time)."""
+    return _locale().plural_form
 
 
 class PromptError(Exception):
@@ -85,14 +100,14 @@ class Prompts:
     def listing(self, items: Sequence[str], *, alternatives: bool = False) -> str:
         """Items joined as the locale writes a list: "a", "a and b", "a, b, and c" (with
         `alternatives`: "a or b")."""
-        return format_list(list(items), style="or" if alternatives else "standard", locale=LOCALE)
+        return format_list(list(items), style="or" if alternatives else "standard", locale=_locale())
 
     def plural(self, key: str, count: float, **values: object) -> str:
         """The form of `key` that fits `count` (`key.one`, `key.other`...); `{count}` is filled in.
 
         Raises PromptError when `key` has no `other` form, the fallback every CLDR locale needs.
         """
-        form = Locale.parse(LOCALE).plural_form(count)
+        form = _plural_rule()(count)
         chosen = f"{key}.{form}" if f"{key}.{form}" in self.templates else f"{key}.other"
         if chosen not in self.templates:
             raise PromptError(f"no plural forms named {key!r}")
