@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from driver import DEFERRED_CHANNEL_MESSAGE
 from fake_discord import (
     CallbackRecord,
     FakeDiscord,
@@ -47,7 +48,7 @@ def _payload(shown: Shown) -> Json:
     if isinstance(shown, InteractionRecord):
         if shown.response is None:
             raise AssertionError(f"{shown} has no response yet")
-        if shown.response.type == 5 and shown.original is not None and not shown.original.loading:
+        if shown.response.type == DEFERRED_CHANNEL_MESSAGE and shown.original is not None and not shown.original.loading:
             return shown.original.raw  # a deferred reply: the message that ended the deferral
         return shown.response.data
     if isinstance(shown, CallbackRecord):
