@@ -73,3 +73,16 @@ def test_a_reminder_rate_above_discords_global_limit_needs_a_rate_limit_proxy():
     proxied = Settings(_env_file=None, reminder_rate_per_second=200, discord_api_base="http://proxy:8080/api/v10")
     assert proxied.reminder_rate_per_second == 200
     assert Settings(_env_file=None, reminder_claim_lease_seconds=2.5).reminder_claim_lease.total_seconds() == 2.5
+
+
+def test_the_postgresql_pool_size_is_read_from_the_environment(monkeypatch):
+    assert settings().database_pool_size is None, "unset: the store's default"
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
+    assert settings().database_pool_size == 4
+
+
+@pytest.mark.parametrize("size", ["0", "101", "ten"])
+def test_a_postgresql_pool_size_outside_1_to_100_is_refused(monkeypatch, size):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", size)
+    with pytest.raises(ValidationError, match="database_pool_size"):
+        settings()
