@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.commands.base import Caller, Context
-from bot.commands.planning import todays_plan, week_adherence
+from bot.commands.core import today
+from bot.commands.options import NoOptions
 
 if TYPE_CHECKING:
     from bot.app import Liftcoach
@@ -132,14 +133,13 @@ class Preparer:
             return False
 
     async def prepare(self, user_id: int) -> bool:
-        """Compute and keep this lifter's plan and week for now; False if they have no goal (no plan)."""
+        """Compute and keep this lifter's /today for now (plan, week, reply); False if they have no goal (no plan)."""
         app = self.app
         profile = await app.users.get(user_id)
         if profile is None or profile.goal is None:
             return False
         context = Context(app, Caller(user_id, in_dm=True), profile, app.clock(), preparing=True)
-        await todays_plan(context)
-        await week_adherence(context)
+        await today(context, NoOptions())  # keeps the plan, the week and the reply
         return True
 
 

@@ -18,7 +18,7 @@ async def kept(app, caller=ALICE) -> bool:
     profile = await app.users.get(caller.user_id)
     context = Context(app, caller, profile, app.clock())
     prepared = app.prepared.get(caller.user_id, PlanKey(profile.created_at, profile.plan_revision, today(context)))
-    return prepared is not None and prepared.plan is not None and prepared.week is not None
+    return prepared is not None and None not in (prepared.plan, prepared.week, prepared.reply)
 
 
 async def eventually(condition, timeout: float = 10.0) -> None:

@@ -27,6 +27,7 @@ from bot.commands.planning import (
     plan_request,
     planned_session,
     todays_plan,
+    todays_reply,
     week_adherence,
 )
 from bot.commands.safety import offer_screen_on_first_goal, safety_lines
@@ -397,6 +398,10 @@ def session_reply(ctx: Context, session: Session, equipment: EquipmentProfile, *
 async def today(ctx: Context, options: NoOptions) -> Reply:
     if ctx.profile.goal is None:
         return goal_picker(ctx, body_key="today.needs_goal")
+    return await todays_reply(ctx, _today_reply)
+
+
+async def _today_reply(ctx: Context) -> Reply:
     plan = await todays_plan(ctx)
     names = {planned.exercise.key: planned.exercise.name for planned in plan.session.exercises}
     safety, buttons = await safety_lines(ctx, plan.safety, names)

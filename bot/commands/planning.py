@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from bot.commands.base import Context
 from bot.commands.formatting import lifted
 from bot.commands.guardrails import SafetyState, guard
 from bot.commands.prepared import PlanKey, Prepared
+from bot.replies import Reply
 from bot.store.training_log import LogEntry
 
 ADHERENCE_HISTORY = timedelta(weeks=104)
@@ -220,6 +221,24 @@ async def todays_plan(ctx: Context, rotation_index: int | None = None) -> Todays
     if kept is not None and keep:
         kept.plan = plan
     return plan
+
+
+async def todays_reply(ctx: Context, build: Callable[[Context], Awaitable[Reply]]) -> Reply:
+    """/today's reply, kept with the lifter's plan (`bot.commands.prepared`): `build(ctx)` once per plan.
+
+    The reply shows the plan, the week and profile settings that all move the plan revision
+    (`PLAN_PROFILE_COLUMNS`), in prompts that never change while the bot runs, so a reply kept under
+    the plan's key is the one `build` would give again. Building it (each lift's lines, the week's
+    counts phrased, the reply's checks) was most of what a kept plan still cost /today beyond /help.
+    """
+    kept, keep = await _kept(ctx)
+    if kept is not None and kept.reply is not None:
+        metrics.count_plan("kept")
+        return kept.reply
+    reply = await build(ctx)
+    if kept is not None and keep:
+        kept.reply = reply
+    return reply
 
 
 async def todays_step(ctx: Context, key: str) -> tuple[Session, Progression | None]:

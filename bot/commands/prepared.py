@@ -7,7 +7,8 @@ of two things only: the lifter's stored data and their local date. The database 
 `bot.store.schema.PLAN_INPUTS`), in any process, so a plan kept under (`PlanKey`: the profile's
 creation, revision, local date) is the plan a fresh computation would give, for as long as all
 three still match. Every command reads
-the profile, revision included, before anything else; a kept plan costs /today no further read.
+the profile, revision included, before anything else; a kept plan costs /today no further read,
+and /today's reply is kept with it (`planning.todays_reply`): it shows nothing else.
 
 Plans are prepared by the app's preparer (`bot.preparer`) while no command is running: at
 start-up for the lifters who trained lately, and for each kept lifter when their local day ends.
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.coach.adherence import Adherence
     from bot.commands.planning import TodaysPlan
+    from bot.replies import Reply
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,14 @@ class Prepared:
     zone: str  # the lifter's time zone when it was kept: where `key.day` ends
     plan: TodaysPlan | None = None
     week: Adherence | None = None
+    reply: Reply | None = None  # /today's reply of `plan` and `week` (`planning.todays_reply`)
 
 
 class PreparedPlans:
     """Kept plans per lifter, the `capacity` most recently used (0 keeps none).
 
-    Plans and adherence are frozen values, shared between the commands that read them; nothing
-    may change them in place.
+    Plans, adherence and replies are frozen values, shared between the commands that read them;
+    nothing may change them in place.
     """
 
     def __init__(self, capacity: int) -> None:

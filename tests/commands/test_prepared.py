@@ -65,6 +65,17 @@ async def test_a_plan_is_kept_and_shared_until_its_revision_or_day_moves(app, cl
     assert await plan_of(app) is not moved
 
 
+async def test_todays_reply_is_kept_with_its_plan_and_built_again_when_the_plan_moves(app, clock):
+    await run(app, "goal", goal="strength")
+    first = (await run(app, "today")).reply
+    assert (await run(app, "today")).reply is first
+    await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
+    moved = (await run(app, "today")).reply
+    assert moved is not first and (await run(app, "today")).reply is moved
+    clock.advance(days=1)
+    assert (await run(app, "today")).reply is not moved
+
+
 async def test_a_command_that_wrote_what_the_plan_reads_neither_uses_nor_keeps_a_plan(app):
     """Its profile's revision predates its own writes: a kept plan would miss them."""
     await run(app, "goal", goal="strength")
