@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 
 from bot.coach.vocabulary import Goal, Unit
+from bot.store import database as database_module
 from bot.store import migrate as migrate_module
 from bot.store.custom_exercises import CustomExercises
 from bot.store.database import SQLITE_READERS, Database, DatabaseError, engine_url, newest_revision, sqlite_path
@@ -250,6 +251,42 @@ async def test_connection_settings_on_sqlite(tmp_path):
             values[pragma] = await db.scalar(sa.text(f"PRAGMA {pragma}"))
         assert values == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1,
                           "query_only": 1}, "reads run on read-only connections"
+
+
+async def test_sqlite_commits_never_checkpoint_and_a_checkpoint_follows_them(tmp_path, monkeypatch):
+    """The writer leaves the WAL alone (SQLite's automatic checkpoint held it for ~20 ms inside a commit);
+    shortly after a commit, a checkpoint of its own copies the WAL into the database file."""
+    monkeypatch.setattr(database_module, "SQLITE_CHECKPOINT_DELAY", 0.2)
+    path = tmp_path / "db.sqlite"
+    async with await Database.open(f"sqlite:///{path}") as db:
+        await db.migrate()
+        async with db.connect() as connection:
+            assert await connection.scalar(sa.text("PRAGMA wal_autocheckpoint")) == 0
+
+        def users_in_the_file_alone() -> int | None:
+            """Users in the database file as it is, without its WAL (a copy made without the -wal
+            file); None before the migrations' tables reached it."""
+            copy = tmp_path / "file-alone.sqlite"
+            shutil.copyfile(path, copy)
+            with sqlite3.connect(copy) as connection:
+                try:
+                    return connection.execute("SELECT count(*) FROM users").fetchone()[0]
+                except sqlite3.OperationalError:
+                    return None
+
+        async def checkpointed(users: int) -> bool:
+            for _ in range(100):
+                if users_in_the_file_alone() == users:
+                    return True
+                await asyncio.sleep(0.05)
+            return False
+
+        store = UserStore(db)
+        await store.ensure(1, NOW)
+        assert await checkpointed(1), "the migrations and the first user reached the file"
+        await store.ensure(2, NOW)
+        assert users_in_the_file_alone() == 1, "a commit goes to the WAL only"
+        assert await checkpointed(2), "and a checkpoint follows it"
 
 
 async def test_a_burst_of_reads_shares_the_few_sqlite_read_connections(tmp_path):
