@@ -151,6 +151,7 @@ class Database:
         self._checkpointer: SQLiteConnection | None = None
         self._checkpoint_timer: asyncio.TimerHandle | None = None
         self._checkpoint_task: asyncio.Task | None = None
+        self._committed_since_checkpoint = False
         if isinstance(writer, AsyncEngine):
             event.listen(writer.sync_engine, "after_cursor_execute", self._count_changes)
 
@@ -180,11 +181,11 @@ class Database:
         return self.path if self.path is not None else self.url.set(drivername="postgresql").render_as_string()
 
     async def close(self) -> None:
+        if self._checkpoint_task is not None:
+            await self._checkpoint_task  # it ends on its own, in the time one checkpoint takes
         if self._checkpoint_timer is not None:
             self._checkpoint_timer.cancel()
             self._checkpoint_timer = None
-        if self._checkpoint_task is not None:
-            await self._checkpoint_task  # it ends on its own, in the time one checkpoint takes
         connections = [*self._readers, *([self._write_connection] if self._write_connection else []),
                        *([self._checkpointer] if self._checkpointer else [])]
         self._readers, self._write_connection, self._checkpointer = [], None, None
@@ -391,7 +392,7 @@ class Database:
 
     def _checkpoint_soon(self) -> None:
         """Copy what the WAL holds into SQLite's database file `SQLITE_CHECKPOINT_DELAY` from now, on
-        a connection of its own, unless a checkpoint is already due or running.
+        a connection of its own, unless one is already due; one running now is followed by another.
 
         The writer never checkpoints (`wal_autocheckpoint = 0`): SQLite's automatic checkpoint runs
         inside the commit that takes the WAL past 1,000 pages, and held the one writer for ~20 ms
@@ -399,12 +400,14 @@ class Database:
         checkpoint blocks neither the writer nor the readers, as SQLite's documentation suggests for
         application-initiated checkpoints (https://www.sqlite.org/wal.html#ckpt).
         """
+        self._committed_since_checkpoint = True
         if self._checkpoint_timer is None and self._checkpoint_task is None:
             self._checkpoint_timer = asyncio.get_running_loop().call_later(
                 SQLITE_CHECKPOINT_DELAY, self._start_checkpoint)
 
     def _start_checkpoint(self) -> None:
         self._checkpoint_timer = None
+        self._committed_since_checkpoint = False
         self._checkpoint_task = asyncio.create_task(self._checkpoint(), name="sqlite-checkpoint")
 
     async def _checkpoint(self) -> None:
@@ -417,6 +420,8 @@ class Database:
             log.exception("checkpointing the SQLite WAL of %s failed", self.where)
         finally:
             self._checkpoint_task = None
+            if self._committed_since_checkpoint:  # commits while it ran may have missed it
+                self._checkpoint_soon()
 
     async def _connect(self, engine: AsyncEngine | sa.Engine,
                        rows_changed: Callable[[int], None] | None = None) -> Connection:
