@@ -70,6 +70,11 @@ SQLITE_READERS = 4
 POSTGRES_POOL = 10
 # Seconds after a commit that SQLite's WAL is checkpointed, on a connection of its own (`_checkpoint_soon`).
 SQLITE_CHECKPOINT_DELAY = 1.0
+# Frames the WAL may still hold after that checkpoint before it is emptied (4,000: 16 MiB): a
+# checkpoint beside the writer never catches up with a steady stream of commits, and SQLite
+# restarts the WAL from its start only after one did, so without a limit it would grow for as long
+# as the stream lasts.
+SQLITE_WAL_LIMIT_FRAMES = 4_000
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
@@ -414,7 +419,12 @@ class Database:
         try:
             if self._checkpointer is None:
                 self._checkpointer = await self._connect(self._reader)
-            await self._checkpointer.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            passive = await self._checkpointer.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            _, frames, _ = passive.one()
+            if frames > SQLITE_WAL_LIMIT_FRAMES:
+                # Waits for the writer to finish its transaction (busy_timeout), copies the few frames
+                # the passive one left and empties the WAL; the writer waits meanwhile.
+                await self._checkpointer.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception:
             # The next commit schedules another; until then the WAL only grows.
             log.exception("checkpointing the SQLite WAL of %s failed", self.where)
@@ -503,6 +513,8 @@ class Database:
             broken = False
         finally:
             await self._release_writer(connection, broken=broken)
+        if self.backend == "sqlite":
+            self._checkpoint_soon()  # what the caller committed (migrations) goes to the file too
 
     # -- migrations and backups ------------------------------------------------------------
 

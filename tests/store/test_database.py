@@ -289,6 +289,25 @@ async def test_sqlite_commits_never_checkpoint_and_a_checkpoint_follows_them(tmp
         assert await checkpointed(2), "and a checkpoint follows it"
 
 
+async def test_a_sqlite_wal_above_its_limit_is_emptied_by_the_checkpoint(tmp_path, monkeypatch):
+    """A checkpoint beside a steady stream of commits never reaches the WAL's end, so SQLite would never
+    start it over: past `SQLITE_WAL_LIMIT_FRAMES` the checkpoint waits for the writer and empties it."""
+    monkeypatch.setattr(database_module, "SQLITE_CHECKPOINT_DELAY", 0.05)
+    monkeypatch.setattr(database_module, "SQLITE_WAL_LIMIT_FRAMES", 0)
+    path = tmp_path / "db.sqlite"
+    wal = tmp_path / "db.sqlite-wal"
+    async with await Database.open(f"sqlite:///{path}") as db:
+        await db.migrate()
+        await UserStore(db).ensure(1, NOW)
+        assert wal.stat().st_size > 0
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if wal.stat().st_size == 0:
+                break
+        assert wal.stat().st_size == 0
+        assert (await UserStore(db).get(1)) is not None
+
+
 async def test_a_burst_of_reads_shares_the_few_sqlite_read_connections(tmp_path):
     """Fifty reads at once open SQLITE_READERS connections, not fifty (each one a thread and a file handle:
     a burst that opened one per read made every later command contend with fifty threads)."""
