@@ -387,8 +387,7 @@ class Database:
                     await write.rollback()
                     broken = False
                     raise
-                if self.backend == "sqlite":
-                    self._checkpoint_soon()
+                self._checkpoint_soon()
             else:
                 await write.rollback()
             broken = False
@@ -396,8 +395,8 @@ class Database:
             await self._release_writer(write, broken=broken)
 
     def _checkpoint_soon(self) -> None:
-        """Copy what the WAL holds into SQLite's database file `SQLITE_CHECKPOINT_DELAY` from now, on
-        a connection of its own, unless one is already due; one running now is followed by another.
+        """On SQLite, copy what the WAL holds into the database file `SQLITE_CHECKPOINT_DELAY` from now,
+        on a connection of its own, unless one is already due; one running now is followed by another.
 
         The writer never checkpoints (`wal_autocheckpoint = 0`): SQLite's automatic checkpoint runs
         inside the commit that takes the WAL past 1,000 pages, and held the one writer for ~20 ms
@@ -405,6 +404,8 @@ class Database:
         checkpoint blocks neither the writer nor the readers, as SQLite's documentation suggests for
         application-initiated checkpoints (https://www.sqlite.org/wal.html#ckpt).
         """
+        if self.backend != "sqlite":
+            return
         self._committed_since_checkpoint = True
         if self._checkpoint_timer is None and self._checkpoint_task is None:
             self._checkpoint_timer = asyncio.get_running_loop().call_later(
@@ -513,8 +514,7 @@ class Database:
             broken = False
         finally:
             await self._release_writer(connection, broken=broken)
-        if self.backend == "sqlite":
-            self._checkpoint_soon()  # what the caller committed (migrations) goes to the file too
+        self._checkpoint_soon()  # what the caller committed (migrations) goes to the file too
 
     # -- migrations and backups ------------------------------------------------------------
 
