@@ -4,7 +4,8 @@
 set-up; each connection on a thread of its own, `bot.store.sqlite_connection`) or
 `postgresql://user:password@host:5432/liftcoach` (asyncpg, async; several processes or hosts). The
 stores build Core statements from `bot.store.schema` and run them through the methods below, so
-both backends run the same code. Migrations: `bot.store.migrate`.
+both backends run the same code (one exception: /log's insert and read-back are one statement on
+PostgreSQL, `TrainingLog.log_set`). Migrations: `bot.store.migrate`.
 
 Transactions and concurrency:
 - `unit_of_work()` wraps one command (the app opens it around every command). Each of its reads
@@ -117,6 +118,11 @@ def sqlite_path(database_url: str) -> str:
     return str(url.database)
 
 
+# The execution option a query that writes through a data-modifying WITH (PostgreSQL) sets to the
+# rows it writes: its cursor counts the rows it returns, so `Database.changes` is told this way.
+WRITES_ROWS = "liftcoach_writes_rows"
+
+
 @dataclass(eq=False)
 class _Scope:
     """What one task holds: a unit of work (write begun lazily) or an explicit transaction."""
@@ -221,8 +227,12 @@ class Database:
         return self._rows_changed
 
     def _count_changes(self, connection, cursor, statement, parameters, context, executemany) -> None:
-        if context is not None and (context.isinsert or context.isupdate or context.isdelete) and cursor.rowcount > 0:
+        if context is None:
+            return
+        if (context.isinsert or context.isupdate or context.isdelete) and cursor.rowcount > 0:
             self._note_changes(cursor.rowcount)
+        elif WRITES_ROWS in context.execution_options:
+            self._note_changes(context.execution_options[WRITES_ROWS])
 
     def _note_changes(self, count: int) -> None:
         self._rows_changed += count
@@ -326,8 +336,14 @@ class Database:
             self._scope.reset(token)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
-        """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT."""
+    async def transaction(self, *, locks_row_first: bool = False) -> AsyncIterator[Connection]:
+        """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT.
+
+        `locks_row_first`: the block's first statement itself locks the row a unit of work's
+        `lock_first` would (an insert into a plan input: its plan-revision trigger updates the
+        lifter's row, and the new row is one nobody else can wait on). When this block opens the
+        unit's write transaction, `lock_first` is then left out: one round trip fewer on PostgreSQL.
+        """
         scope = self._current()
         if scope is not None and scope.write is not None:
             async with scope.write.begin_nested():
@@ -336,7 +352,7 @@ class Database:
         if scope is not None:
             # This block opens the unit's write transaction: rolling all of it back on failure is
             # what a savepoint would do, without two more statements while the writer is held.
-            connection = await self._begin_write(scope)
+            connection = await self._begin_write(scope, lock=not locks_row_first)
             try:
                 yield connection
             except BaseException:
@@ -356,14 +372,14 @@ class Database:
         finally:
             self._scope.reset(token)
 
-    async def _begin_write(self, scope: _Scope) -> Connection:
+    async def _begin_write(self, scope: _Scope, *, lock: bool = True) -> Connection:
         if scope.write is not None:
             return scope.write
         # From now on this task reads through its write transaction (and sees its own writes).
         connection = await self._acquire_writer()
         try:
             await connection.begin()
-            if scope.lock_first is not None:
+            if lock and scope.lock_first is not None:
                 await connection.execute(*scope.lock_first)
         except BaseException:
             await self._release_writer(connection, broken=True)

@@ -12,7 +12,8 @@ Adding a table (or a column):
    Write the columns out in the revision (do not import this module there: a revision is frozen
    history, this module moves on). Never edit an applied revision.
 3. Use Core expressions in the store (`select`, `insert`, `update`, `delete`); no dialect-specific
-   SQL strings, so SQLite and PostgreSQL run the same code.
+   SQL strings, so SQLite and PostgreSQL run the same code. (The one statement only PostgreSQL
+   runs, /log's insert with its read-back in a data-modifying WITH, is Core too.)
 
 Conventions kept from the first schema: times are ISO-8601 UTC text (text order is time order;
 PostgreSQL compares them with the "C" collation so no locale reorders them), loads are kilograms,

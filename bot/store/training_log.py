@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.coach.vocabulary import Unit
-from bot.store.database import Database
+from bot.store.database import WRITES_ROWS, Database
 from bot.store.schema import import_batches, sessions, set_logs, users
 
 
@@ -101,18 +101,22 @@ class LoggedSet:
 # recomputes its cache key per /log (both were a large share of a /log's CPU).
 # No explicit RETURNING: SQLite then takes the new id from the cursor; PostgreSQL returns it implicitly.
 _INSERT = sa.insert(set_logs)
-# What /log answers after its insert, in one statement (each is a round trip to PostgreSQL): the
-# records before the new set (`part` 'record': heaviest and lightest load per rep count, from
-# `set_logs_records` alone), this week's sets per exercise with the latest one's time ('week',
-# through `set_logs_by_user_time`; the day's logged exercises are those whose latest is today),
-# and the latest completed session ('completed').
-_AFTER_LOG = sa.union_all(
+# The columns a logged set writes: a `NewEntry`'s and the ones `_stored_values` adds.
+_LOGGED_COLUMNS = (*(entry_field.name for entry_field in fields(NewEntry)), "user_id", "session_id", "action_id",
+                   "logged_at")
+# What /log answers beside its insert (each statement is a round trip to PostgreSQL), leaving the
+# new set out (`TrainingLog.log_set` counts it into the week): the records before it (`part`
+# 'record': heaviest and lightest load per rep count, from `set_logs_records` alone), this week's
+# sets per exercise with the latest one's time ('week', through `set_logs_by_user_time`; the day's
+# logged exercises are those whose latest is today), and the latest completed session ('completed').
+_RECORDS = (
     sa.select(sa.literal_column("'record'").label("part"), set_logs.c.exercise, set_logs.c.reps,
               sa.func.max(set_logs.c.weight_kg).label("heaviest"), sa.func.min(set_logs.c.weight_kg).label("lightest"),
               sa.null().label("sets"), sa.null().label("latest"))
-    .where(set_logs.c.user_id == _USER, set_logs.c.exercise == sa.bindparam("exercise"), _WORK,
-           set_logs.c.log_id != sa.bindparam("log_id"))
-    .group_by(set_logs.c.exercise, set_logs.c.reps),
+    .where(set_logs.c.user_id == _USER, set_logs.c.exercise == sa.bindparam("exercise"), _WORK)
+    .group_by(set_logs.c.exercise, set_logs.c.reps)
+)
+_WEEK = (
     sa.select(sa.literal_column("'week'"), set_logs.c.exercise, sa.null(), sa.null(), sa.null(),
               # Hard sets only (a set logged easier than `hard_rpe` is not one); the latest time
               # counts every work set, since it tells the day's logged exercises.
@@ -120,25 +124,52 @@ _AFTER_LOG = sa.union_all(
                                    set_logs.c.sets), else_=0)),
               sa.func.max(set_logs.c.logged_at))
     .where(set_logs.c.user_id == _USER, set_logs.c.logged_at >= sa.bindparam("week_start"), _WORK)
-    .group_by(set_logs.c.exercise),
+    .group_by(set_logs.c.exercise)
+)
+_COMPLETED = (
     sa.select(sa.literal_column("'completed'"), sa.null(), sa.null(), sa.null(), sa.null(), sa.null(),
               sa.func.max(sessions.c.completed_at))
-    .where(sessions.c.user_id == _USER),
+    .where(sessions.c.user_id == _USER)
 )
+# SQLite: after the insert, in the same hand-off to its thread; the new row is left out by its id.
+_NOT_NEW = set_logs.c.log_id != sa.bindparam("log_id")
+_AFTER_LOG = sa.union_all(_RECORDS.where(_NOT_NEW), _WEEK.where(_NOT_NEW), _COMPLETED)
+# PostgreSQL: the insert and the read-back in one statement, one round trip. The insert is a
+# data-modifying WITH (which SQLite has not); the query beside it reads the snapshot taken before
+# the insert, so the new row is left out by itself, and its id comes back as a 'stored' row (in
+# the `sets` column). Its values are bound as `new_<column>`: SQLAlchemy reserves the bare names.
+_STORED = (
+    sa.insert(set_logs).values({name: sa.bindparam(f"new_{name}") for name in _LOGGED_COLUMNS})
+    .returning(set_logs.c.log_id).cte("stored")
+)
+_LOG_AND_READ_BACK = sa.union_all(
+    _RECORDS, _WEEK, _COMPLETED,
+    sa.select(sa.literal_column("'stored'"), sa.null(), sa.null(), sa.null(), sa.null(), _STORED.c.log_id, sa.null()),
+).execution_options(**{WRITES_ROWS: 1})
+
+
+def _new_row(user_id: int, entry: NewEntry, now: datetime, session_id: int | None,
+             action_id: str) -> tuple[dict[str, object], dict[str, object]]:
+    """A new row's values as its `LogEntry` holds them (an enum, a datetime), and as its columns store them."""
+    values = {**vars(entry), "user_id": user_id, "session_id": session_id, "action_id": action_id, "logged_at": now}
+    return values, {**values, "entered_unit": entry.entered_unit.value, "deload": int(entry.deload),
+                    "logged_at": now.isoformat()}
+
+
+def _as_stored(values: dict[str, object], log_id: int) -> LogEntry:
+    # A `NewEntry`'s fields plus the stored ones, set as `_entry` sets them: the frozen dataclass's
+    # `__init__` (one `object.__setattr__` per field) took 19 us per /log, this takes 4.5 us.
+    stored = _new_object(LogEntry)
+    stored.__dict__.update(values, log_id=log_id)
+    return stored
 
 
 def _insert(connection: sa.Connection, user_id: int, entry: NewEntry, now: datetime, session_id: int | None,
             action_id: str) -> LogEntry:
     """Run inside `run_sync`, so a statement's hand-off to SQLite's thread carries several."""
-    values = {**vars(entry), "user_id": user_id, "session_id": session_id, "action_id": action_id}
-    [log_id] = (connection.execute(_INSERT, {
-        **values, "entered_unit": entry.entered_unit.value, "deload": int(entry.deload), "logged_at": now.isoformat(),
-    })).inserted_primary_key
-    # A `NewEntry`'s fields plus the stored ones, set as `_entry` sets them: the frozen dataclass's
-    # `__init__` (one `object.__setattr__` per field) took 19 us per /log, this takes 4.5 us.
-    stored = _new_object(LogEntry)
-    stored.__dict__.update(values, log_id=log_id, logged_at=now)
-    return stored
+    values, row = _new_row(user_id, entry, now, session_id, action_id)
+    [log_id] = connection.execute(_INSERT, row).inserted_primary_key
+    return _as_stored(values, log_id)
 
 
 _NEWEST = ("9999-12-31", 2**62)  # a keyset bound above every row: a lift's first page
@@ -217,39 +248,52 @@ class TrainingLog:
 
     async def log_set(self, user_id: int, entry: NewEntry, now: datetime, *, week_start: datetime,
                       hard_set_min_rpe: float) -> LoggedSet:
-        """Store one /log entry (an action of its own) and read back, in one more statement, what its
-        reply tells: the records it had to beat, this week's hard sets and the latest completed session.
+        """Store one /log entry (an action of its own) and read back what its reply tells: the records
+        it had to beat, this week's hard sets and the latest completed session.
 
         `week_start`: the UTC instant the lifter's week began; a set logged with an RPE below
-        `hard_set_min_rpe` is no hard set (`LoggedSet.week_sets`). Two statements instead of five,
-        sent together (on SQLite, one hand-off to its thread while the one writer is held); the
-        records are read after the insert, leaving the new row out, which is what reading them
-        before it gives.
+        `hard_set_min_rpe` is no hard set (`LoggedSet.week_sets`). On PostgreSQL the insert and the
+        read-back are one statement (`_LOG_AND_READ_BACK`); on SQLite two, sent in one hand-off to
+        its thread while the one writer is held. Either way the read-back leaves the new set out,
+        which is what the records before it are, and the new set is counted into the week here.
+        The insert locks the lifter's row (through its plan-revision trigger) before any other row
+        the transaction writes, so it opens the command's transaction without `lock_first`.
         """
+        values, row = _new_row(user_id, entry, now, None, new_action_id())
+        stamp, week_from = now.isoformat(), week_start.isoformat()  # compared as the database compares them
+        read_back = {"user_id": user_id, "exercise": entry.exercise, "week_start": week_from,
+                     "hard_rpe": hard_set_min_rpe}
 
-        def insert_and_read_back(sync: sa.Connection) -> tuple[LogEntry, list[sa.Row]]:
-            stored = _insert(sync, user_id, entry, now, None, new_action_id())
-            return stored, sync.execute(_AFTER_LOG, {
-                "user_id": user_id, "exercise": stored.exercise, "log_id": stored.log_id,
-                "week_start": week_start.isoformat(), "hard_rpe": hard_set_min_rpe,
-            }).all()
+        def insert_and_read_back(sync: sa.Connection) -> tuple[int, list[sa.Row]]:
+            [log_id] = sync.execute(_INSERT, row).inserted_primary_key
+            return log_id, sync.execute(_AFTER_LOG, {**read_back, "log_id": log_id}).all()
 
-        async with self.db.transaction() as connection:
-            stored, rows = await connection.run_sync(insert_and_read_back)
+        async with self.db.transaction(locks_row_first=True) as connection:
+            if self.db.backend == "sqlite":
+                log_id, rows = await connection.run_sync(insert_and_read_back)
+            else:
+                rows = (await connection.execute(_LOG_AND_READ_BACK, {
+                    **read_back, **{f"new_{name}": row[name] for name in _LOGGED_COLUMNS}})).all()
         heaviest: dict[int, float] = {}
         lightest: dict[int, float] = {}
         week_sets: dict[str, int] = {}
         latest: dict[str, str] = {}
         last_completed = None
-        # Rows unpacked in `_AFTER_LOG`'s column order: no mapping built per row.
+        # Rows unpacked in the read-back's column order: no mapping built per row.
         for part, exercise, reps, most, least, sets, latest_at in rows:
             if part == "record":
                 heaviest[reps], lightest[reps] = most, least
             elif part == "week":
                 week_sets[exercise], latest[exercise] = int(sets), latest_at
+            elif part == "stored":
+                log_id = sets
             elif latest_at is not None:
                 last_completed = datetime.fromisoformat(latest_at)
-        return LoggedSet(stored, heaviest, lightest, week_sets, latest, last_completed)
+        if entry.kind != "warmup" and stamp >= week_from:
+            hard = entry.rpe is None or entry.rpe >= hard_set_min_rpe
+            week_sets[entry.exercise] = week_sets.get(entry.exercise, 0) + (entry.sets if hard else 0)
+            latest[entry.exercise] = max(latest.get(entry.exercise, stamp), stamp)
+        return LoggedSet(_as_stored(values, log_id), heaviest, lightest, week_sets, latest, last_completed)
 
     async def undo_last_action(self, user_id: int) -> UndoneAction | None:
         """Remove the latest action (the newest row written decides, not the date it is logged for).

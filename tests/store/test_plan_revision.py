@@ -124,3 +124,45 @@ async def test_two_commands_of_one_lifter_lock_in_one_order_and_never_deadlock(a
 
     await asyncio.gather(mark_done_then_pause(), resume())
     assert await app.safety.pauses(ALICE.user_id) == {}
+
+
+async def test_a_log_locks_the_row_with_its_insert_and_waits_for_a_command_holding_it(app):
+    """/log's insert takes the lifter's row (its plan-revision trigger) before any other row, so its
+    transaction leaves the separate row lock out: on PostgreSQL the insert and its read-back are the
+    one statement after BEGIN. Beside another command of the lifter that holds the row and then
+    writes a plan input, it waits for that one and stores its set, without a deadlock."""
+    await run(app, "goal", goal="strength")
+    held = asyncio.Event()
+    finished: list[str] = []
+    statements: list[str] = []
+
+    async def hold_then_pause() -> None:
+        async with app.db.unit_of_work(lock_first=app.users.row_lock(ALICE.user_id)):
+            await app.db.write(sa.update(users).where(users.c.user_id == ALICE.user_id)
+                               .values(rotation_index=users.c.rotation_index + 1))
+            held.set()
+            await asyncio.sleep(0.3)  # the /log now waits for the row
+            await app.safety.pause(ALICE.user_id, "barbell-back-squat", app.clock())
+        finished.append("holder")
+
+    async def log() -> None:
+        await held.wait()
+
+        def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+            statements.append(statement)
+
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", capture)
+        try:
+            outgoing = await run(app, "log", exercise="Barbell back squat", weight=100, reps=5)
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", capture)
+        assert outgoing.stored, outgoing.reply.body
+        finished.append("log")
+
+    await asyncio.gather(hold_then_pause(), log())
+    assert finished == ["holder", "log"]
+    assert (await app.log.entries(ALICE.user_id))[-1].weight_kg == 100
+    assert not any("FOR UPDATE" in statement for statement in statements)
+    if app.db.backend == "postgresql":
+        [write] = [statement for statement in statements if "INSERT INTO set_logs" in statement]
+        assert "'record'" in write

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -94,3 +95,22 @@ async def test_a_first_set_has_no_records_and_no_completed_session(app, clock):
     stored = await app.log.log_set(ALICE.user_id, _squat(100), now, week_start=now - timedelta(hours=9), hard_set_min_rpe=7)
     assert (stored.heaviest_by_reps, stored.lightest_by_reps, stored.last_completed) == ({}, {}, None)
     assert stored.week_sets == {SQUAT: 1} and stored.logged_since(now) == {SQUAT}
+
+
+async def test_a_logged_set_counts_into_the_week_as_a_hard_set_only_when_it_is_one(app, clock):
+    """The read-back leaves the new set out and `log_set` counts it in: an easy set (RPE below the
+    hard-set floor) is a logged exercise but no hard set, and one backfilled to last week is neither."""
+    now = clock()
+    week_start = now - timedelta(hours=9)
+    await app.users.ensure(ALICE.user_id, now)
+
+    async def log(entry: NewEntry, when: datetime):
+        return await app.log.log_set(ALICE.user_id, entry, when, week_start=week_start, hard_set_min_rpe=7)
+
+    easy = await log(replace(_squat(100), rpe=6), now)
+    assert (easy.week_sets, easy.latest_this_week) == ({SQUAT: 0}, {SQUAT: now.isoformat()})
+    backfilled = await log(_squat(140), week_start - timedelta(days=2))
+    assert (backfilled.week_sets, backfilled.latest_this_week) == (easy.week_sets, easy.latest_this_week)
+    hard = await log(replace(_squat(100, reps=3), rpe=7, sets=2), now + timedelta(minutes=3))
+    assert hard.week_sets == {SQUAT: 2} and hard.logged_since(now + timedelta(minutes=3)) == {SQUAT}
+    assert hard.heaviest_by_reps == {5: 140}
