@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.report import Figure, percentile, use_e2e_harness
-from bench.seed import open_migrated, seed_users
+from bench.seed import open_migrated, seed_users, settle
 
 TARGET_RATIO = 1.5
 DEADLINE_MS = 1000.0
@@ -125,6 +125,7 @@ async def measure(size: Size, url: str, workdir: Path) -> Measured:
         active_ids = [person.id for person in people]
         quiet_ids = range(1, size.users - size.active + 1)
         logs = await seed_users(db, [*active_ids, *quiet_ids], active_ids, datetime.now(UTC))
+        await settle(db)
         await db.close()
         await harness.start(timeout=60)
         try:

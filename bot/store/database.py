@@ -336,14 +336,8 @@ class Database:
             self._scope.reset(token)
 
     @asynccontextmanager
-    async def transaction(self, *, locks_row_first: bool = False) -> AsyncIterator[Connection]:
-        """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT.
-
-        `locks_row_first`: the block's first statement itself locks the row a unit of work's
-        `lock_first` would (an insert into a plan input: its plan-revision trigger updates the
-        lifter's row, and the new row is one nobody else can wait on). When this block opens the
-        unit's write transaction, `lock_first` is then left out: one round trip fewer on PostgreSQL.
-        """
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """A write transaction, committed at the end and rolled back on any error; nested -> SAVEPOINT."""
         scope = self._current()
         if scope is not None and scope.write is not None:
             async with scope.write.begin_nested():
@@ -352,7 +346,7 @@ class Database:
         if scope is not None:
             # This block opens the unit's write transaction: rolling all of it back on failure is
             # what a savepoint would do, without two more statements while the writer is held.
-            connection = await self._begin_write(scope, lock=not locks_row_first)
+            connection = await self._begin_write(scope)
             try:
                 yield connection
             except BaseException:
@@ -372,14 +366,14 @@ class Database:
         finally:
             self._scope.reset(token)
 
-    async def _begin_write(self, scope: _Scope, *, lock: bool = True) -> Connection:
+    async def _begin_write(self, scope: _Scope) -> Connection:
         if scope.write is not None:
             return scope.write
         # From now on this task reads through its write transaction (and sees its own writes).
         connection = await self._acquire_writer()
         try:
             await connection.begin()
-            if lock and scope.lock_first is not None:
+            if scope.lock_first is not None:
                 await connection.execute(*scope.lock_first)
         except BaseException:
             await self._release_writer(connection, broken=True)

@@ -256,8 +256,9 @@ class TrainingLog:
         read-back are one statement (`_LOG_AND_READ_BACK`); on SQLite two, sent in one hand-off to
         its thread while the one writer is held. Either way the read-back leaves the new set out,
         which is what the records before it are, and the new set is counted into the week here.
-        The insert locks the lifter's row (through its plan-revision trigger) before any other row
-        the transaction writes, so it opens the command's transaction without `lock_first`.
+        On PostgreSQL the statement's snapshot is taken as it starts: the read-back sees another
+        command of the lifter only because the transaction took the lifter's row first
+        (`Database.unit_of_work(lock_first=...)`), waiting for that command to commit.
         """
         values, row = _new_row(user_id, entry, now, None, new_action_id())
         stamp, week_from = now.isoformat(), week_start.isoformat()  # compared as the database compares them
@@ -268,7 +269,7 @@ class TrainingLog:
             [log_id] = sync.execute(_INSERT, row).inserted_primary_key
             return log_id, sync.execute(_AFTER_LOG, {**read_back, "log_id": log_id}).all()
 
-        async with self.db.transaction(locks_row_first=True) as connection:
+        async with self.db.transaction() as connection:
             if self.db.backend == "sqlite":
                 log_id, rows = await connection.run_sync(insert_and_read_back)
             else:
