@@ -21,17 +21,18 @@ from bot.errors import UserError
 
 class Options(BaseModel):
     """Base for every command's options: unknown options, NaN and infinity are refused, text is
-    stripped, a decimal comma is read as a decimal point ('1,5' == 1.5) in every number, and a
-    choice ignores case (`goal:STRENGTH` is `strength`; every choice value is lower case)."""
+    stripped and loses any NUL character (PostgreSQL cannot store one in text, SQLite can: the
+    backends would differ), a decimal comma is read as a decimal point ('1,5' == 1.5) in every
+    number, and a choice ignores case (`goal:STRENGTH` is `strength`; every choice value is lower case)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
-    def _decimal_commas(cls, data: Any) -> Any:
+    def _normalise(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        fixed = dict(data)
+        fixed = {name: value.replace("\x00", "") if isinstance(value, str) else value for name, value in data.items()}
         for name, field in cls.model_fields.items():
             value = fixed.get(name)
             if isinstance(value, str) and base_type(field) is float:

@@ -428,3 +428,12 @@ async def test_undo_of_the_log_that_closed_a_day_names_what_it_removed(app):
     assert undone.reply.body == (f"Undid your last log for {day}: removed 1 set of {names[-1]}, "
                                  f"and {day} is open again in `/today`."), undone.reply.body
     assert len(await app.log.entries(ALICE.user_id)) == len(names) - 1
+
+
+async def test_a_nul_character_in_text_is_dropped_on_both_backends(app):
+    """PostgreSQL refuses NUL in text (SQLite stores it): a note with one was an unexpected error there."""
+    await run(app, "goal", goal="strength")
+    outgoing = await run(app, "log", exercise="squat\x00", weight=100, reps=5, note="heavy\x00 day")
+    assert outgoing.reply.tone is not Tone.ERROR, outgoing.reply.body
+    [entry] = await app.log.entries(ALICE.user_id)
+    assert (entry.exercise, entry.note) == ("barbell-back-squat", "heavy day")
