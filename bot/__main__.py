@@ -63,7 +63,7 @@ async def _migrate(settings: Settings, dry_run: bool) -> None:
 
 
 async def _backup(settings: Settings, destination: Path) -> None:
-    async with await Database.open(settings.database_url) as db:
+    async with await Database.open(settings.database_url, existing=True) as db:
         await db.backup(destination)
     print(f"backup written to {destination}")
 

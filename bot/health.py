@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
-from bot.store.database import Database, DatabaseError, engine_url
+from bot.store.database import Database, DatabaseError
 
 STALE_AFTER_INTERVALS = 3
 DATABASE_TIMEOUT_SECONDS = 5.0
@@ -31,20 +31,21 @@ class Unhealthy(Exception):
 async def check_database(database_url: str) -> str:
     """Open the database and read its schema revision; raises Unhealthy if that fails."""
     try:
-        url = engine_url(database_url)
+        # `existing`: opening would create an empty database and report it healthy.
+        db = await Database.open(database_url, existing=True)
     except DatabaseError as error:
         raise Unhealthy(str(error)) from None
-    if url.get_backend_name() == "sqlite" and not Path(str(url.database)).exists():
-        # Opening would create an empty database and report it healthy.
-        raise Unhealthy(f"database file {url.database} does not exist")
     try:
         async with asyncio.timeout(DATABASE_TIMEOUT_SECONDS):
-            async with await Database.open(database_url) as db:
-                db_where = db.where
+            async with db:
                 version = await db.version()
+    except TimeoutError:
+        raise Unhealthy(f"database {db.where} did not answer within {DATABASE_TIMEOUT_SECONDS:g} s") from None
     except Exception as error:
-        raise Unhealthy(f"database unreachable: {error}") from error
-    return f"database {db_where} reachable (schema revision {version or 'none yet'})"
+        # The first line only: SQLAlchemy adds "(Background on this error at: ...)" lines.
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise Unhealthy(f"database unreachable: {reason}") from error
+    return f"database {db.where} reachable (schema revision {version or 'none yet'})"
 
 
 def check_heartbeat(path: Path, interval: timedelta, now: datetime) -> str:

@@ -40,7 +40,8 @@ def test_a_missing_database_is_unhealthy_and_is_not_created(env, tmp_path, capsy
 def test_a_database_that_cannot_be_read_is_unhealthy(env, tmp_path, capsys):
     (tmp_path / "liftcoach.db").write_bytes(b"this is not an SQLite database" * 100)
     assert main(["health"]) == 1
-    assert "database unreachable" in capsys.readouterr().err
+    error = capsys.readouterr().err.strip()
+    assert "database unreachable" in error and "\n" not in error  # one line, as the module promises
 
 
 def test_a_postgresql_server_that_does_not_answer_is_unhealthy(env, capsys):
@@ -51,6 +52,18 @@ def test_a_postgresql_server_that_does_not_answer_is_unhealthy(env, capsys):
     assert main(["health"]) == 1
     error = capsys.readouterr().err
     assert "database unreachable" in error and "sekret" not in error
+
+
+def test_a_postgresql_server_that_accepts_but_never_answers_is_unhealthy_in_time(env, capsys):
+    env.setattr("bot.health.DATABASE_TIMEOUT_SECONDS", 0.5)
+    with socket.socket() as silent:  # accepts connections (the backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        env.setenv("DATABASE_URL", f"postgresql://liftcoach:sekret@127.0.0.1:{port}/liftcoach")
+        assert main(["health"]) == 1
+    error = capsys.readouterr().err
+    assert f"database postgresql://liftcoach:***@127.0.0.1:{port}/liftcoach did not answer within 0.5 s" in error
 
 
 def test_with_a_health_file_the_running_bot_must_be_connected(env, tmp_path, capsys):

@@ -52,6 +52,13 @@ def test_backup_writes_a_usable_copy(tmp_path, capsys, monkeypatch, backend, dat
         assert "TABLE public users" in listing.stdout
 
 
+def test_a_backup_of_a_missing_sqlite_file_fails_and_creates_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'mistyped.db'}")
+    assert main(["backup", str(tmp_path / "copy.db")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_run_without_a_token_says_what_to_do(tmp_path):
     result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert result.returncode == 2

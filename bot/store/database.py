@@ -91,6 +91,8 @@ class DatabaseError(Exception):
 def engine_url(database_url: str) -> URL:
     """`sqlite:///path`, `postgresql://...` (or `postgres://`), or a bare SQLite path -> the URL of
     its driver: SQLAlchemy's synchronous `pysqlite` (see `bot.store.sqlite_connection`) or `asyncpg`.
+    libpq's `?sslmode=require` (what managed servers hand out) becomes asyncpg's `?ssl=require`,
+    which takes the same modes.
 
     Raises DatabaseError for any other scheme and for in-memory SQLite (each connection of the
     pool would see a database of its own).
@@ -107,6 +109,8 @@ def engine_url(database_url: str) -> URL:
         if url.database in (None, "", ":memory:"):
             raise DatabaseError("DATABASE_URL must name a SQLite file (in-memory databases are not supported)")
         return url.set(drivername="sqlite+pysqlite")
+    if "sslmode" in url.query:
+        url = url.difference_update_query(["sslmode"]).update_query_dict({"ssl": url.query["sslmode"]})
     return url.set(drivername="postgresql+asyncpg")
 
 
@@ -167,13 +171,17 @@ class Database:
             event.listen(writer.sync_engine, "after_cursor_execute", self._count_changes)
 
     @classmethod
-    async def open(cls, database_url: str, *, pool_size: int | None = None) -> Database:
+    async def open(cls, database_url: str, *, pool_size: int | None = None, existing: bool = False) -> Database:
         """Create the engines (connections open on first use). Raises DatabaseError for a bad URL.
 
         `pool_size`: connections in each of PostgreSQL's two pools (None: `POSTGRES_POOL`); ignored on SQLite.
+        `existing`: a SQLite file that does not exist raises DatabaseError instead of being created
+        (a backup or a health check of a mistyped path must not report an empty database).
         """
         url = engine_url(database_url)
         if url.get_backend_name() == "sqlite":
+            if existing and not Path(str(url.database)).exists():
+                raise DatabaseError(f"database file {url.database} does not exist")
             Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
             # Transactions are ended explicitly, so the pool need not roll back on check-in.
             writer = sa.create_engine(url, poolclass=NullPool)
@@ -660,6 +668,8 @@ async def _pg_dump(url: URL, destination: Path) -> None:
     env = dict(os.environ)
     if url.password is not None:
         env["PGPASSWORD"] = str(url.password)  # not on the command line, where `ps` would show it
+    if isinstance(url.query.get("ssl"), str):
+        env["PGSSLMODE"] = url.query["ssl"]  # asyncpg's modes are libpq's
     arguments = [pg_dump, "--format=custom", f"--file={destination}", f"--dbname={url.database}"]
     for flag, value in (("--host", url.host), ("--port", url.port), ("--username", url.username)):
         if value is not None:

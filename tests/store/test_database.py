@@ -435,10 +435,20 @@ async def test_a_task_started_inside_a_unit_gets_a_transaction_of_its_own(databa
         ("x.db", "sqlite+pysqlite:///x.db"),
         ("postgresql://lc:secret@db:5432/liftcoach", "postgresql+asyncpg://lc:***@db:5432/liftcoach"),
         ("postgres://lc@db/liftcoach", "postgresql+asyncpg://lc@db/liftcoach"),
+        ("postgresql://lc@db/liftcoach?sslmode=require", "postgresql+asyncpg://lc@db/liftcoach?ssl=require"),
+        ("postgresql://lc@db/liftcoach?ssl=disable", "postgresql+asyncpg://lc@db/liftcoach?ssl=disable"),
     ],
 )
 def test_database_urls(url, expected):
     assert engine_url(url).render_as_string() == expected
+
+
+async def test_a_postgresql_url_with_libpqs_sslmode_connects(database_url, backend):
+    if backend != "postgresql":
+        pytest.skip("sslmode is PostgreSQL's")
+    async with await Database.open(f"{database_url}?sslmode=disable") as db:  # the test server has no TLS
+        await db.migrate()
+        assert await db.version() == newest_revision()
 
 
 def test_sqlite_paths():
