@@ -101,7 +101,7 @@ class LoggedSet:
 # recomputes its cache key per /log (both were a large share of a /log's CPU).
 # No explicit RETURNING: SQLite then takes the new id from the cursor; PostgreSQL returns it implicitly.
 _INSERT = sa.insert(set_logs)
-# The columns a logged set writes: a `NewEntry`'s and the ones `_stored_values` adds.
+# The columns a logged set writes: a `NewEntry`'s and the ones `_new_row` adds.
 _LOGGED_COLUMNS = (*(entry_field.name for entry_field in fields(NewEntry)), "user_id", "session_id", "action_id",
                    "logged_at")
 # What /log answers beside its insert (each statement is a round trip to PostgreSQL), leaving the
@@ -135,9 +135,10 @@ _COMPLETED = (
 _NOT_NEW = set_logs.c.log_id != sa.bindparam("log_id")
 _AFTER_LOG = sa.union_all(_RECORDS.where(_NOT_NEW), _WEEK.where(_NOT_NEW), _COMPLETED)
 # PostgreSQL: the insert and the read-back in one statement, one round trip. The insert is a
-# data-modifying WITH (which SQLite has not); the query beside it reads the snapshot taken before
-# the insert, so the new row is left out by itself, and its id comes back as a 'stored' row (in
-# the `sets` column). Its values are bound as `new_<column>`: SQLAlchemy reserves the bare names.
+# data-modifying WITH (which SQLite has not); the query beside it reads the snapshot taken as the
+# statement starts, before the insert, so the new row is left out by itself, and its id comes back
+# as a 'stored' row (in the `sets` column). Its values are bound as `new_<column>`: SQLAlchemy
+# reserves the bare names.
 _STORED = (
     sa.insert(set_logs).values({name: sa.bindparam(f"new_{name}") for name in _LOGGED_COLUMNS})
     .returning(set_logs.c.log_id).cte("stored")
