@@ -107,6 +107,12 @@ class VolumeRules(_Frozen):
     hard_set_min_rpe_source: Source
 
 
+def is_hard_set(rpe: float | None, min_rpe: float) -> bool:
+    """Whether a work set logged at `rpe` is a hard set (§5): not when logged easier than `min_rpe`
+    (`VolumeRules.hard_set_min_rpe`); a set logged without an RPE counts."""
+    return rpe is None or rpe >= min_rpe
+
+
 class AssistanceRules(_Frozen):
     """Single-joint assistance lifts in strength plans (NSCA: no heavier than an 8RM)."""
 

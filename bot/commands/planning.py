@@ -12,7 +12,7 @@ from bot import metrics
 from bot.coach.adherence import Adherence, adherence
 from bot.coach.catalogue import Exercise, Gear, Measure
 from bot.coach.dates import day_start
-from bot.coach.loading import EquipmentProfile, LoadGrid
+from bot.coach.loading import EquipmentProfile, LoadGrid, is_hard_set
 from bot.coach.planner import PlannedExercise, PlanRequest, Session, add_sets
 from bot.coach.progression import Progression, SessionResult, Target, next_working_load, reps_progression
 from bot.coach.units import format_load
@@ -284,7 +284,7 @@ def hard_sets_by_muscle(entries: list[LogEntry], exercises: dict[str, Exercise],
     a set logged with an RPE below `min_rpe` (`VolumeRules.hard_set_min_rpe`) is no hard set."""
     counts: dict[str, int] = defaultdict(int)
     for entry in entries:
-        if entry.rpe is None or entry.rpe >= min_rpe:
+        if is_hard_set(entry.rpe, min_rpe):
             counts[entry.exercise] += entry.sets
     return muscle_sets(counts, exercises)
 

@@ -11,6 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.coach.loading import is_hard_set
 from bot.coach.vocabulary import Unit
 from bot.store.database import WRITES_ROWS, Database
 from bot.store.schema import import_batches, sessions, set_logs, users
@@ -118,7 +119,7 @@ _RECORDS = (
 )
 _WEEK = (
     sa.select(sa.literal_column("'week'"), set_logs.c.exercise, sa.null(), sa.null(), sa.null(),
-              # Hard sets only (a set logged easier than `hard_rpe` is not one); the latest time
+              # Hard sets only (`is_hard_set` in SQL: one logged easier than `hard_rpe` is not); the latest time
               # counts every work set, since it tells the day's logged exercises.
               sa.func.sum(sa.case((sa.or_(set_logs.c.rpe.is_(None), set_logs.c.rpe >= sa.bindparam("hard_rpe")),
                                    set_logs.c.sets), else_=0)),
@@ -292,8 +293,8 @@ class TrainingLog:
             elif latest_at is not None:
                 last_completed = datetime.fromisoformat(latest_at)
         if entry.kind != "warmup" and stamp >= week_from:
-            hard = entry.rpe is None or entry.rpe >= hard_set_min_rpe
-            week_sets[entry.exercise] = week_sets.get(entry.exercise, 0) + (entry.sets if hard else 0)
+            hard_sets = entry.sets if is_hard_set(entry.rpe, hard_set_min_rpe) else 0
+            week_sets[entry.exercise] = week_sets.get(entry.exercise, 0) + hard_sets
             latest[entry.exercise] = max(latest.get(entry.exercise, stamp), stamp)
         return LoggedSet(_as_stored(values, log_id), heaviest, lightest, week_sets, latest, last_completed)
 
