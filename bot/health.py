@@ -43,7 +43,8 @@ async def check_database(database_url: str) -> str:
         raise Unhealthy(f"database {db.where} did not answer within {DATABASE_TIMEOUT_SECONDS:g} s") from None
     except Exception as error:
         # The first line only: SQLAlchemy adds "(Background on this error at: ...)" lines.
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        lines = str(error).strip().splitlines()
+        reason = lines[0] if lines else type(error).__name__
         raise Unhealthy(f"database unreachable: {reason}") from error
     return f"database {db.where} reachable (schema revision {version or 'none yet'})"
 
