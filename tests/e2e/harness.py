@@ -110,6 +110,15 @@ class BotHarness:
             self.process.kill()
             await self.process.wait()
 
+    def pause(self) -> None:
+        """SIGSTOP: the process keeps its connections but runs nothing until `resume`."""
+        assert self.process is not None and self.running
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None and self.running
+        self.process.send_signal(signal.SIGCONT)
+
     async def stop(self, timeout: float = 5.0) -> int | None:
         """SIGTERM and wait for a graceful exit (SIGKILL after `timeout`); returns the exit code."""
         if not self.running:
