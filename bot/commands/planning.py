@@ -123,7 +123,8 @@ def in_unit(kg: float, unit: Unit) -> float:
 def session_results(
     entries: list[LogEntry], planned: PlannedExercise, zone: ZoneInfo, unit: Unit, grid: LoadGrid | None = None
 ) -> list[SessionResult]:
-    """One SessionResult per local training day: the heaviest load's sets that day, in `unit`.
+    """One SessionResult per local training day: the working load's sets that day, in `unit`
+    (`working_load_of_day` says which load that is).
 
     A load logged in `unit` is kept exactly; one logged in the other unit (before a switch of
     units) is moved to the nearest load the user's own plates make. An assisted lift's stored
@@ -136,7 +137,7 @@ def session_results(
         by_day[local_date(entry.logged_at, zone)].append(entry)
     results = []
     for day, day_entries in sorted(by_day.items()):
-        top = max(sign * entry.weight_kg for entry in day_entries)
+        top = working_load_of_day(day_entries, sign)
         working = [entry for entry in day_entries if abs(sign * entry.weight_kg - top) < 1e-9]
         reps = tuple(entry.reps for entry in working for _ in range(entry.sets))
         rpe = tuple(entry.rpe for entry in working for _ in range(entry.sets))
@@ -157,6 +158,25 @@ def session_results(
             )
         )
     return results
+
+
+def working_load_of_day(day_entries: list[LogEntry], sign: float = 1.0) -> float:
+    """The load (kg; times `sign`, -1 for an assisted lift's assistance) of one day's working sets of
+    one lift: the heaviest load the lifter did at least two sets at, or the heaviest load when
+    none had two (or when one set was prescribed).
+
+    A single heavier set beside them is a top set: a heavy single before back-off sets, or a test
+    of a new load. Progression answers the sets that did the prescribed work, so 100 kg x 5 x 3
+    with a 110 kg single is a day at 100 kg; the single still counts for records and e1RM. A
+    prescribed load tried once and finished lighter (105 x 3, then 100 x 5 x 2) is a day at 100 kg
+    that fell short of the prescribed sets, never one at a load the lifter could not repeat.
+    """
+    sets_at: dict[float, int] = defaultdict(int)
+    for entry in day_entries:
+        sets_at[sign * entry.weight_kg] += entry.sets
+    prescribed = max((entry.prescribed_sets or 0 for entry in day_entries), default=0)
+    repeated = [load for load, sets in sets_at.items() if sets >= min(2, prescribed or 2)]
+    return max(repeated or sets_at)
 
 
 async def planned_session(ctx: Context, rotation_index: int | None = None) -> Session:

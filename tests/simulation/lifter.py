@@ -79,6 +79,9 @@ class VirtualLifter:
     swaps: dict[Pattern, str] = field(default_factory=dict)
     # Every `miss_every`-th loaded lift is missed as real people do: two reps short, at RPE 10.
     miss_every: int = 0
+    # Before the working sets of a barbell compound, a heavy single (a top set) at about RPE 8,
+    # as lifters following RTS or a peaking block do.
+    top_single: bool = False
     # The kettlebells the lifter owns (their unit), told to /equipment; () = the defaults.
     kettlebells: tuple[float, ...] = ()
     sessions_done: int = 0
@@ -130,6 +133,17 @@ class VirtualLifter:
         if self.miss_every and self.lifts_done % self.miss_every == 0:
             return max(1, reps - 2), 10.0
         return reps, rpe
+
+    async def heavy_single(self, exercise: Exercise, one_rm: float, working_load: float) -> None:
+        """One rep at the heaviest load with about two more in reserve (RPE 8), if above `working_load`."""
+        grid = self.grid(exercise)
+        load = working_load
+        while max_reps(grid.next_above(load) / one_rm) >= 3 and grid.next_above(load) > load:
+            load = grid.next_above(load)
+        if load > working_load:
+            rpe = min(10.0, max(6.0, round((11 - max_reps(load / one_rm)) * 2) / 2))
+            logged = await run(self.app, "log", exercise=exercise.name, weight=load, reps=1, rpe=rpe)
+            assert "Logged" in (logged.reply.title or ""), logged.reply.body
 
     def pick_by_effort(self, exercise: Exercise, one_rm: float, reps: int, rir: int) -> float:
         grid = self.grid(exercise)
@@ -188,6 +202,8 @@ class VirtualLifter:
                 )
             else:
                 load = self.pick_by_effort(exercise, one_rm_unit, high, rir)
+            if self.top_single and load_match and exercise.equipment is Gear.BARBELL and exercise.kind is Kind.COMPOUND:
+                await self.heavy_single(exercise, one_rm_unit, load)
             reps, rpe = self.effort(max_reps(load / one_rm_unit), high, rir)
             logged = await run(self.app, "log", exercise=exercise.name, weight=load, reps=reps, sets=sets, rpe=rpe)
             assert "Logged" in (logged.reply.title or ""), logged.reply.body

@@ -95,3 +95,26 @@ async def test_a_lifter_with_two_far_apart_kettlebells_builds_reps_before_the_ju
     below = [entry for entry in press if "below" in entry.why and "reps" in entry.why]
     assert len(below) <= 2, [(e.load, e.why) for e in press]
     assert any("build to" in entry.why for entry in press), [(e.load, e.why) for e in press]
+
+
+@pytest.mark.parametrize("goal", ["strength", "hypertrophy"])
+async def test_a_heavy_single_before_the_working_sets_leaves_the_working_loads_as_they_were(
+    settings, clock, tmp_path, goal
+):
+    """A top single at RPE 8 before every barbell compound's working sets is not the working weight:
+    the lifter gets the loads of one who never lifts it (it once became the next working load)."""
+    from bot.app import Liftcoach
+
+    loads = {}
+    for top_single in (False, True):
+        app = await Liftcoach.start(
+            settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / str(top_single)}.db"}), clock=clock)
+        try:
+            clock.now = clock.now.replace(year=2026, month=11, day=23)
+            lifter = VirtualLifter(app, clock, Unit.KG, 0.015, miss_every=13, top_single=top_single)
+            await lifter.follow(goal, "intermediate", 4, WEEKS)
+            assert_safe_steps(app, lifter)
+            loads[top_single] = {key: [entry.load for entry in entries] for key, entries in lifter.log.items()}
+        finally:
+            await app.close()
+    assert loads[True] == loads[False]
