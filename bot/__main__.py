@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +30,10 @@ log = logging.getLogger("bot")
 
 class TokenRejected(Exception):
     """Discord (or the fake) answered 401 to the log-in."""
+
+
+class DiscordUnreachable(Exception):
+    """No connection to Discord's API (or the DISCORD_API_BASE proxy) could be made."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +96,17 @@ async def _console(settings: Settings, user: str) -> None:
         await app.close()
 
 
+async def _sync(settings: Settings, guild: int | None) -> None:
+    # Registering the commands needs their declarations, not the lifters' data: a throw-away
+    # database, so `sync` (often run as another user, through sudo) never creates, migrates or
+    # takes ownership of the real one.
+    with tempfile.TemporaryDirectory(prefix="liftcoach-sync-") as folder:
+        scratch = settings.model_copy(update={"database_url": f"sqlite:///{folder}/commands.db", "chart_workers": 0})
+        await _discord(scratch, sync=True, guild=guild)
+
+
 async def _discord(settings: Settings, *, sync: bool, guild: int | None) -> None:
+    from aiohttp import ClientConnectionError
     from discord import LoginFailure
 
     from bot.app import Liftcoach
@@ -108,6 +123,8 @@ async def _discord(settings: Settings, *, sync: bool, guild: int | None) -> None
                 await client.start_with_retries()
     except LoginFailure:
         raise TokenRejected from None
+    except ClientConnectionError as error:
+        raise DiscordUnreachable(f"{settings.discord_api_base}: {error}") from None
     finally:
         await app.close()
 
@@ -131,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     token = settings.token
     command = args.command or ("run" if token else "console")
-    # In the terminal (and for a health probe), routine INFO lines would get in the way.
-    quiet = command in {"console", "health"} and "log_level" not in settings.model_fields_set
+    # Outside `run`, routine INFO lines would get in the way of what the command prints (the
+    # console's replies, a health verdict, each migration applied, the commands synced).
+    quiet = command != "run" and "log_level" not in settings.model_fields_set
     setup_logging("WARNING" if quiet else settings.log_level, token, log_format=settings.log_format)
     if command in {"run", "sync"} and not token:
         print("liftcoach: DISCORD_TOKEN is not set (see .env.example); try `python -m bot console`.", file=sys.stderr)
@@ -146,13 +164,18 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_backup(settings, args.destination))
         elif command == "console":
             asyncio.run(_console(settings, getattr(args, "user", "you")))
+        elif command == "sync":
+            asyncio.run(_sync(settings, args.guild))
         else:
-            asyncio.run(_discord(settings, sync=command == "sync", guild=getattr(args, "guild", None)))
+            asyncio.run(_discord(settings, sync=False, guild=None))
     except (RuleTableError, CatalogueError, LoadingError, PromptError, SafetyRulesError, DatabaseError) as error:
         print(f"liftcoach: cannot start: {error}", file=sys.stderr)
         return 1
     except TokenRejected:
         print("liftcoach: Discord rejected the token; check DISCORD_TOKEN or DISCORD_TOKEN_FILE.", file=sys.stderr)
+        return 1
+    except DiscordUnreachable as error:
+        print(f"liftcoach: cannot reach Discord ({error}); check the network, or DISCORD_API_BASE.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -216,22 +216,59 @@ def test_readme_states_the_reminder_default_days_the_bot_uses():
         assert f"{days_per_week}: {stated}" in readme or f"{days_per_week} a week: {stated}" in readme
 
 
-def test_an_unexpected_failure_at_start_logs_a_traceback_without_the_token(tmp_path):
+def test_an_unreachable_discord_is_one_line_naming_the_address_and_sync_touches_no_database(tmp_path):
     import socket
 
-    with socket.socket() as unused:  # a loopback port nobody listens on: the log-in fails with a traceback
+    with socket.socket() as unused:  # a loopback port nobody listens on
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
     token = "MTMwMDAwMDAwMDAwMDAwMDAx.Secret.c2VrcmV0LXRva2VuLXZhbHVl"
-    for log_format in ("text", "json"):
-        result = run_cli("run", env={
-            "DISCORD_TOKEN": token, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LOG_LEVEL": "DEBUG",
-            "LOG_FORMAT": log_format, "DISCORD_API_BASE": f"http://127.0.0.1:{port}/api/v10",
+    for command in ("run", "sync"):
+        result = run_cli(command, env={
+            "DISCORD_TOKEN": token, "DATABASE_URL": f"sqlite:///{tmp_path / command}.db",
+            "DISCORD_API_BASE": f"http://127.0.0.1:{port}/api/v10",
         })
-        output = result.stdout + result.stderr
         assert result.returncode == 1
-        assert "Traceback" in output and "liftcoach stopped on an unexpected error" in output
-        assert token not in output
+        assert f"cannot reach Discord (http://127.0.0.1:{port}/api/v10: " in result.stderr
+        assert "Traceback" not in result.stderr and token not in result.stdout + result.stderr
+    # `sync` registers commands from their declarations: the database is neither made nor migrated.
+    assert [path.name for path in tmp_path.iterdir()] == ["run.db"]
+
+
+def test_an_unexpected_failure_at_start_logs_a_traceback_without_the_token(tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Nonsense(BaseHTTPRequestHandler):
+        """Answers every request with an empty JSON object: the log-in's user has no id."""
+
+        def do_GET(self) -> None:
+            body = b"{}"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Nonsense)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    token = "MTMwMDAwMDAwMDAwMDAwMDAx.Secret.c2VrcmV0LXRva2VuLXZhbHVl"
+    try:
+        for log_format in ("text", "json"):
+            result = run_cli("run", env={
+                "DISCORD_TOKEN": token, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LOG_LEVEL": "DEBUG",
+                "LOG_FORMAT": log_format, "DISCORD_API_BASE": f"http://127.0.0.1:{server.server_port}/api/v10",
+            })
+            output = result.stdout + result.stderr
+            assert result.returncode == 1
+            assert "Traceback" in output and "liftcoach stopped on an unexpected error" in output
+            assert token not in output
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_env_example_copied_to_env_gives_a_quiet_console(tmp_path):
