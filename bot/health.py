@@ -41,12 +41,21 @@ async def check_database(database_url: str) -> str:
                 version = await db.version()
     except TimeoutError:
         raise Unhealthy(f"database {db.where} did not answer within {DATABASE_TIMEOUT_SECONDS:g} s") from None
+    except DatabaseError as error:  # no connection: its message names the database and the reason
+        raise Unhealthy(_first_line(error)) from error
     except Exception as error:
-        # The first line only: SQLAlchemy adds "(Background on this error at: ...)" lines.
-        lines = str(error).strip().splitlines()
-        reason = lines[0] if lines else type(error).__name__
-        raise Unhealthy(f"database unreachable: {reason}") from error
-    return f"database {db.where} reachable (schema revision {version or 'none yet'})"
+        raise Unhealthy(f"database {db.where} failed the check: {_first_line(error)}") from error
+    if version is None:
+        # A bot serving from it would have made its tables at start-up.
+        raise Unhealthy(f"database {db.where} has no Liftcoach tables: run `python -m bot migrate` (the bot's "
+                        "start-up does too)")
+    return f"database {db.where} reachable (schema revision {version})"
+
+
+def _first_line(error: Exception) -> str:
+    """SQLAlchemy adds "(Background on this error at: ...)" lines and a "(driver.Class) " prefix."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def check_heartbeat(path: Path, interval: timedelta, now: datetime) -> str:

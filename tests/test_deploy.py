@@ -99,3 +99,30 @@ def test_the_systemd_unit_is_sandboxed_and_takes_the_token_as_a_credential():
                     "LoadCredential=discord-token:", "Environment=DISCORD_TOKEN_FILE=%d/discord-token"):
         assert setting in unit
     assert "DISCORD_TOKEN=" not in unit
+
+
+def test_the_backup_script_copies_the_named_database_privately_and_keeps_two_weeks(tmp_path):
+    import os
+    import sqlite3
+    import time
+
+    database = tmp_path / "state" / "liftcoach.db"
+    database.parent.mkdir()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "BACKUP_"))}
+    environment |= {"DATABASE_URL": f"sqlite:///{database}", "LIFTCOACH_PYTHON": sys.executable}
+    subprocess.run([sys.executable, "-m", "bot", "migrate"], env=environment, check=True, capture_output=True,
+                   cwd=DEPLOY.parent)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    stale = backups / "liftcoach-20200101.backup"
+    stale.touch()
+    old = time.time() - 15 * 86400
+    os.utime(stale, (old, old))
+
+    result = subprocess.run(["sh", str(DEPLOY / "backup.sh")], env=environment | {"BACKUP_DIR": str(backups)},
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    [copy] = backups.iterdir()
+    assert copy.name.startswith("liftcoach-") and copy.stat().st_mode & 0o777 == 0o600
+    assert ("users",) in sqlite3.connect(copy).execute("SELECT name FROM sqlite_master").fetchall()

@@ -41,7 +41,24 @@ def test_a_database_that_cannot_be_read_is_unhealthy(env, tmp_path, capsys):
     (tmp_path / "liftcoach.db").write_bytes(b"this is not an SQLite database" * 100)
     assert main(["health"]) == 1
     error = capsys.readouterr().err.strip()
-    assert "database unreachable" in error and "\n" not in error  # one line, as the module promises
+    assert "cannot connect to the database" in error and "file is not a database" in error
+    assert "\n" not in error  # one line, as the module promises
+
+
+def test_a_database_without_liftcoachs_tables_is_unhealthy(env, tmp_path, capsys):
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "liftcoach.db").execute("CREATE TABLE unrelated (x)").connection.close()
+    assert main(["health"]) == 1
+    assert "has no Liftcoach tables: run `python -m bot migrate`" in capsys.readouterr().err
+
+
+def test_a_missing_postgresql_database_is_named_as_missing(env, capsys, backend, database_url):
+    if backend != "postgresql":
+        pytest.skip("a missing SQLite file is the test above")
+    env.setenv("DATABASE_URL", database_url.rsplit("/", 1)[0] + "/no_such_database")
+    assert main(["health"]) == 1
+    assert 'database "no_such_database" does not exist' in capsys.readouterr().err
 
 
 def test_a_postgresql_server_that_does_not_answer_is_unhealthy(env, capsys):
@@ -51,7 +68,8 @@ def test_a_postgresql_server_that_does_not_answer_is_unhealthy(env, capsys):
     env.setenv("DATABASE_URL", f"postgresql://liftcoach:sekret@127.0.0.1:{port}/liftcoach")
     assert main(["health"]) == 1
     error = capsys.readouterr().err
-    assert "database unreachable" in error and "sekret" not in error
+    assert f"cannot connect to the database postgresql://liftcoach:***@127.0.0.1:{port}/liftcoach" in error
+    assert "sekret" not in error
 
 
 def test_a_postgresql_server_that_accepts_but_never_answers_is_unhealthy_in_time(env, capsys):

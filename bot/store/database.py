@@ -459,7 +459,9 @@ class Database:
                 return await SQLiteConnection.open(engine, rows_changed)
             return await engine.connect()
         except (OSError, sa.exc.DBAPIError) as error:
-            raise DatabaseError(f"cannot connect to the database {self.where}: {error}") from error
+            # The driver's own words ('database "x" does not exist'), without SQLAlchemy's wrapping.
+            reason = error.orig if isinstance(error, sa.exc.DBAPIError) and error.orig is not None else error
+            raise DatabaseError(f"cannot connect to the database {self.where}: {reason}") from error
 
     async def _acquire_writer(self) -> Connection:
         if self.backend != "sqlite":
