@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             asyncio.run(_discord(settings, sync=False, guild=None))
     except (RuleTableError, CatalogueError, LoadingError, PromptError, SafetyRulesError, DatabaseError) as error:
-        print(f"liftcoach: cannot start: {error}", file=sys.stderr)
+        failed = "cannot start" if command in {"run", "console", "sync"} else f"{command} failed"
+        print(f"liftcoach: {failed}: {error}", file=sys.stderr)
         return 1
     except TokenRejected:
         print("liftcoach: Discord rejected the token; check DISCORD_TOKEN or DISCORD_TOKEN_FILE.", file=sys.stderr)

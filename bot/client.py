@@ -257,6 +257,8 @@ class LiftcoachBot(commands.AutoShardedBot):
     """Runs the shards `SHARD_IDS` of `SHARD_COUNT` (all of them, as many as Discord recommends, by default)."""
 
     def __init__(self, app: Liftcoach, *, sync_only: bool = False) -> None:
+        # Liftcoach never joins a voice channel: no warning at every start about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True  # slash commands need no privileged intents
         super().__init__(

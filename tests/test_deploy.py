@@ -119,8 +119,9 @@ def test_the_backup_script_copies_the_named_database_privately_and_keeps_two_wee
     old = time.time() - 15 * 86400
     os.utime(stale, (old, old))
 
-    result = subprocess.run(["sh", str(DEPLOY / "backup.sh")], env=environment | {"BACKUP_DIR": str(backups)},
-                            capture_output=True, text=True, timeout=60)
+    # A relative BACKUP_DIR is read from where the script was run, not from the checkout it moves to.
+    result = subprocess.run(["sh", str(DEPLOY / "backup.sh")], env=environment | {"BACKUP_DIR": "backups"},
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
     assert result.returncode == 0, result.stderr
     [copy] = backups.iterdir()

@@ -45,12 +45,15 @@ def test_a_database_that_cannot_be_read_is_unhealthy(env, tmp_path, capsys):
     assert "\n" not in error  # one line, as the module promises
 
 
-def test_a_database_without_liftcoachs_tables_is_unhealthy(env, tmp_path, capsys):
+def test_a_database_without_liftcoachs_tables_is_unhealthy_and_left_as_it_was(env, tmp_path, capsys):
     import sqlite3
 
-    sqlite3.connect(tmp_path / "liftcoach.db").execute("CREATE TABLE unrelated (x)").connection.close()
+    path = tmp_path / "liftcoach.db"
+    sqlite3.connect(path).execute("CREATE TABLE unrelated (x)").connection.close()
+    before = path.read_bytes()
     assert main(["health"]) == 1
     assert "has no Liftcoach tables: run `python -m bot migrate`" in capsys.readouterr().err
+    assert path.read_bytes() == before  # not switched to WAL: a check never rewrites the file
 
 
 def test_a_missing_postgresql_database_is_named_as_missing(env, capsys, backend, database_url):

@@ -59,6 +59,23 @@ def test_a_backup_of_a_missing_sqlite_file_fails_and_creates_nothing(tmp_path, c
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_backup_replaces_a_broken_copy_privately_and_a_bad_destination_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'liftcoach.db'}")
+    assert main(["migrate"]) == 0
+    stale = tmp_path / "copy.backup"
+    stale.write_text("junk")  # a copy an earlier, interrupted run left behind
+    assert main(["backup", str(stale)]) == 0
+    assert stale.stat().st_mode & 0o777 == 0o600
+    assert ("users",) in sqlite3.connect(stale).execute("SELECT name FROM sqlite_master").fetchall()
+    capsys.readouterr()
+
+    assert main(["backup", str(stale / "inside-a-file.backup")]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"liftcoach: backup failed: cannot write the backup to {stale / 'inside-a-file.backup'}: ")
+    assert "Traceback" not in error and error.count("\n") == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["copy.backup", "liftcoach.db"]
+
+
 def test_run_without_a_token_says_what_to_do(tmp_path):
     result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert result.returncode == 2

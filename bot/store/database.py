@@ -40,8 +40,9 @@ import logging
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,6 @@ SQLITE_CHECKPOINT_DELAY = 1.0
 # as the stream lasts.
 SQLITE_WAL_LIMIT_FRAMES = 4_000
 _SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
@@ -180,14 +180,18 @@ class Database:
         """
         url = engine_url(database_url)
         if url.get_backend_name() == "sqlite":
-            if existing and not Path(str(url.database)).exists():
-                raise DatabaseError(f"database file {url.database} does not exist")
-            Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(str(url.database))
+            if existing and not path.exists():
+                relative = "" if path.is_absolute() else f", a path read from {Path.cwd()}"
+                raise DatabaseError(f"database file {path} does not exist (check DATABASE_URL{relative})")
+            path.parent.mkdir(parents=True, exist_ok=True)
             # Transactions are ended explicitly, so the pool need not roll back on check-in.
             writer = sa.create_engine(url, poolclass=NullPool)
             reader = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-            _sqlite_setup(writer, begin="BEGIN IMMEDIATE")
-            _sqlite_setup(reader, begin=None)
+            # An existing database the bot made is in WAL mode already; switching would rewrite a
+            # file that is not Liftcoach's, which a health check must never do.
+            _sqlite_setup(writer, begin="BEGIN IMMEDIATE", wal=not existing)
+            _sqlite_setup(reader, begin=None, wal=not existing)
         else:
             size = pool_size or POSTGRES_POOL
             writer = create_async_engine(url, pool_size=size, max_overflow=0)
@@ -595,11 +599,25 @@ class Database:
         Restore PostgreSQL with `pg_restore --clean --dbname=URL FILE`. Raises DatabaseError when
         `pg_dump` is missing or fails.
         """
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if self.path is not None:
-            await asyncio.to_thread(_sqlite_backup, self.path, destination)
-            return
-        await _pg_dump(self.url, destination)
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            # Written beside it and moved into place: a failed run never spoils an earlier copy,
+            # and the copy is its owner's only from the start (it holds every lifter's log).
+            descriptor, partial = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
+            os.close(descriptor)
+        except OSError as error:
+            raise DatabaseError(f"cannot write the backup to {destination}: {error}") from error
+        try:
+            if self.path is not None:
+                await asyncio.to_thread(_sqlite_backup, self.path, Path(partial))
+            else:
+                await _pg_dump(self.url, Path(partial))
+            os.replace(partial, destination)
+        except (OSError, sqlite3.Error) as error:
+            raise DatabaseError(f"cannot write the backup to {destination}: {error}") from error
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(partial)
 
 
 async def _commit(connection: Connection, last: Sequence[tuple[sa.Executable, dict[str, Any]]]) -> None:
@@ -621,15 +639,16 @@ def newest_revision() -> str:
     return max(path.stem for path in REVISIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
-def _sqlite_setup(engine: sa.Engine, *, begin: str | None) -> None:
-    """Pragmas on every new connection; `begin`: how the writer starts its transactions."""
+def _sqlite_setup(engine: sa.Engine, *, begin: str | None, wal: bool = True) -> None:
+    """Pragmas on every new connection; `begin`: how the writer starts its transactions; `wal`:
+    put the database in WAL mode (persistent: it rewrites the file's header)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
         # We issue BEGIN ourselves (below); sqlite3's implicit BEGIN would defeat savepoints.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in _SQLITE_PRAGMAS:
+        for pragma in ("PRAGMA journal_mode = WAL", *_SQLITE_PRAGMAS) if wal else _SQLITE_PRAGMAS:
             cursor.execute(pragma)
         if begin is None:
             cursor.execute("PRAGMA query_only = ON")
