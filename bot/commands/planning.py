@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import metrics
@@ -137,7 +137,9 @@ def session_results(
         by_day[local_date(entry.logged_at, zone)].append(entry)
     results = []
     for day, day_entries in sorted(by_day.items()):
-        top = working_load_of_day(day_entries, sign)
+        top = working_load_of_day(day_entries, sign, planned.reps_low)
+        if top is None:
+            continue
         working = [entry for entry in day_entries if abs(sign * entry.weight_kg - top) < 1e-9]
         reps = tuple(entry.reps for entry in working for _ in range(entry.sets))
         rpe = tuple(entry.rpe for entry in working for _ in range(entry.sets))
@@ -160,23 +162,34 @@ def session_results(
     return results
 
 
-def working_load_of_day(day_entries: list[LogEntry], sign: float = 1.0) -> float:
+def working_load_of_day(day_entries: list[LogEntry], sign: float = 1.0, reps_low: int = 1) -> float | None:
     """The load (kg; times `sign`, -1 for an assisted lift's assistance) of one day's working sets of
-    one lift: the heaviest load the lifter did at least two sets at, or the heaviest load when
-    none had two (or when one set was prescribed).
+    one lift, whose sets progression reads:
 
-    A single heavier set beside them is a top set: a heavy single before back-off sets, or a test
-    of a new load. Progression answers the sets that did the prescribed work, so 100 kg x 5 x 3
-    with a 110 kg single is a day at 100 kg; the single still counts for records and e1RM. A
-    prescribed load tried once and finished lighter (105 x 3, then 100 x 5 x 2) is a day at 100 kg
-    that fell short of the prescribed sets, never one at a load the lifter could not repeat.
+    1. the load /today prescribed (`prescribed_kg`), when a set was done at it: a warm-up logged as
+       work, a heavy single or back-off sets beside it change nothing, and a prescribed load tried
+       and missed, then finished lighter, is a day that fell short at the prescribed load;
+    2. otherwise (a load of the lifter's own choosing, an import, a set logged before loads were
+       kept) the heaviest load done for at least the bottom of its rep range (`target_low`, else
+       `reps_low`): lighter warm-ups and a heavier single are not the working sets;
+    3. otherwise the heaviest load: every set fell short of the range; or None when each of those
+       sets was heavier than its prescription (a day of heavy singles, a test): no working sets,
+       and progression skips the day.
+
+    Drop sets (an import's `drop`) never set it unless the day holds nothing else. §8 speaks of
+    "the current load lifted" without defining a top set; this is Liftcoach's reading of it.
     """
-    sets_at: dict[float, int] = defaultdict(int)
-    for entry in day_entries:
-        sets_at[sign * entry.weight_kg] += entry.sets
-    prescribed = max((entry.prescribed_sets or 0 for entry in day_entries), default=0)
-    repeated = [load for load, sets in sets_at.items() if sets >= min(2, prescribed or 2)]
-    return max(repeated or sets_at)
+    work = [entry for entry in day_entries if entry.kind != "drop"] or day_entries
+    at_prescription = [entry for entry in work if entry.prescribed_kg is not None
+                       and abs(entry.weight_kg - entry.prescribed_kg) < 1e-6]
+    if at_prescription:
+        return sign * at_prescription[0].weight_kg
+    in_range = [sign * entry.weight_kg for entry in work if entry.reps >= (entry.target_low or reps_low)]
+    if in_range:
+        return max(in_range)
+    if all(entry.prescribed_kg is not None and sign * entry.weight_kg > sign * entry.prescribed_kg for entry in work):
+        return None
+    return max(sign * entry.weight_kg for entry in work)
 
 
 async def planned_session(ctx: Context, rotation_index: int | None = None) -> Session:
@@ -209,16 +222,31 @@ def progression_for(
     )
 
 
-async def lift_history(ctx: Context, key: str) -> list[LogEntry]:
-    """The lifter's latest training days of one exercise (local days) that progression reads, oldest first."""
-    return (await lift_histories(ctx, [key]))[key]
-
-
 async def lift_histories(ctx: Context, keys: list[str]) -> dict[str, list[LogEntry]]:
-    """`lift_history` of several exercises, read together."""
+    """The lifter's latest training days (local days) of each exercise that progression reads,
+    oldest first, read together."""
     zone = ZoneInfo(ctx.profile.timezone)
     return await ctx.app.log.recent_sessions_of(ctx.caller.user_id, keys, progression_sessions(ctx),
                                                 lambda moment: local_date(moment, zone))
+
+
+async def before_this_session(ctx: Context, histories: Mapping[str, list[LogEntry]]) -> dict[str, list[LogEntry]]:
+    """`histories` (exercise key -> entries) without the sets of the session in progress (since
+    `session_start`): what progression reads.
+
+    Today's prescription follows from the sessions before it: a first set (or a warm-up logged as
+    work) must not move the load of the sets after it, nor /today's loads before the day is done.
+    Safety still reads every set (`guard`): a mild pain logged a minute ago holds the load now.
+    """
+    since = session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
+    return {key: [entry for entry in entries if entry.logged_at < since] for key, entries in histories.items()}
+
+
+def session_start(ctx: Context, last_completed: datetime | None) -> datetime:
+    """Where today's session began (UTC): local midnight, or the last completed session if later."""
+    zone = ZoneInfo(ctx.profile.timezone)
+    since = datetime.combine(local_date(ctx.now, zone), time(), zone).astimezone(UTC)
+    return last_completed if last_completed is not None and last_completed > since else since
 
 
 def progression_sessions(ctx: Context) -> int:
@@ -273,7 +301,8 @@ async def todays_step(ctx: Context, key: str) -> tuple[Session, Progression | No
     target = next((planned for planned in session.exercises if planned.exercise.key == key), None)
     if target is None:
         return session, None
-    return session, progression_for(ctx, request, target, await lift_history(ctx, key), await equipment_profile(ctx))
+    history = (await before_this_session(ctx, await lift_histories(ctx, [key])))[key]
+    return session, progression_for(ctx, request, target, history, await equipment_profile(ctx))
 
 
 async def _compute_plan(ctx: Context, rotation_index: int | None) -> TodaysPlan:
@@ -282,11 +311,12 @@ async def _compute_plan(ctx: Context, rotation_index: int | None) -> TodaysPlan:
     draft = ctx.app.planner.session(request)
     equipment = await equipment_profile(ctx)
     histories = await lift_histories(ctx, [planned.exercise.key for planned in draft.exercises])
+    before = await before_this_session(ctx, histories)
     working: dict[str, float] = {}
     reps_high: dict[str, int] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
-        progression = progression_for(ctx, request, planned, histories[planned.exercise.key], equipment)
+        progression = progression_for(ctx, request, planned, before[planned.exercise.key], equipment)
         if progression is None:
             continue
         progressions[planned.exercise.key] = progression

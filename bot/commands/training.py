@@ -26,6 +26,7 @@ from bot.commands.planning import (
     local_date,
     muscle_sets,
     planned_session,
+    session_start,
     todays_plan,
     todays_step,
 )
@@ -159,14 +160,23 @@ def weekly_volume_lines(ctx: Context, exercise: Exercise | CustomExercise, week_
 
 
 def logged(
-    key: str, weight_kg: float, unit: Unit, reps: int, sets: int, planned: PlannedExercise | None, **details: object
+    key: str, weight_kg: float, unit: Unit, reps: int, sets: int, planned: PlannedExercise | None,
+    prescribed_kg: float | None = None, **details: object
 ) -> NewEntry:
-    """A log entry that remembers what /today prescribed for it, which progression compares against."""
+    """A log entry that remembers what /today prescribed for it, which progression compares against:
+    the rep range and sets of `planned`, and its load `prescribed_kg` (stored like `weight_kg`)."""
     return NewEntry(
         exercise=key, weight_kg=weight_kg, entered_unit=unit, reps=reps, sets=sets,
         target_low=planned.reps_low if planned else None, target_high=planned.reps_high if planned else None,
-        prescribed_sets=planned.sets if planned else None, **details,
+        prescribed_sets=planned.sets if planned else None, prescribed_kg=prescribed_kg if planned else None,
+        **details,
     )
+
+
+def prescribed_kg(load: float | None, unit: Unit) -> float | None:
+    """A prescribed load (user's unit; negative for assistance) as a set at it is stored: the value
+    the lifter types, in kg, so a set typed at the prescription matches it exactly."""
+    return None if load is None else to_kg(round(abs(load), 2), unit)
 
 
 def records_broken(best_by_reps: dict[int, float], weight_kg: float, reps: int, *, assisted: bool = False,
@@ -230,7 +240,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
         exercise = await ctx.app.custom_exercises.add(ctx.caller.user_id, options.exercise, ctx.now)
     kind = exercise if isinstance(exercise, Exercise) else None
     assisted = kind is not None and kind.assisted
-    target, deload, session = None, False, None
+    target, deload, session, progression = None, False, None, None
     if ctx.profile.goal is not None and when == ctx.now:
         # Only today's set answers today's prescription (and its deload); a backfilled one answers nothing.
         session, progression = await todays_step(ctx, exercise.key)
@@ -244,6 +254,7 @@ async def log_set(ctx: Context, options: LogOptions) -> Reply:
     stored = await ctx.app.log.log_set(
         ctx.caller.user_id,
         logged(exercise.key, weight_kg, ctx.profile.units, options.reps, options.sets, target,
+               prescribed_kg(progression.load if progression else None, ctx.profile.units),
                rpe=options.rpe, note=options.note, deload=deload,
                pain=options.pain.value if options.pain not in (None, Pain.NONE) else None),
         when,
@@ -309,13 +320,6 @@ def rest_line(ctx: Context, planned: PlannedExercise) -> str:
     """The prescribed rest as a live countdown (Discord renders <t:…:R> as "in 3 minutes")."""
     ends = int((ctx.now + timedelta(seconds=planned.rest_seconds)).timestamp())
     return ctx.text("log.rest", rest=duration(planned.rest_seconds), ends=f"<t:{ends}:R>")
-
-
-def session_start(ctx: Context, last_completed: datetime | None) -> datetime:
-    """Where today's session began (UTC): local midnight, or the last completed session if later."""
-    zone = ZoneInfo(ctx.profile.timezone)
-    since = datetime.combine(local_date(ctx.now, zone), time(), zone).astimezone(UTC)
-    return last_completed if last_completed is not None and last_completed > since else since
 
 
 async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
@@ -493,7 +497,7 @@ async def log_as_prescribed(ctx: Context, argument: str, interaction: Interactio
         weight_kg = to_kg(abs(planned.load), unit) if planned.load is not None else 0.0  # assistance: stored positive
         progression = plan.progressions.get(planned.exercise.key)
         entries.append(logged(planned.exercise.key, weight_kg, unit, planned.reps_high, planned.sets, planned,
-                              rpe=float(10 - planned.rir_low), deload=bool(progression and progression.is_deload)))
+                              prescribed_kg(planned.load, unit), rpe=float(10 - planned.rir_low), deload=bool(progression and progression.is_deload)))
     if not entries:
         raise UserError("errors.nothing_prescribed_to_log")
     return await _log_session(ctx, plan.session, entries, source="logged-as-prescribed")
@@ -581,7 +585,8 @@ async def submit_log_form(ctx: Context, argument: str, interaction: Interaction)
             pain = pains[exercise.key][1] if exercise.key in pains else Pain.NONE
             deload = is_deload_set(plan.progressions.get(exercise.key),
                                    exercise.as_load(in_user_unit) if isinstance(exercise, Exercise) else in_user_unit)
-            entries.append(logged(exercise.key, weight_kg, typed_unit, reps, 1, planned, deload=deload,
+            entries.append(logged(exercise.key, weight_kg, typed_unit, reps, 1, planned,
+                                  prescribed_kg(planned.load if planned else None, ctx.profile.units), deload=deload,
                                   pain=None if pain is Pain.NONE else pain.value))
             per_exercise[exercise.key] += 1
             if per_exercise[exercise.key] > MAX_SETS:

@@ -88,6 +88,8 @@ set_logs = sa.Table(
     sa.Column("target_low", sa.Integer),
     sa.Column("target_high", sa.Integer),
     sa.Column("prescribed_sets", sa.Integer),
+    # The load it prescribed, stored as `weight_kg` is (assistance for an assisted lift); see 0010.
+    sa.Column("prescribed_kg", Real),
     sa.Column("note", sa.Text),
     sa.Column("logged_at", Timestamp, nullable=False),
     # Logged while /today prescribed a deload: the stall count restarts and the working load returns.

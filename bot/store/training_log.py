@@ -29,6 +29,7 @@ class NewEntry:
     target_low: int | None = None
     target_high: int | None = None
     prescribed_sets: int | None = None
+    prescribed_kg: float | None = None  # the load /today prescribed, stored like `weight_kg`
     pain: str | None = None  # None, "mild" or "sharp", as the lifter reported it
     deload: bool = False  # logged while /today prescribed a deload for this exercise
     # "work", "warmup", "failure" or "drop" (imports); warm-ups never count as work.

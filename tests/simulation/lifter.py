@@ -82,6 +82,9 @@ class VirtualLifter:
     # Before the working sets of a barbell compound, a heavy single (a top set) at about RPE 8,
     # as lifters following RTS or a peaking block do.
     top_single: bool = False
+    # Before the working sets of a barbell compound, two sets with the empty bar and one at 60 %,
+    # logged as work sets (as people do who log everything they lift).
+    warm_ups: bool = False
     # The kettlebells the lifter owns (their unit), told to /equipment; () = the defaults.
     kettlebells: tuple[float, ...] = ()
     sessions_done: int = 0
@@ -133,6 +136,14 @@ class VirtualLifter:
         if self.miss_every and self.lifts_done % self.miss_every == 0:
             return max(1, reps - 2), 10.0
         return reps, rpe
+
+    async def warm_up_sets(self, exercise: Exercise, working_load: float, reps: int) -> None:
+        """The empty bar twice, then about 60 % of the working load, each for the working reps."""
+        grid = self.grid(exercise)
+        for load, sets in ((grid.lowest, 2), (grid.nearest(0.6 * working_load), 1)):
+            if load < working_load:
+                logged = await run(self.app, "log", exercise=exercise.name, weight=load, reps=reps, sets=sets)
+                assert "Logged" in (logged.reply.title or ""), logged.reply.body
 
     async def heavy_single(self, exercise: Exercise, one_rm: float, working_load: float) -> None:
         """One rep at the heaviest load with about two more in reserve (RPE 8), if above `working_load`."""
@@ -202,7 +213,10 @@ class VirtualLifter:
                 )
             else:
                 load = self.pick_by_effort(exercise, one_rm_unit, high, rir)
-            if self.top_single and load_match and exercise.equipment is Gear.BARBELL and exercise.kind is Kind.COMPOUND:
+            barbell_compound = exercise.equipment is Gear.BARBELL and exercise.kind is Kind.COMPOUND
+            if self.warm_ups and load_match and barbell_compound:
+                await self.warm_up_sets(exercise, load, high)
+            if self.top_single and load_match and barbell_compound:
                 await self.heavy_single(exercise, one_rm_unit, load)
             reps, rpe = self.effort(max_reps(load / one_rm_unit), high, rir)
             logged = await run(self.app, "log", exercise=exercise.name, weight=load, reps=reps, sets=sets, rpe=rpe)

@@ -97,24 +97,24 @@ async def test_a_lifter_with_two_far_apart_kettlebells_builds_reps_before_the_ju
     assert any("build to" in entry.why for entry in press), [(e.load, e.why) for e in press]
 
 
+@pytest.mark.parametrize("extra", ["top_single", "warm_ups"])
 @pytest.mark.parametrize("goal", ["strength", "hypertrophy"])
-async def test_a_heavy_single_before_the_working_sets_leaves_the_working_loads_as_they_were(
-    settings, clock, tmp_path, goal
-):
-    """A top single at RPE 8 before every barbell compound's working sets is not the working weight:
-    the lifter gets the loads of one who never lifts it (it once became the next working load)."""
+async def test_sets_beside_the_working_sets_leave_the_working_loads_as_they_were(settings, clock, tmp_path, goal, extra):
+    """An RPE-8 single before every barbell compound's working sets, or warm-ups logged as work sets
+    (the empty bar twice, then 60 %), are not the working sets: the lifter gets the loads of one
+    who never logs them (a single once became the next working load, and warm-ups the empty bar)."""
     from bot.app import Liftcoach
 
     loads = {}
-    for top_single in (False, True):
+    for extras in (False, True):
         app = await Liftcoach.start(
-            settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / str(top_single)}.db"}), clock=clock)
+            settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / str(extras)}.db"}), clock=clock)
         try:
             clock.now = clock.now.replace(year=2026, month=11, day=23)
-            lifter = VirtualLifter(app, clock, Unit.KG, 0.015, miss_every=13, top_single=top_single)
+            lifter = VirtualLifter(app, clock, Unit.KG, 0.015, miss_every=13, **{extra: extras})
             await lifter.follow(goal, "intermediate", 4, WEEKS)
             assert_safe_steps(app, lifter)
-            loads[top_single] = {key: [entry.load for entry in entries] for key, entries in lifter.log.items()}
+            loads[extras] = {key: [entry.load for entry in entries] for key, entries in lifter.log.items()}
         finally:
             await app.close()
     assert loads[True] == loads[False]
