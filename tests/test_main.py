@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,8 @@ def test_a_backup_replaces_a_broken_copy_privately_and_a_bad_destination_is_one_
     stale.write_text("junk")  # a copy an earlier, interrupted run left behind
     assert main(["backup", str(stale)]) == 0
     assert stale.stat().st_mode & 0o777 == 0o600
-    assert ("users",) in sqlite3.connect(stale).execute("SELECT name FROM sqlite_master").fetchall()
+    with closing(sqlite3.connect(stale)) as copy:
+        assert ("users",) in copy.execute("SELECT name FROM sqlite_master").fetchall()
     capsys.readouterr()
 
     assert main(["backup", str(stale / "inside-a-file.backup")]) == 1

@@ -42,8 +42,8 @@ def last_loads(entries: list[LogEntry]) -> dict[str, LogEntry]:
 async def guard(ctx: Context, session: Session, histories: Mapping[str, list[LogEntry]]) -> tuple[Session, SafetyState]:
     """The session with every safety limit applied, and what was applied (for /today to explain).
 
-    `histories`: each planned exercise's latest sessions, oldest first (`lift_histories`), the
-    session in progress included; only entries of the last `RECENT` weeks count.
+    `histories`: each planned exercise's latest sessions, oldest first (`lift_histories`); only
+    entries of the last `RECENT` weeks count.
     """
     user_id = ctx.caller.user_id
     screen = await ctx.app.safety.screen(user_id)

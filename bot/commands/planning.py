@@ -232,11 +232,10 @@ async def lift_histories(ctx: Context, keys: list[str]) -> dict[str, list[LogEnt
 
 async def before_this_session(ctx: Context, histories: Mapping[str, list[LogEntry]]) -> dict[str, list[LogEntry]]:
     """`histories` (exercise key -> entries) without the sets of the session in progress (since
-    `session_start`): what progression reads.
+    `session_start`): what /log answers a set against.
 
-    Today's prescription follows from the sessions before it: a first set (or a warm-up logged as
-    work) must not move the load of the sets after it, nor /today's loads before the day is done.
-    Safety still reads every set (`guard`): a mild pain logged a minute ago holds the load now.
+    A set is measured against the prescription the session began with: a first set (or a warm-up
+    logged as work) must not move the prescribed load, deload or rep target of the sets after it.
     """
     since = session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
     return {key: [entry for entry in entries if entry.logged_at < since] for key, entries in histories.items()}
@@ -311,12 +310,11 @@ async def _compute_plan(ctx: Context, rotation_index: int | None) -> TodaysPlan:
     draft = ctx.app.planner.session(request)
     equipment = await equipment_profile(ctx)
     histories = await lift_histories(ctx, [planned.exercise.key for planned in draft.exercises])
-    before = await before_this_session(ctx, histories)
     working: dict[str, float] = {}
     reps_high: dict[str, int] = {}
     progressions: dict[str, Progression] = {}
     for planned in draft.exercises:
-        progression = progression_for(ctx, request, planned, before[planned.exercise.key], equipment)
+        progression = progression_for(ctx, request, planned, histories[planned.exercise.key], equipment)
         if progression is None:
             continue
         progressions[planned.exercise.key] = progression
