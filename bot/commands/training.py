@@ -496,8 +496,10 @@ async def log_as_prescribed(ctx: Context, argument: str, interaction: Interactio
             continue  # logged already, or no known load yet: the user logs it with /log or the form
         weight_kg = to_kg(abs(planned.load), unit) if planned.load is not None else 0.0  # assistance: stored positive
         progression = plan.progressions.get(planned.exercise.key)
+        # The set is the prescription itself: its stored load is the prescribed one.
         entries.append(logged(planned.exercise.key, weight_kg, unit, planned.reps_high, planned.sets, planned,
-                              prescribed_kg(planned.load, unit), rpe=float(10 - planned.rir_low), deload=bool(progression and progression.is_deload)))
+                              weight_kg if planned.load is not None else None, rpe=float(10 - planned.rir_low),
+                              deload=bool(progression and progression.is_deload)))
     if not entries:
         raise UserError("errors.nothing_prescribed_to_log")
     return await _log_session(ctx, plan.session, entries, source="logged-as-prescribed")
