@@ -237,8 +237,13 @@ async def before_this_session(ctx: Context, histories: Mapping[str, list[LogEntr
     A set is measured against the prescription the session began with: a first set (or a warm-up
     logged as work) must not move the prescribed load, deload or rep target of the sets after it.
     """
-    since = session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
+    since = await current_session_start(ctx)
     return {key: [entry for entry in entries if entry.logged_at < since] for key, entries in histories.items()}
+
+
+async def current_session_start(ctx: Context) -> datetime:
+    """`session_start` from the lifter's latest completed session, as stored (one read)."""
+    return session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
 
 
 def session_start(ctx: Context, last_completed: datetime | None) -> datetime:

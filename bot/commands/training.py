@@ -22,6 +22,7 @@ from bot.commands.base import Command, Context, Interaction, count_argument
 from bot.commands.formatting import duration, lifted, number, span
 from bot.commands.options import Options
 from bot.commands.planning import (
+    current_session_start,
     load_text,
     local_date,
     muscle_sets,
@@ -324,13 +325,13 @@ def rest_line(ctx: Context, planned: PlannedExercise) -> str:
 
 async def logged_since_last_session(ctx: Context) -> list[LogEntry]:
     """Entries logged today (local time) since the last completed session: today's session so far."""
-    since = session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
+    since = await current_session_start(ctx)
     return await ctx.app.log.entries(ctx.caller.user_id, since=since)
 
 
 async def complete_if_logged(ctx: Context, session: Session, source: str) -> list[str]:
     """Mark the day done once every prescribed exercise is logged, however it was logged."""
-    since = session_start(ctx, await ctx.app.users.last_completed_at(ctx.caller.user_id))
+    since = await current_session_start(ctx)
     logged_keys = set(await ctx.app.log.sets_by_exercise(ctx.caller.user_id, since))
     return await close_day_if_done(ctx, session, since, logged_keys, source)
 
