@@ -167,6 +167,7 @@ class Database:
         self._checkpoint_timer: asyncio.TimerHandle | None = None
         self._checkpoint_task: asyncio.Task | None = None
         self._committed_since_checkpoint = False
+        self._checkpoint_failures = 0
         if isinstance(writer, AsyncEngine):
             event.listen(writer.sync_engine, "after_cursor_execute", self._count_changes)
 
@@ -440,21 +441,39 @@ class Database:
 
     async def _checkpoint(self) -> None:
         try:
-            if self._checkpointer is None:
-                self._checkpointer = await self._connect(self._reader)
-            passive = await self._checkpointer.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-            _, frames, _ = passive.one()
-            if frames > SQLITE_WAL_LIMIT_FRAMES:
-                # Waits for the writer to finish its transaction (busy_timeout), copies the few frames
-                # the passive one left and empties the WAL; the writer waits meanwhile.
-                await self._checkpointer.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._checkpoint_wal()
         except Exception:
-            # The next commit schedules another; until then the WAL only grows.
-            log.exception("checkpointing the SQLite WAL of %s failed", self.where)
+            # The next commit schedules another; until then the WAL only grows. A busy bot commits
+            # every second, so a lasting failure is logged once, and again when it ends.
+            self._checkpoint_failures += 1
+            if self._checkpoint_failures == 1:
+                log.exception("checkpointing the SQLite WAL of %s failed (retried after each commit)", self.where)
+            await self._drop_checkpointer()  # a broken connection would fail every retry
+        else:
+            if self._checkpoint_failures:
+                log.warning("checkpointing the SQLite WAL of %s works again, after %d failed attempts",
+                            self.where, self._checkpoint_failures)
+            self._checkpoint_failures = 0
         finally:
             self._checkpoint_task = None
             if self._committed_since_checkpoint:  # commits while it ran may have missed it
                 self._checkpoint_soon()
+
+    async def _checkpoint_wal(self) -> None:
+        if self._checkpointer is None:
+            self._checkpointer = await self._connect(self._reader)
+        passive = await self._checkpointer.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        _, frames, _ = passive.one()
+        if frames > SQLITE_WAL_LIMIT_FRAMES:
+            # Waits for the writer to finish its transaction (busy_timeout), copies the few frames
+            # the passive one left and empties the WAL; the writer waits meanwhile.
+            await self._checkpointer.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def _drop_checkpointer(self) -> None:
+        checkpointer, self._checkpointer = self._checkpointer, None
+        if checkpointer is not None:
+            with suppress(Exception):  # closing what just failed may fail too
+                await checkpointer.close()
 
     async def _connect(self, engine: AsyncEngine | sa.Engine,
                        rows_changed: Callable[[int], None] | None = None) -> Connection:

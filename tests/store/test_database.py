@@ -1,6 +1,7 @@
 """The database layer on both backends: migrations, the version check, transactions, units of work."""
 
 import asyncio
+import logging
 import shutil
 import sqlite3
 import subprocess
@@ -306,6 +307,39 @@ async def test_a_sqlite_wal_above_its_limit_is_emptied_by_the_checkpoint(tmp_pat
                 break
         assert wal.stat().st_size == 0
         assert (await UserStore(db).get(1)) is not None
+
+
+async def test_a_failing_checkpoint_is_logged_once_retried_on_a_new_connection_and_its_end_logged(
+        tmp_path, monkeypatch, caplog):
+    """A busy bot commits every second: a checkpoint that keeps failing (a disk error, say) logs its
+    traceback once, not every second, drops the connection it failed on, and says when it works again."""
+    monkeypatch.setattr(database_module, "SQLITE_CHECKPOINT_DELAY", 0.02)
+    async with await Database.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as db:
+        await db.migrate()
+        checkpoint_wal = db._checkpoint_wal
+        connections = []
+
+        async def fails_three_times() -> None:
+            await checkpoint_wal()
+            connections.append(db._checkpointer)
+            if len(connections) <= 3:
+                raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(db, "_checkpoint_wal", fails_three_times)
+        store = UserStore(db)
+        for user in range(1, 5):  # each commit is followed by one attempt
+            attempts = len(connections)
+            await store.ensure(user, NOW)
+            for _ in range(250):
+                await asyncio.sleep(0.02)
+                if len(connections) > attempts:
+                    break
+        assert len(connections) == 4 and len(set(map(id, connections))) == 4, "each failure drops its connection"
+        failures = [record for record in caplog.records
+                    if record.name == "bot.store.database" and record.levelno >= logging.WARNING]
+        assert [(record.levelname, record.exc_info is not None) for record in failures] == [
+            ("ERROR", True), ("WARNING", False)]
+        assert "works again, after 3 failed attempts" in failures[1].getMessage()
 
 
 async def test_a_burst_of_reads_shares_the_few_sqlite_read_connections(tmp_path):
