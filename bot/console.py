@@ -57,13 +57,14 @@ def parse_line(line: str, known: Iterable[str]) -> tuple[str, dict[str, str]] | 
     return name, options
 
 
-def _utc(match: re.Match[str]) -> str:
-    return datetime.fromtimestamp(int(match.group(1)), UTC).strftime("%a %d %b %Y %H:%M UTC")
+def _local_time(match: re.Match[str]) -> str:
+    # Discord shows a timestamp in its reader's time zone; a terminal's reader is in the machine's (TZ).
+    return datetime.fromtimestamp(int(match.group(1)), UTC).astimezone().strftime("%a %d %b %Y %H:%M %Z")
 
 
 def _plain(text: str) -> str:
     """Discord markdown and timestamps as a terminal shows them."""
-    text = _DISCORD_TIMESTAMP.sub(_utc, _MARKDOWN_BOLD.sub(r"\1", text))
+    text = _DISCORD_TIMESTAMP.sub(_local_time, _MARKDOWN_BOLD.sub(r"\1", text))
     return "\n".join(line.removeprefix("-# ") for line in text.splitlines())
 
 

@@ -4,6 +4,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -151,6 +152,21 @@ async def test_the_console_shows_the_why_line_plates_rest_countdown_and_notes(ap
     assert "Why: held: 0 of 2 sets reached 6" in text
     assert "Swap an exercise" in text
     assert "felt good" in text.split("== Your training log ==")[1]
+
+
+@pytest.fixture
+def terminal_in_new_york(monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def test_times_show_in_the_terminals_time_zone_as_discord_shows_them_in_the_readers(
+        app, clock, terminal_in_new_york):
+    text = await transcript(app, "/goal goal:strength days:3\n/log exercise:squat weight:80 reps:5 rpe:8\n")
+    assert "next set Mon 23 Nov 2026 04:03 EST" in text, "09:00 UTC and 3 minutes' rest"
 
 
 async def test_the_console_shows_added_load_assistance_and_owned_kettlebells(app, clock):
