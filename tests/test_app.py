@@ -258,11 +258,20 @@ async def test_a_load_over_the_limit_is_told_the_limit_in_the_users_unit(app, un
         ({"note": "   "}, "`note` is empty: give it a value or leave the option out."),
         ({"note": "x" * 5000}, "`note` is too long: at most 200 characters."),
         ({"unit": "kg"}, "`/log` has no option `unit`. Allowed options: exercise, weight, reps, sets, rpe, note, custom, date, pain."),
+        ({"weight": "135lb"}, "`weight` takes the number alone, such as `135`: loads are in the unit you chose with "
+                              "`/settings units:` (kg or lb)."),
+        ({"weight": "60 KG"}, "`weight` takes the number alone, such as `135`: loads are in the unit you chose with "
+                              "`/settings units:` (kg or lb)."),
     ],
 )
 async def test_every_validation_message_is_written_in_prompts(app, options, message):
     outgoing = await run(app, "log", **{"exercise": "squat", "weight": 100, "reps": 5, **options})
     assert outgoing.reply.body == message
+
+
+async def test_an_option_given_to_a_command_without_options_says_so(app):
+    outgoing = await run(app, "today", foo="1")
+    assert outgoing.reply.body == "`/today` takes no options, so `foo` does not fit. Type the command alone."
 
 
 async def test_a_decimal_comma_is_a_decimal_point(app):

@@ -8,6 +8,7 @@ models, and `explain` turns a validation error into a sentence from `prompts/`.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from enum import Enum
@@ -17,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
 from bot.errors import UserError
+
+# "135lb", "60 kg": a load typed with its unit, which the number options do not take.
+_NUMBER_WITH_UNIT = re.compile(r"\s*\d+(?:[.,]\d+)?\s*(?:kgs?|lbs?|pounds?|kilos?)\s*", re.IGNORECASE)
 
 
 class Options(BaseModel):
@@ -91,8 +95,10 @@ def explain(command: str, model: type[Options], error: ValidationError) -> UserE
     kind = problem["type"]
     field = model.model_fields.get(option)
     if kind == "extra_forbidden" or field is None:
-        allowed = ", ".join(model.model_fields) or "-"
-        return UserError("errors.unknown_option", option=option, command=command, allowed=allowed)
+        if not model.model_fields:
+            return UserError("errors.no_options", option=option, command=command)
+        return UserError("errors.unknown_option", option=option, command=command,
+                         allowed=", ".join(model.model_fields))
     if kind == "missing":
         return UserError("errors.required", option=option)
     if choices(field):
@@ -106,6 +112,8 @@ def explain(command: str, model: type[Options], error: ValidationError) -> UserE
         suffix = "_at_least" if high is None else ""
         if kind in {"greater_than_equal", "less_than_equal"}:
             return UserError(f"errors.range{suffix}", option=option, low=shown(low), high=shown(high))
+        if isinstance(problem.get("input"), str) and _NUMBER_WITH_UNIT.fullmatch(problem["input"]):
+            return UserError("errors.number_with_unit", option=option)
         key = "errors.whole_number" if kind_of_value is int else "errors.number"
         return UserError(f"{key}{suffix}", option=option, low=shown(low), high=shown(high))
     shortest, longest = lengths(field)
