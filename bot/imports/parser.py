@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 
+from bot.coach.catalogue import name_words
 from bot.coach.units import to_kg
 from bot.coach.vocabulary import Unit
 from bot.errors import UserError
@@ -45,6 +46,9 @@ MAX_NAME_LENGTH = 100
 # The earliest day a set may be dated, in /log and in imports: no one training today logged a set
 # before 1900, so an earlier year is a typo (`0024` for `2024`) or a device's zero date (year 1).
 EARLIEST_DAY = date(1900, 1, 1)
+# The last day whose time-zone arithmetic stays within `datetime`'s range (year 9999); a later
+# one is skipped as a future date, like any other.
+LATEST_DAY = date(9999, 12, 30)
 # A date-only row (FitNotes) is placed at noon local time, so it stays on its day in any zone nearby.
 DATE_ONLY_TIME = time(12, 0)
 
@@ -63,6 +67,13 @@ class ImportFileError(UserError):
 
 class TooEarlyError(ImportFileError):
     """A readable date before `EARLIEST_DAY`: the row is skipped, not the file refused."""
+
+    def __init__(self, line: int, value: str) -> None:
+        super().__init__("date", line=line, value=value)
+
+
+class FarFutureError(ImportFileError):
+    """A readable date after `LATEST_DAY`: the row is skipped as dated after today."""
 
     def __init__(self, line: int, value: str) -> None:
         super().__init__("date", line=line, value=value)
@@ -246,7 +257,8 @@ def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
     """Strong `2020-12-07 16:17:06`, Hevy `24 Oct 2025, 07:03`, FitNotes `2025-04-29`, ISO with offset.
 
     A time without a zone is the user's wall clock in `zone`; the result is UTC. Raises
-    ImportFileError for an unreadable date, TooEarlyError for one before `EARLIEST_DAY`.
+    ImportFileError for an unreadable date, TooEarlyError for one before `EARLIEST_DAY`,
+    FarFutureError for one after `LATEST_DAY`.
     """
     value = text.strip()
     parsed: datetime | None = None
@@ -265,8 +277,11 @@ def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
                 parsed = None
     if parsed is None:
         raise ImportFileError("date", line=line, value=value[:40])
-    if parsed.date() < EARLIEST_DAY:  # checked before any zone arithmetic, which overflows near year 1
+    # Checked before any zone arithmetic, which overflows at either end of the years 1-9999.
+    if parsed.date() < EARLIEST_DAY:
         raise TooEarlyError(line, value[:40])
+    if parsed.date() > LATEST_DAY:
+        raise FarFutureError(line, value[:40])
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
@@ -384,7 +399,8 @@ def parse_export(
     sessions: dict[str, ImportedSession] = {}
     positions_in_session: Counter[str] = Counter()
     raw_sets: list[tuple[str, ImportedSet]] = []
-    dates: dict[str, datetime | None] = {}  # a workout's rows repeat its date: parse each once (None: too early)
+    # A workout's rows repeat its date: parse each once (a SkipReason: dated outside the years kept).
+    dates: dict[str, datetime | SkipReason] = {}
 
     for line, row in rows:
         if len(row) != layout.width:
@@ -410,7 +426,7 @@ def parse_export(
             tally.skip(kind, line)
             continue
         exercise = " ".join(get(Field.EXERCISE).split())
-        if not exercise:
+        if not name_words(exercise):  # no letter or digit (a zero-width space): nothing to name it by
             tally.skip(SkipReason.NO_EXERCISE, line)
             continue
         if len(exercise) > MAX_NAME_LENGTH:
@@ -422,10 +438,12 @@ def parse_export(
             try:
                 dates[raw_date] = parse_date(raw_date, zone, line)
             except TooEarlyError:
-                dates[raw_date] = None
+                dates[raw_date] = SkipReason.TOO_EARLY
+            except FarFutureError:
+                dates[raw_date] = SkipReason.FUTURE
         performed_at = dates[raw_date]
-        if performed_at is None:
-            tally.skip(SkipReason.TOO_EARLY, line)
+        if isinstance(performed_at, SkipReason):
+            tally.skip(performed_at, line)
             continue
         if today is not None and performed_at.astimezone(zone).date() > today:
             tally.skip(SkipReason.FUTURE, line)

@@ -248,6 +248,22 @@ def test_rows_dated_after_today_are_skipped():
     assert only_future.value.problem == "future" and "after today" in rendered(only_future.value)
 
 
+def test_rows_dated_at_the_end_of_year_9999_are_skipped_as_future_without_overflowing():
+    # Converting 9999-12-31 23:59 in New York (or at -05:00) to UTC overflowed past year 9999.
+    data = (b"Date,Exercise Name,Weight,Reps\n2026-11-23 10:00:00,Squat,100,5\n9999-12-31 23:59:59,Squat,100,5\n"
+            b"9999-12-31T23:59:59-05:00,Squat,100,5\n")
+    parsed = parse_export(data, zone=ZoneInfo("America/New_York"), unit=Unit.KG, today=date(2026, 11, 23))
+    assert skipped(parsed) == {"future": 2}
+    assert len(parsed.sets) == 1
+
+
+def test_an_exercise_name_without_a_letter_or_digit_is_a_row_without_an_exercise_name():
+    data = "Date,Exercise Name,Weight,Reps\n2026-11-23 10:00:00,\u200b,100,5\n2026-11-23 10:00:00,Squat,100,5\n"
+    parsed = parse_export(data.encode(), zone=BERLIN, unit=Unit.KG)
+    assert skipped(parsed) == {"no_exercise": 1}
+    assert [s.exercise for s in parsed.sets] == ["Squat"]
+
+
 def test_rows_dated_before_1900_are_skipped_and_counted():
     # Year 1 (a device's zero date) was imported as "Mon 01 Jan 1"; at 00:30 in Berlin it is before
     # the earliest instant Python has, so converting it to UTC overflowed.
