@@ -464,8 +464,8 @@ def parse_export(
             continue
         row_unit = ROW_UNITS.get(get(Field.WEIGHT_UNIT).strip().casefold())
         set_unit = header_unit or row_unit
-        resolved = set_unit or unit
-        too_heavy = resolved is not None and to_kg(weight, resolved) > MAX_LOAD_KG + 1e-9
+        # Without a unit yet, a load too heavy even in lb (the lighter reading) is too heavy in either.
+        too_heavy = to_kg(weight, set_unit or unit or Unit.LB) > MAX_LOAD_KG + 1e-9
         if round(reps) > MAX_REPS or weight < 0 or too_heavy:
             tally.skip(SkipReason.IMPLAUSIBLE, line)
             continue

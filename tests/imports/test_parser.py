@@ -52,6 +52,16 @@ def test_strong_s1_comma_set_tags_and_pseudo_rows():
     assert parsed.sets[1].reps == 8 and isinstance(parsed.sets[1].reps, int)
 
 
+def test_a_load_too_heavy_in_either_unit_is_skipped_before_the_unit_question():
+    # 1e300 was the "heaviest set" the question asked about, in a button label of 611 characters.
+    data = (b"Date,Exercise Name,Weight,Reps\n2026-11-23 10:00:00,Squat,1e300,5\n"
+            b"2026-11-23 10:00:00,Squat,1000,5\n2026-11-23 10:00:00,Squat,1200,5\n2026-11-23 10:00:00,Squat,100,5\n")
+    parsed = parse_export(data, zone=BERLIN)
+    assert skipped(parsed) == {"implausible": 2}
+    assert parsed.needs_unit and parsed.unit_sample().weight == 1000, "453.6 kg if lb: the lifter decides"
+    assert skipped(parse_export(data, zone=BERLIN, unit=Unit.KG)) == {"implausible": 3}
+
+
 def test_a_file_without_units_asks_with_its_heaviest_set():
     parsed = parse("strong_s1.csv")
     assert parsed.needs_unit and parsed.units() == set()
