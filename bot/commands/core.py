@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
@@ -414,7 +415,12 @@ async def _today_reply(ctx: Context) -> Reply:
     if any(progression.decision is Decision.CAUTIOUS for progression in plan.progressions.values()):
         lines.append(ctx.text("today.cautious_note", limit=ctx.app.loading.progression.reliable_reps))
     held = {key: ctx.text("pain.why_mild") for key in plan.safety.mild}
-    held.update({key: ctx.text("pain.why_paused") for key in plan.safety.paused})
+    # Sharp pain stops the exercise for the day it was felt; on later days the pause holds its load.
+    zone = ZoneInfo(ctx.profile.timezone)
+    today_local = ctx.now.astimezone(zone).date()
+    held.update({key: ctx.text("pain.why_stopped_today" if since.astimezone(zone).date() == today_local
+                               else "pain.why_paused")
+                 for key, since in plan.safety.paused.items()})
     reply = session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions,
                           extra_buttons=buttons, held=held)
     # /today is a public message in a server; the health check and reported pain are nobody else's business.

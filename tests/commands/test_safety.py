@@ -59,6 +59,19 @@ async def test_a_lift_held_for_pain_says_so_in_its_own_line(app, clock):
     assert "52.5 kg" in bench and "progression paused after sharp pain" in bench and "reached" not in bench
 
 
+async def test_a_lift_stopped_for_sharp_pain_today_is_not_prescribed_again_that_day(app, clock):
+    # "Sharp pain is a signal to stop that exercise today", and a /today an hour later still listed it
+    # as the day's work, "held: progression paused after sharp pain".
+    await run(app, "goal", goal="strength")
+    await run(app, "log", exercise="bench", weight=52.5, reps=5, sets=2, rpe=8)
+    clock.advance(days=2)
+    await run(app, "log", exercise="bench", weight=55, reps=3, pain="sharp")
+    clock.advance(hours=1)
+    same_day = await run(app, "today")
+    bench = next(section.value for section in same_day.reply.sections if "Barbell bench press" in section.name)
+    assert "no more sets today: sharp pain" in bench and "progression paused" not in bench
+
+
 async def test_declining_the_screen_carries_the_disclaimer_once(app):
     # "No problem: ..." carried its own "not medical advice" sentence above the one every reply gets.
     goal = await run(app, "goal", goal="strength")
