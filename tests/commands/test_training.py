@@ -283,7 +283,7 @@ async def test_the_log_form_marks_unknown_loads_with_a_question_mark_and_skips_t
     # The day closes with the lines left at "?" skipped, and the reply names them (it said only
     # "Logged 1 entry for Full body A. Next up: Full body B.").
     skipped = [line.split(":", 1)[0] for line in rest]
-    assert f"Skipped this time (no line in the form): {app.prompts.listing(skipped)}." in logged.reply.body
+    assert f"Skipped this time (no sets in the form, or a ? for the load): {app.prompts.listing(skipped)}." in logged.reply.body
 
 
 async def test_the_empty_week_field_of_a_custom_lift_is_a_sentence(app):
