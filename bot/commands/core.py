@@ -25,6 +25,7 @@ from bot.commands.planning import (
     adherence_text,
     equipment_profile,
     load_text,
+    local_date,
     plan_request,
     planned_session,
     todays_plan,
@@ -417,9 +418,8 @@ async def _today_reply(ctx: Context) -> Reply:
     held = {key: ctx.text("pain.why_mild") for key in plan.safety.mild}
     # Sharp pain stops the exercise for the day it was felt; on later days the pause holds its load.
     zone = ZoneInfo(ctx.profile.timezone)
-    today_local = ctx.now.astimezone(zone).date()
-    held.update({key: ctx.text("pain.why_stopped_today" if since.astimezone(zone).date() == today_local
-                               else "pain.why_paused")
+    day = local_date(ctx.now, zone)
+    held.update({key: ctx.text("pain.why_stopped_today" if local_date(since, zone) == day else "pain.why_paused")
                  for key, since in plan.safety.paused.items()})
     reply = session_reply(ctx, plan.session, plan.equipment, extra_lines=tuple(lines), progressions=plan.progressions,
                           extra_buttons=buttons, held=held)
