@@ -17,10 +17,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
+from bot.coach.units import UNIT_WORD
 from bot.errors import UserError
 
-# "135lb", "60 kg": a load typed with its unit, which the number options do not take.
-_NUMBER_WITH_UNIT = re.compile(r"\s*\d+(?:[.,]\d+)?\s*(?:kgs?|lbs?|pounds?|kilos?)\s*", re.IGNORECASE)
+# "135lb", "60 kg": a load typed with its unit (the log form's unit words), which number options do not take.
+_NUMBER_WITH_UNIT = re.compile(rf"\s*\d+(?:[.,]\d+)?\s*(?:{UNIT_WORD})\s*", re.IGNORECASE)
 
 
 class Options(BaseModel):
