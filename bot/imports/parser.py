@@ -65,18 +65,13 @@ class ImportFileError(UserError):
         self.problem = problem
 
 
-class TooEarlyError(ImportFileError):
-    """A readable date before `EARLIEST_DAY`: the row is skipped, not the file refused."""
+class DateOutOfRangeError(ImportFileError):
+    """A readable date before `EARLIEST_DAY` or after `LATEST_DAY`: the row is skipped for `reason`,
+    not the file refused."""
 
-    def __init__(self, line: int, value: str) -> None:
+    def __init__(self, line: int, value: str, reason: SkipReason) -> None:
         super().__init__("date", line=line, value=value)
-
-
-class FarFutureError(ImportFileError):
-    """A readable date after `LATEST_DAY`: the row is skipped as dated after today."""
-
-    def __init__(self, line: int, value: str) -> None:
-        super().__init__("date", line=line, value=value)
+        self.reason = reason
 
 
 class SetKind(StrEnum):
@@ -257,8 +252,8 @@ def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
     """Strong `2020-12-07 16:17:06`, Hevy `24 Oct 2025, 07:03`, FitNotes `2025-04-29`, ISO with offset.
 
     A time without a zone is the user's wall clock in `zone`; the result is UTC. Raises
-    ImportFileError for an unreadable date, TooEarlyError for one before `EARLIEST_DAY`,
-    FarFutureError for one after `LATEST_DAY`.
+    ImportFileError for an unreadable date, DateOutOfRangeError for one before `EARLIEST_DAY` or
+    after `LATEST_DAY`.
     """
     value = text.strip()
     parsed: datetime | None = None
@@ -279,9 +274,9 @@ def parse_date(text: str, zone: tzinfo, line: int) -> datetime:
         raise ImportFileError("date", line=line, value=value[:40])
     # Checked before any zone arithmetic, which overflows at either end of the years 1-9999.
     if parsed.date() < EARLIEST_DAY:
-        raise TooEarlyError(line, value[:40])
+        raise DateOutOfRangeError(line, value[:40], SkipReason.TOO_EARLY)
     if parsed.date() > LATEST_DAY:
-        raise FarFutureError(line, value[:40])
+        raise DateOutOfRangeError(line, value[:40], SkipReason.FUTURE)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
@@ -437,10 +432,8 @@ def parse_export(
         if raw_date not in dates:
             try:
                 dates[raw_date] = parse_date(raw_date, zone, line)
-            except TooEarlyError:
-                dates[raw_date] = SkipReason.TOO_EARLY
-            except FarFutureError:
-                dates[raw_date] = SkipReason.FUTURE
+            except DateOutOfRangeError as error:
+                dates[raw_date] = error.reason
         performed_at = dates[raw_date]
         if isinstance(performed_at, SkipReason):
             tally.skip(performed_at, line)
